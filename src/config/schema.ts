@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { runbookModel } from "./runbook";
+
+/**
+ * Every key of the `ain-monitoring` config namespace, validated once before anything is
+ * registered. Plain keys are parsed here; secret keys are listed in `secretKeys` and never pass
+ * through zod's output, so their values stay Pulumi secrets (see `load.ts`).
+ *
+ * Scalar keys are also declared, with type and description, in `Pulumi.yaml` (a test keeps the
+ * two in step). Object keys cannot be typed there — Pulumi's project schema knows only string,
+ * integer, boolean and array — so this file is their only declaration.
+ */
+
+export const PROJECT = "ain-monitoring";
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, "expected a lowercase slug of 3 to 40 letters, digits and dashes");
+const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
+const hostname = z.string().regex(/^[a-zA-Z0-9.-]+$/, "expected a host name such as db.<ref>.supabase.co");
+
+const person = z.strictObject({
+  name: z.string().min(1).describe("Who they are, as shown in notifications."),
+  email: z.email({ error: "expected an email address" }).describe("Where their notifications go."),
+});
+
+export const contacts = z
+  .strictObject({
+    onCallEngineer: person.describe("First in the runbook's contact chain: immediate response."),
+    leadDeveloper: person.describe("Second: paged when the on-call engineer has not answered within runbook.escalation.leadDeveloperAfterMinutes."),
+    productOwner: person.describe("Third: business decisions."),
+    externalSupport: person
+      .extend({ url: httpsUrl.optional().describe("The vendor's support page, linked from notifications.") })
+      .describe("Fourth: vendor-specific issues (Supabase, Resend)."),
+  })
+  .describe("The runbook's contact chain. The runbook leaves the people as placeholders, so every stack names them.");
+
+export const paging = z
+  .strictObject({
+    irm: z.boolean().default(false).describe("Page through Grafana IRM (OnCall) and build the runbook's escalation chain there."),
+    webhook: z.boolean().default(false).describe("Page through the webhook in the pagingWebhookUrl secret."),
+    pagerduty: z.boolean().default(false).describe("Page through PagerDuty with the pagerdutyIntegrationKey secret."),
+  })
+  .prefault({})
+  .describe("How P0 and P1 alerts page a person. Email is always on.");
+
+/** The plain keys, each with its default. Defaults that derive from another key are filled in `load.ts`. */
+export const plainSchema = z.strictObject({
+  grafanaUrl: httpsUrl.describe("The Grafana Cloud stack, for example https://ain.grafana.net."),
+  smUrl: httpsUrl
+    .default("https://synthetic-monitoring-api.grafana.net")
+    .describe("The Synthetic Monitoring API of the Grafana Cloud region."),
+  prometheusDatasourceUid: z
+    .string()
+    .min(1)
+    .default("grafanacloud-prom")
+    .describe("Uid of the Prometheus data source holding the Supabase Metrics API and Synthetic Monitoring series."),
+  lokiDatasourceUid: z.string().min(1).default("grafanacloud-logs").describe("Uid of the Loki data source fed by the Supabase log drain."),
+  folderUid: slug.default("ain-monitoring").describe("Uid of the Grafana folder that holds every dashboard and rule group."),
+  supabaseProjectRef: z
+    .string()
+    .regex(/^[a-z]{20}$/, "expected a Supabase project ref of 20 lowercase letters")
+    .default("xltxqqzattxogxtqrggt")
+    .describe("The Supabase project (runbook, Supabase Dashboard link)."),
+  functionsBaseUrl: httpsUrl.optional().describe("Edge functions base URL. Default: https://<supabaseProjectRef>.supabase.co/functions/v1."),
+  runbookUrl: httpsUrl.describe("Where the runbook is rendered; alert runbook_url links are this plus a heading anchor."),
+  postgresHost: hostname.optional().describe("Database host for the PostgreSQL data source. Default: db.<supabaseProjectRef>.supabase.co."),
+  postgresPort: z.number().int().min(1).max(65535).default(5432).describe("Database port (5432 direct, 6543 through the pooler)."),
+  postgresDatabase: z.string().min(1).default("postgres").describe("Database name."),
+  postgresUser: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_.]*$/, "expected a PostgreSQL role name")
+    .default("grafana_readonly")
+    .describe("A read-only role that can read pg_stat_activity, public_tokens and storage.objects."),
+  runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
+  contacts,
+  paging,
+});
+
+export type PlainSettings = z.infer<typeof plainSchema>;
+
+/**
+ * Secret keys. `requiredWhen` decides, from the validated plain settings, whether a stack must set
+ * the key; the message says why.
+ */
+export interface SecretKeySpec {
+  description: string;
+  /** Settings are undefined when the plain keys failed validation; answer only what needs none. */
+  requiredWhen?: (settings: PlainSettings | undefined) => string | undefined;
+}
+
+export const secretKeys = {
+  grafanaAuth: { description: "Grafana service-account token for the provider.", requiredWhen: () => "the Grafana provider always needs it" },
+  postgresPassword: {
+    description: "Password of postgresUser for the PostgreSQL data source.",
+    requiredWhen: () => "the PostgreSQL data source always needs it",
+  },
+  pagingWebhookUrl: {
+    description: "Webhook that pages the on-call engineer.",
+    requiredWhen: (s) => (s?.paging.webhook ? "paging.webhook is true" : undefined),
+  },
+  pagerdutyIntegrationKey: {
+    description: "PagerDuty Events v2 integration key.",
+    requiredWhen: (s) => (s?.paging.pagerduty ? "paging.pagerduty is true" : undefined),
+  },
+} satisfies Record<string, SecretKeySpec>;
+
+export type SecretKey = keyof typeof secretKeys;
+export const secretKeyNames = Object.keys(secretKeys) as SecretKey[];

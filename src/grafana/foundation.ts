@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as grafana from "@pulumiverse/grafana";
+import type { Settings } from "../config/load";
+
+export interface GrafanaFoundationArgs {
+  settings: Settings;
+}
+
+/** Uid of the PostgreSQL data source; dashboards and SQL rules refer to it by this. */
+export const POSTGRES_DATASOURCE_UID = "ain-supabase-postgres";
+
+/**
+ * What every other component stands on: an explicit provider (so nothing reads ambient
+ * credentials), the folder that holds dashboards and rule groups, and the data sources.
+ */
+export class GrafanaFoundation extends pulumi.ComponentResource {
+  readonly provider: grafana.Provider;
+  readonly folder: grafana.oss.Folder;
+  readonly postgres: grafana.oss.DataSource;
+  readonly prometheusDatasourceUid: string;
+  readonly lokiDatasourceUid: string;
+
+  constructor(name: string, args: GrafanaFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ain:grafana:Foundation", name, {}, opts);
+    const { settings } = args;
+
+    this.provider = new grafana.Provider(
+      "grafana",
+      { url: settings.grafanaUrl, auth: settings.secrets.grafanaAuth, smUrl: settings.smUrl },
+      { parent: this },
+    );
+    const children = { parent: this, provider: this.provider };
+
+    this.folder = new grafana.oss.Folder(
+      "ain-monitoring",
+      { uid: settings.folderUid, title: "AIN monitoring", preventDestroyIfNotEmpty: true },
+      children,
+    );
+
+    // Grafana reads the password from secureJsonData only; building that JSON inside apply keeps
+    // the whole document a secret, because its input is one.
+    const password = settings.secrets.postgresPassword;
+    this.postgres = new grafana.oss.DataSource(
+      "supabase-postgres",
+      {
+        type: "grafana-postgresql-datasource",
+        uid: POSTGRES_DATASOURCE_UID,
+        name: "Supabase Postgres (read-only)",
+        url: `${settings.postgresHost}:${settings.postgresPort}`,
+        username: settings.postgresUser,
+        databaseName: settings.postgresDatabase,
+        jsonDataEncoded: JSON.stringify({
+          database: settings.postgresDatabase,
+          sslmode: "require",
+          postgresVersion: 1500,
+          timescaledb: false,
+          maxOpenConns: 5,
+          connMaxLifetime: 14400,
+        }),
+        secureJsonDataEncoded: password && pulumi.secret(password.apply((p) => JSON.stringify({ password: p }))),
+      },
+      children,
+    );
+
+    this.prometheusDatasourceUid = settings.prometheusDatasourceUid;
+    this.lokiDatasourceUid = settings.lokiDatasourceUid;
+    this.registerOutputs({ folderUid: this.folder.uid, postgresDatasourceUid: this.postgres.uid });
+  }
+}

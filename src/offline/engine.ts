@@ -1,0 +1,145 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as settingsModule from "@pulumi/pulumi/runtime/settings";
+import { mockCall, mockState } from "./providerMocks";
+import type { StackConfig } from "./stackConfig";
+
+/**
+ * Pulumi's mock runtime standing in for the engine, plus a record of what the program registered.
+ * The mock engine hands `newResource` its inputs with secrets already unwrapped, so the recorder
+ * reads the wire form instead, where a secret still carries Pulumi's secret signature, and keeps
+ * both: `inputs` with secrets redacted (for plan.json) and `plainInputs` (for assertions).
+ */
+
+export const REDACTED = "[secret]";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  parent: string | undefined;
+  parentUrn: string | undefined;
+  /** The provider reference, `<provider urn>::<id>`, when one was given explicitly. */
+  provider: string | undefined;
+  urn: string;
+  inputs: Record<string, JsonValue>;
+  secretPaths: string[];
+}
+
+export interface Recording {
+  resources: RegisteredResource[];
+  stackOutputs: Record<string, JsonValue>;
+}
+
+/** The parts of the engine's protobuf messages the recorder reads. */
+interface Struct {
+  toJavaScript(): unknown;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getObject(): Struct | undefined;
+}
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): Struct | undefined;
+}
+interface PatchableMonitor {
+  registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, callback: (err: unknown, res?: unknown) => void): void;
+}
+
+/** Replaces every secret in a wire value by REDACTED and reports where it was. */
+export function redactSecrets(value: JsonValue, path = "", found: string[] = []): JsonValue {
+  if (Array.isArray(value)) return value.map((v, i) => redactSecrets(v, `${path}[${i}]`, found));
+  if (value !== null && typeof value === "object") {
+    if (value[SIG_KEY] === SECRET_SIG) {
+      found.push(path || ".");
+      return REDACTED;
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, path ? `${path}.${k}` : k, found)]));
+  }
+  return value;
+}
+
+const nameOfUrn = (urn: string) => urn.split("::").pop();
+
+/** Sets the mocks and config; import the program only after this has run. */
+export async function startOfflineEngine(stackConfig: StackConfig): Promise<Recording> {
+  const recording: Recording = { resources: [], stackOutputs: {} };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs) }),
+      call: (args) => mockCall(args.token, args.inputs),
+    },
+    stackConfig.project,
+    stackConfig.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+
+  const monitor = settingsModule.getMonitor() as unknown as PatchableMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, res) => {
+      if (!err && res) {
+        const secretPaths: string[] = [];
+        const wire = (req.getObject()?.toJavaScript() ?? {}) as Record<string, JsonValue>;
+        const inputs = redactSecrets(wire, "", secretPaths) as Record<string, JsonValue>;
+        const parentUrn = req.getParent();
+        recording.resources.push({
+          type: req.getType(),
+          name: req.getName(),
+          parent: parentUrn ? nameOfUrn(parentUrn) : undefined,
+          parentUrn: parentUrn || undefined,
+          provider: req.getProvider() || undefined,
+          urn: res.getUrn(),
+          inputs,
+          secretPaths,
+        });
+      }
+      callback(err, res);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    if (req.getUrn().includes("::pulumi:pulumi:Stack::")) {
+      recording.stackOutputs = redactSecrets((req.getOutputs()?.toJavaScript() ?? {}) as Record<string, JsonValue>) as Record<string, JsonValue>;
+    }
+    registerOutputs(req, callback);
+  };
+  return recording;
+}
+
+interface StackRuntime {
+  runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+}
+interface RpcQueue {
+  waitForRPCs(): Promise<void>;
+}
+
+/**
+ * Runs the program inside the root Stack resource, as the language host does, then waits until
+ * every registration has reached the mock engine. `load` imports the program; the caller picks how
+ * (require under the host's ts-node, or vitest's import).
+ */
+export async function runProgram(load: () => Promise<unknown>): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stack = require("@pulumi/pulumi/runtime/stack") as StackRuntime;
+  // The error is kept and thrown after the Stack settles: letting it reject inside the Stack
+  // would also reject the Stack's own output promises, which nobody awaits.
+  let failure: { error: unknown } | undefined;
+  await stack.runInPulumiStack(async () => {
+    try {
+      return await load();
+    } catch (error) {
+      failure = { error };
+      return undefined;
+    }
+  });
+  await (settingsModule as unknown as RpcQueue).waitForRPCs();
+  if (failure) throw failure.error;
+}

@@ -1,0 +1,43 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Recording, RegisteredResource } from "./engine";
+
+/** The plan as written to out/<stack>/plan.json: sorted, redacted, no timestamps. */
+export function planDocument(stack: string, recording: Recording) {
+  const resources = [...recording.resources]
+    .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))
+    .map(({ type, name, parent, inputs }) => ({ type, name, parent: parent ?? null, inputs }));
+  return { stack, resourceCount: resources.length, resources, stackOutputs: recording.stackOutputs };
+}
+
+/** A preview-like tree: each resource under its parent, siblings by type then name. */
+export function planTree(recording: Recording): string[] {
+  const byParent = new Map<string | undefined, RegisteredResource[]>();
+  for (const r of recording.resources) {
+    const siblings = byParent.get(r.parentUrn) ?? [];
+    siblings.push(r);
+    byParent.set(r.parentUrn, siblings);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, prefix: string) => {
+    const children = (byParent.get(parent) ?? []).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    children.forEach((child, i) => {
+      const last = i === children.length - 1;
+      const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
+      lines.push(` +   ${(prefix + branch + child.type).padEnd(64)} ${child.name}`);
+      walk(child.urn, parent === undefined ? "" : prefix + (last ? "   " : "│  "));
+    });
+  };
+  walk(undefined, "");
+  return lines;
+}
+
+/** Writes a fresh out/<stack>/: the old folder goes first so nothing stale survives. */
+export function writeArtifacts(outDir: string, files: Map<string, string>): void {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  for (const [relative, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const target = path.join(outDir, relative);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+}

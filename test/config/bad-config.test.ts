@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { runStack, type StackChanges } from "../support/offline";
+
+/**
+ * Each wrong value must stop the program before it registers anything, with a message that names
+ * the full key path, the stack file and what was expected.
+ */
+interface BadCase {
+  what: string;
+  changes: StackChanges;
+  key: string;
+  expected: RegExp;
+}
+
+const contacts = {
+  onCallEngineer: { name: "On call", email: "oncall@ain-mvp.example" },
+  leadDeveloper: { name: "Lead", email: "lead@ain-mvp.example" },
+  productOwner: { name: "PO", email: "po@ain-mvp.example" },
+  externalSupport: { name: "Supabase", email: "support@supabase.io" },
+};
+const runbook = (section: string, values: Record<string, unknown>) => ({ set: { runbook: { [section]: values } } });
+
+const cases: BadCase[] = [
+  { what: "grafanaUrl over plain http", changes: { set: { grafanaUrl: "http://ain.grafana.net" } }, key: "ain-monitoring:grafanaUrl", expected: /https:\/\/ URL/ },
+  { what: "grafanaUrl not a URL", changes: { set: { grafanaUrl: "ain.grafana.net" } }, key: "ain-monitoring:grafanaUrl", expected: /https:\/\/ URL/ },
+  { what: "grafanaUrl missing", changes: { unset: ["grafanaUrl"] }, key: "ain-monitoring:grafanaUrl", expected: /not set/ },
+  { what: "runbookUrl missing", changes: { unset: ["runbookUrl"] }, key: "ain-monitoring:runbookUrl", expected: /not set/ },
+  { what: "smUrl not https", changes: { set: { smUrl: "ftp://sm.example" } }, key: "ain-monitoring:smUrl", expected: /https:\/\/ URL/ },
+  { what: "folderUid with capitals", changes: { set: { folderUid: "AIN Monitoring" } }, key: "ain-monitoring:folderUid", expected: /lowercase slug/ },
+  { what: "project ref too short", changes: { set: { supabaseProjectRef: "xltx" } }, key: "ain-monitoring:supabaseProjectRef", expected: /20 lowercase letters/ },
+  { what: "postgresPort out of range", changes: { set: { postgresPort: 70000 } }, key: "ain-monitoring:postgresPort", expected: /<=65535/ },
+  { what: "postgresPort not a number", changes: { set: { postgresPort: "five" } }, key: "ain-monitoring:postgresPort", expected: /expected number/ },
+  { what: "postgresPort fractional", changes: { set: { postgresPort: 5432.5 } }, key: "ain-monitoring:postgresPort", expected: /whole number/ },
+  { what: "postgresUser with a quote", changes: { set: { postgresUser: "admin'--" } }, key: "ain-monitoring:postgresUser", expected: /role name/ },
+  { what: "postgresHost with a path", changes: { set: { postgresHost: "db.example/x" } }, key: "ain-monitoring:postgresHost", expected: /host name/ },
+  { what: "unknown top-level key", changes: { set: { grafanaURL: "https://x.grafana.net" } }, key: "ain-monitoring:grafanaURL", expected: /unknown key; did you mean ain-monitoring:grafanaUrl/ },
+  { what: "unknown runbook section", changes: runbook("latency", {}), key: "ain-monitoring:runbook.latency", expected: /unknown key/ },
+  { what: "negative PDF budget", changes: runbook("latencyBudgets", { pdfGenerationSeconds: -10 }), key: "ain-monitoring:runbook.latencyBudgets.pdfGenerationSeconds", expected: />0/ },
+  { what: "VIN budget as text", changes: runbook("latencyBudgets", { vinDecodeSeconds: "3s" }), key: "ain-monitoring:runbook.latencyBudgets.vinDecodeSeconds", expected: /expected number/ },
+  { what: "typo in a latency key", changes: runbook("latencyBudgets", { emailDeliverySecond: 5 }), key: "ain-monitoring:runbook.latencyBudgets.emailDeliverySecond", expected: /unknown key/ },
+  { what: "error budget of 100 %", changes: runbook("errorBudgets", { overallPercent: 100 }), key: "ain-monitoring:runbook.errorBudgets.overallPercent", expected: /<100/ },
+  { what: "error budget of 0 %", changes: runbook("errorBudgets", { pdfGenerationFailurePercent: 0 }), key: "ain-monitoring:runbook.errorBudgets.pdfGenerationFailurePercent", expected: />0/ },
+  { what: "connections over 100 %", changes: runbook("capacity", { databaseConnectionsPercent: 180 }), key: "ain-monitoring:runbook.capacity.databaseConnectionsPercent", expected: /<100/ },
+  { what: "storage limit of zero", changes: runbook("capacity", { storagePlanLimitGiB: 0 }), key: "ain-monitoring:runbook.capacity.storagePlanLimitGiB", expected: />0/ },
+  { what: "token lifetime of a decade", changes: runbook("sharingTokens", { lifetimeDays: 3650 }), key: "ain-monitoring:runbook.sharingTokens.lifetimeDays", expected: /<=365/ },
+  { what: "token lifetime fractional", changes: runbook("sharingTokens", { lifetimeDays: 2.5 }), key: "ain-monitoring:runbook.sharingTokens.lifetimeDays", expected: /whole number/ },
+  { what: "P1 answered before P0", changes: runbook("severities", { P0: { responseMinutes: 300 } }), key: "ain-monitoring:runbook.severities", expected: /grow from P0 to P3/ },
+  { what: "escalation after 0 minutes", changes: runbook("escalation", { leadDeveloperAfterMinutes: 0 }), key: "ain-monitoring:runbook.escalation.leadDeveloperAfterMinutes", expected: />0/ },
+  { what: "runbook not an object", changes: { set: { runbook: "[1,2]" } }, key: "ain-monitoring:runbook", expected: /expected object/ },
+  { what: "contacts missing", changes: { unset: ["contacts"] }, key: "ain-monitoring:contacts", expected: /expected object/ },
+  { what: "on-call email invalid", changes: { set: { contacts: { ...contacts, onCallEngineer: { name: "x", email: "oncall at ain" } } } }, key: "ain-monitoring:contacts.onCallEngineer.email", expected: /email address/ },
+  { what: "product owner without a name", changes: { set: { contacts: { ...contacts, productOwner: { name: "", email: "po@ain-mvp.example" } } } }, key: "ain-monitoring:contacts.productOwner.name", expected: /too small|>=1/i },
+  { what: "lead developer missing", changes: { set: { contacts: { ...contacts, leadDeveloper: undefined } } }, key: "ain-monitoring:contacts.leadDeveloper", expected: /expected object/ },
+  { what: "external support url over http", changes: { set: { contacts: { ...contacts, externalSupport: { ...contacts.externalSupport, url: "http://support" } } } }, key: "ain-monitoring:contacts.externalSupport.url", expected: /https:\/\/ URL/ },
+  { what: "paging flag as text", changes: { set: { paging: { irm: "yes" } } }, key: "ain-monitoring:paging.irm", expected: /expected boolean/ },
+  { what: "webhook paging without its secret", changes: { set: { paging: { webhook: true } } }, key: "ain-monitoring:pagingWebhookUrl", expected: /required secret is not set \(paging.webhook is true\)/ },
+  { what: "PagerDuty paging without its key", changes: { set: { paging: { pagerduty: true } } }, key: "ain-monitoring:pagerdutyIntegrationKey", expected: /required secret/ },
+  { what: "Grafana token missing", changes: { unset: ["grafanaAuth"] }, key: "ain-monitoring:grafanaAuth", expected: /required secret is not set/ },
+  { what: "database password empty", changes: { secrets: { postgresPassword: "  " } }, key: "ain-monitoring:postgresPassword", expected: /required secret is not set/ },
+];
+
+describe("a wrong config value", () => {
+  it("has at least 25 distinct cases, each about a different key or value", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(cases.map((c) => c.what)).size).toBe(cases.length);
+  });
+
+  it.each(cases)("$what: names $key and registers nothing", async ({ changes, key, expected }) => {
+    const run = await runStack(changes);
+    expect(run.error?.name).toBe("ConfigError");
+    const message = run.error?.message ?? "";
+    expect(message).toContain("Invalid configuration in Pulumi.prod.yaml");
+    const line = message.split("\n").find((l) => l.includes(`- ${key}:`));
+    expect(line, message).toBeDefined();
+    expect(line).toMatch(expected);
+    expect(run.resources).toEqual([]);
+  });
+
+  it("reports every problem at once, not just the first", async () => {
+    const run = await runStack({ set: { grafanaUrl: "http://x", postgresPort: -1, folderUid: "X" } });
+    expect(run.error?.message).toMatch(/\(3 problems\)/);
+  });
+
+  it("never echoes a secret value in the message", async () => {
+    const run = await runStack({ secrets: { grafanaAuth: "glsa_sentinel_do_not_print" }, set: { grafanaUrl: "nope" } });
+    expect(run.error?.message).toContain("ain-monitoring:grafanaUrl");
+    expect(run.error?.message).not.toContain("glsa_sentinel_do_not_print");
+  });
+});

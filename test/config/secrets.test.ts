@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { startOfflineEngine } from "../../src/offline/engine";
+import { runValidStack, stackConfigWith } from "../support/offline";
+import { readTree, runPlan, tempDir } from "../support/processes";
+
+const sentinel = (key: string) => `SENTINEL-${key}-7f3a9c`;
+const secretValues = { grafanaAuth: sentinel("grafanaAuth"), postgresPassword: sentinel("postgresPassword") };
+
+describe("secret config", () => {
+  it("reaches the program as Pulumi secrets (pulumi.isSecret), given as secure or in plain text", async () => {
+    // A plaintext value for a key Pulumi.yaml declares secret must still be a secret.
+    const stackConfig = stackConfigWith({ set: { grafanaAuth: "typed-in-plain-text" } });
+    await startOfflineEngine(stackConfig);
+    vi.resetModules();
+    const { loadSettings } = await import("../../src/config/load.js");
+    const settings = loadSettings();
+    const present = Object.entries(settings.secrets).filter(([, v]) => v !== undefined);
+    expect(present.map(([k]) => k).sort()).toEqual(["grafanaAuth", "postgresPassword"]);
+    for (const [key, value] of present) expect(await pulumi.isSecret(value as pulumi.Output<string>), key).toBe(true);
+  });
+
+  it("stays a secret on the wire into every resource that takes it", async () => {
+    const run = await runValidStack({ secrets: secretValues });
+    const everything = JSON.stringify(run.recording);
+    for (const value of Object.values(secretValues)) expect(everything).not.toContain(value);
+    expect(run.one("pulumi:providers:grafana").secretPaths).toEqual(["auth"]);
+    expect(run.one("grafana:oss/dataSource:DataSource", "supabase-postgres").secretPaths).toEqual(["secureJsonDataEncoded"]);
+  });
+
+  it("never appears in out/, on stdout or in the stack outputs of a plan", () => {
+    const dir = tempDir("sentinel");
+    const stackFile = path.join(dir, "Pulumi.prod.yaml");
+    const prod = fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8");
+    // Plain text in the stack file, the worst case: the program must still treat it as secret.
+    const withSentinels = prod
+      .replace(/ain-monitoring:grafanaAuth:\n\s+secure: .*/, `ain-monitoring:grafanaAuth: ${secretValues.grafanaAuth}`)
+      .replace(/ain-monitoring:postgresPassword:\n\s+secure: .*/, `ain-monitoring:postgresPassword: ${secretValues.postgresPassword}`);
+    expect(withSentinels).toContain(secretValues.grafanaAuth);
+    fs.writeFileSync(stackFile, withSentinels);
+    const out = path.join(dir, "out");
+    const plan = runPlan(["--stack", "prod", "--config-file", stackFile, "--out", out]);
+    expect(plan.status, plan.stderr).toBe(0);
+    const written = [...readTree(out).values()].map((b) => b.toString("utf8")).join("\n");
+    for (const value of Object.values(secretValues)) {
+      expect(plan.stdout + plan.stderr).not.toContain(value);
+      expect(written).not.toContain(value);
+    }
+    expect(written).toContain("[secret]");
+  });
+});

@@ -1,0 +1,72 @@
+import * as path from "node:path";
+import { vi } from "vitest";
+import { runProgram, startOfflineEngine, type RegisteredResource, type Recording } from "../../src/offline/engine";
+import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig";
+
+/**
+ * The one place tests start the program: Pulumi's mock engine, the stack's config with the test's
+ * changes on top, then the program imported fresh. Every program-level test goes through here.
+ */
+export const ROOT = path.resolve(__dirname, "../..");
+export const PROJECT = "ain-monitoring";
+
+export interface StackChanges {
+  stack?: string;
+  /** Plain values by key (the project namespace is added when missing); objects become JSON. */
+  set?: Record<string, unknown>;
+  /** Secret values by key: marked secret, as `pulumi config set --secret` would. */
+  secrets?: Record<string, string>;
+  unset?: string[];
+}
+
+export interface StackRun {
+  recording: Recording;
+  /** Everything the program registered, without the root Stack the runtime registers first. */
+  resources: RegisteredResource[];
+  error: Error | undefined;
+  stackConfig: StackConfig;
+  ofType(type: string): RegisteredResource[];
+  one(type: string, name?: string): RegisteredResource;
+}
+
+const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
+
+export function stackConfigWith(changes: StackChanges = {}): StackConfig {
+  const base = readStackConfig(ROOT, changes.stack ?? "prod");
+  const config = { ...base.config };
+  const secretKeys = new Set(base.secretKeys);
+  for (const key of changes.unset ?? []) delete config[qualify(key)];
+  for (const [key, value] of Object.entries(changes.set ?? {})) config[qualify(key)] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(changes.secrets ?? {})) {
+    config[qualify(key)] = value;
+    secretKeys.add(qualify(key));
+  }
+  return { ...base, config, secretKeys: [...secretKeys] };
+}
+
+export async function runStack(changes: StackChanges = {}): Promise<StackRun> {
+  const stackConfig = stackConfigWith(changes);
+  const recording = await startOfflineEngine(stackConfig);
+  vi.resetModules();
+  let error: Error | undefined;
+  try {
+    await runProgram(() => import("../../index.js"));
+  } catch (caught) {
+    error = caught instanceof Error ? caught : new Error(String(caught));
+  }
+  const resources = recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  const one = (type: string, name?: string) => {
+    const found = ofType(type).filter((r) => name === undefined || r.name === name);
+    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    return found[0];
+  };
+  return { recording, resources, error, stackConfig, ofType, one };
+}
+
+/** Runs a stack that must be valid, failing the test with the program's own error if not. */
+export async function runValidStack(changes: StackChanges = {}): Promise<StackRun> {
+  const run = await runStack(changes);
+  if (run.error) throw run.error;
+  return run;
+}

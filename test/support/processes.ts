@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "./offline";
+
+export interface Finished {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs a command from the project root, the way a person runs it from the README. */
+export function runCommand(command: string, args: string[], env: Record<string, string> = {}): Finished {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started };
+}
+
+/** `npm run plan` without npm's own banner: the same command line package.json holds. */
+export function runPlan(args: string[], env: Record<string, string> = {}): Finished {
+  return runCommand("node", ["scripts/host.cjs", "scripts/plan.ts", ...args], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...env });
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `ain-${prefix}-`));
+}
+
+/** Every file below a folder, by relative path, with its bytes. */
+export function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (current: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), fs.readFileSync(full));
+    }
+  };
+  walk(dir);
+  return files;
+}
