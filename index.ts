@@ -1,11 +1,20 @@
+import { AlertRules } from "./src/alerts/component";
+import { grafanaRuleGroups } from "./src/alerts/render/grafana";
 import { loadSettings } from "./src/config/load";
+import { Escalation } from "./src/escalation/component";
 import { GrafanaFoundation } from "./src/grafana/foundation";
 
 // Validate the whole config first: a bad value must stop the run before anything is registered.
 const settings = loadSettings();
 
 const grafana = new GrafanaFoundation("grafana", { settings });
+const withGrafana = { provider: grafana.provider };
+
+const alerts = new AlertRules("alerts", { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings) }, withGrafana);
+const escalation = new Escalation("escalation", { settings }, withGrafana);
 
 export const folderUid = grafana.folder.uid;
 export const postgresDatasourceUid = grafana.postgres.uid;
 export const prometheusDatasourceUid = grafana.prometheusDatasourceUid;
+export const ruleGroups = alerts.groups.map((g) => g.name);
+export const contactPoints = escalation.contactPoints.map((c) => c.name);

@@ -1,9 +1,17 @@
+import { lokiRuleFiles, prometheusRuleFiles } from "./alerts/render/prometheus";
+import { catalogMarkdown } from "./catalog";
 import type { Settings } from "./config/load";
+import { alertmanagerConfig } from "./escalation/alertmanager";
 
 /**
  * Every file the plan writes besides plan.json, keyed by its path under out/<stack>/. Pure: the
  * same settings give the same bytes. Built from plain settings only, so no secret can reach them.
  */
-export function renderArtifacts(_settings: Settings): Map<string, string> {
-  return new Map();
+export function renderArtifacts(settings: Settings): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [name, text] of prometheusRuleFiles(settings)) files.set(`prometheus/${name}`, text);
+  for (const [name, text] of lokiRuleFiles(settings)) files.set(`loki/${name}`, text);
+  files.set("alertmanager/routing.yml", alertmanagerConfig(settings));
+  files.set("catalog.md", catalogMarkdown(settings));
+  return files;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
+import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
 
 /** The validated settings: every plain value resolved, every secret still a Pulumi secret. */
 export interface Settings extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost"> {
@@ -115,6 +115,10 @@ export function loadSettings(): Settings {
         problems.push(`${keyPath(issue.path)}: ${message}${describeReceived(raw, issue.path)}`);
       }
     }
+  }
+
+  if (parsed.success) {
+    for (const { key, problem } of crossKeyProblems(parsed.data)) problems.push(`${PROJECT}:${key}: ${problem}`);
   }
 
   for (const key of secretKeyNames) {

@@ -106,6 +106,24 @@ export const escalation = z
   })
   .prefault({});
 
+/**
+ * Numbers for failure modes the runbook names without a number. Each is chosen here, with its
+ * reason, and shown in the catalog.
+ */
+export const failureModes = z
+  .strictObject({
+    healthCheckMinSuccessRatio: z
+      .number()
+      .gt(0)
+      .lte(1)
+      .default(0.5)
+      .describe("The health check alerts when fewer than this share of its executions over 5 minutes succeed. 0.5 means both probe locations, not one flaky one, see the failure."),
+    email503PerFiveMinutes: z.number().int().positive().default(3).describe("503s from the email functions in 5 minutes that mean 'email service down' (runbook § Email Service Down). One is a blip; three is a pattern."),
+    pdf500PerFiveMinutes: z.number().int().positive().default(3).describe("500s from generate-valuation-pdf in 5 minutes that mean 'PDF generation failing'."),
+    severeLatencyFactor: z.number().gt(1).default(2).describe("Latency this many times over its budget is 'performance severely degraded' (P1) rather than 'slow but functional' (P2)."),
+  })
+  .prefault({});
+
 export const runbookModel = z
   .strictObject({
     latencyBudgets,
@@ -114,6 +132,7 @@ export const runbookModel = z
     sharingTokens,
     severities,
     escalation,
+    failureModes,
   })
   .prefault({});
 

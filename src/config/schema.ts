@@ -19,6 +19,7 @@ const hostname = z.string().regex(/^[a-zA-Z0-9.-]+$/, "expected a host name such
 
 const person = z.strictObject({
   name: z.string().min(1).describe("Who they are, as shown in notifications."),
+  irmUsername: z.string().min(1).optional().describe("Their Grafana IRM user name; needed when paging.irm is on."),
   email: z.email({ error: "expected an email address" }).describe("Where their notifications go."),
 });
 
@@ -42,6 +43,35 @@ export const paging = z
   .prefault({})
   .describe("How P0 and P1 alerts page a person. Email is always on.");
 
+const functionName = z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/, "expected an edge function name such as generate-valuation-pdf");
+
+export const functions = z
+  .strictObject({
+    healthCheck: functionName.default("test-email-integration").describe("The runbook's Quick Health Check function."),
+    pdfGeneration: functionName.default("generate-valuation-pdf").describe("Generates valuation PDFs (runbook § PDF Generation Failures)."),
+    emailDelivery: functionName
+      .default("send-valuation-email")
+      .describe("Sends the valuation email through Resend. The runbook does not name it; set the deployed name."),
+    vinDecode: functionName.default("decode-vin").describe("Decodes a VIN. The runbook does not name it; set the deployed name."),
+    sharedReport: functionName
+      .default("get-shared-report")
+      .describe("Serves a report behind a public sharing token. The runbook does not name it; set the deployed name."),
+  })
+  .prefault({})
+  .describe("The edge functions the runbook talks about, by their deployed names.");
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time as HH:MM");
+const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
+export const maintenance = z
+  .strictObject({
+    weekdays: z.array(weekday).min(1).default(["sunday"]).describe("Days of the planned maintenance window."),
+    start: clock.default("02:00").describe("Start of the window, UTC."),
+    end: clock.default("04:00").describe("End of the window, UTC."),
+  })
+  .prefault({})
+  .refine((m) => m.start < m.end, { message: "expected start before end" })
+  .describe("Planned maintenance: P2 and P3 notifications are muted in this window; P0 and P1 never are.");
+
 /** The plain keys, each with its default. Defaults that derive from another key are filled in `load.ts`. */
 export const plainSchema = z.strictObject({
   grafanaUrl: httpsUrl.describe("The Grafana Cloud stack, for example https://ain.grafana.net."),
@@ -61,6 +91,7 @@ export const plainSchema = z.strictObject({
     .default("xltxqqzattxogxtqrggt")
     .describe("The Supabase project (runbook, Supabase Dashboard link)."),
   functionsBaseUrl: httpsUrl.optional().describe("Edge functions base URL. Default: https://<supabaseProjectRef>.supabase.co/functions/v1."),
+  oncallUrl: httpsUrl.optional().describe("The Grafana IRM (OnCall) API of the stack's region; needed when paging.irm is on."),
   runbookUrl: httpsUrl.describe("Where the runbook is rendered; alert runbook_url links are this plus a heading anchor."),
   postgresHost: hostname.optional().describe("Database host for the PostgreSQL data source. Default: db.<supabaseProjectRef>.supabase.co."),
   postgresPort: z.number().int().min(1).max(65535).default(5432).describe("Database port (5432 direct, 6543 through the pooler)."),
@@ -71,11 +102,25 @@ export const plainSchema = z.strictObject({
     .default("grafana_readonly")
     .describe("A read-only role that can read pg_stat_activity, public_tokens and storage.objects."),
   runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
+  functions,
   contacts,
   paging,
+  maintenance,
 });
 
 export type PlainSettings = z.infer<typeof plainSchema>;
+
+/** Rules that span keys, checked after each key is valid on its own. Each names the key to fix. */
+export function crossKeyProblems(s: PlainSettings): { key: string; problem: string }[] {
+  const problems: { key: string; problem: string }[] = [];
+  if (s.paging.irm) {
+    if (!s.oncallUrl) problems.push({ key: "oncallUrl", problem: "required when paging.irm is true (expected the IRM API URL of the stack's region)" });
+    for (const who of ["onCallEngineer", "leadDeveloper", "productOwner"] as const) {
+      if (!s.contacts[who].irmUsername) problems.push({ key: `contacts.${who}.irmUsername`, problem: "required when paging.irm is true (expected their Grafana IRM user name)" });
+    }
+  }
+  return problems;
+}
 
 /**
  * Secret keys. `requiredWhen` decides, from the validated plain settings, whether a stack must set
@@ -96,6 +141,10 @@ export const secretKeys = {
   pagingWebhookUrl: {
     description: "Webhook that pages the on-call engineer.",
     requiredWhen: (s) => (s?.paging.webhook ? "paging.webhook is true" : undefined),
+  },
+  oncallAccessToken: {
+    description: "Grafana IRM (OnCall) API token, for the escalation chain.",
+    requiredWhen: (s) => (s?.paging.irm ? "paging.irm is true" : undefined),
   },
   pagerdutyIntegrationKey: {
     description: "PagerDuty Events v2 integration key.",

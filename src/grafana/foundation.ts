@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Settings } from "../config/load";
+import { POSTGRES_DATASOURCE_UID } from "./datasources";
 
 export interface GrafanaFoundationArgs {
   settings: Settings;
 }
 
-/** Uid of the PostgreSQL data source; dashboards and SQL rules refer to it by this. */
-export const POSTGRES_DATASOURCE_UID = "ain-supabase-postgres";
 
 /**
  * What every other component stands on: an explicit provider (so nothing reads ambient
@@ -26,7 +25,13 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
 
     this.provider = new grafana.Provider(
       "grafana",
-      { url: settings.grafanaUrl, auth: settings.secrets.grafanaAuth, smUrl: settings.smUrl },
+      {
+        url: settings.grafanaUrl,
+        auth: settings.secrets.grafanaAuth,
+        smUrl: settings.smUrl,
+        oncallUrl: settings.paging.irm ? settings.oncallUrl : undefined,
+        oncallAccessToken: settings.paging.irm ? settings.secrets.oncallAccessToken : undefined,
+      },
       { parent: this },
     );
     const children = { parent: this, provider: this.provider };

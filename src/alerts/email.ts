@@ -1,0 +1,82 @@
+import { runbookItems, runbookSections } from "../config/runbookItems";
+import { checkJobs } from "../synthetics/jobs";
+import type { AlertContext } from "./context";
+import { latencyAlerts } from "./latency";
+import { probeSuccessRatio } from "./probes";
+import { edgeSeries, series } from "./signals";
+import { burnRateAlerts, type Slo } from "./slo";
+import type { AlertSpec } from "./types";
+
+const emailFunctions = ({ settings }: AlertContext) => [settings.functions.emailDelivery, settings.functions.healthCheck];
+
+export function emailSlo(ctx: AlertContext): Slo {
+  return {
+    id: "email",
+    title: "Email delivery",
+    area: "email",
+    covers: "emailFailureRate",
+    runbookSection: runbookItems.emailFailureRate.section,
+    budgetPercent: ctx.settings.runbook.errorBudgets.emailDeliveryFailurePercent,
+    functions: [ctx.settings.functions.emailDelivery],
+  };
+}
+
+/** Runbook § Email Service Down, the Quick Health Check, email latency and the email error budget. */
+export function emailAlerts(ctx: AlertContext): AlertSpec[] {
+  const { settings, sel } = ctx;
+  const modes = settings.runbook.failureModes;
+  const healthCheck: AlertSpec = {
+    id: "email-health-check-failing",
+    name: "EmailHealthCheckFailing",
+    area: "email",
+    covers: ["healthCheck"],
+    runbookSection: runbookSections.quickHealthCheck,
+    severity: "P1",
+    severityReason: "The runbook's own health check says email is not ready: a major feature is broken.",
+    source: "prometheus",
+    value: `min(${probeSuccessRatio(sel, [checkJobs.healthCheck])})`,
+    comparator: "<",
+    threshold: modes.healthCheckMinSuccessRatio,
+    unit: "ratio",
+    forSeconds: 5 * 60,
+    summary: `${settings.functions.healthCheck} is not answering {"success": true, "email_service_status": "ready"}`,
+    description: `Only {{value}} of the health check's executions over 5 minutes got 200 with "success": true and "email_service_status": "ready".`,
+    noData: "Alerting",
+    execError: "Alerting",
+    stateReason: "A health check that goes silent must alert: no data is treated as failing.",
+  };
+  const unavailable: AlertSpec = {
+    id: "email-endpoints-503",
+    name: "EmailEndpointsUnavailable",
+    area: "email",
+    covers: ["email503s"],
+    runbookSection: runbookSections.emailServiceDown,
+    severity: "P1",
+    severityReason: "503s from the email endpoints are the runbook's symptom of the email service being down: a major feature is broken.",
+    source: "prometheus",
+    value: `sum(${series(edgeSeries.responsesRate5m, sel.edge(emailFunctions(ctx)), 'status="503"')}) * 300`,
+    comparator: ">=",
+    threshold: modes.email503PerFiveMinutes,
+    unit: "count",
+    forSeconds: 5 * 60,
+    summary: "Email endpoints are answering 503",
+    description: "{{value}} responses with status 503 from the email functions in the last 5 minutes. Check RESEND_API_KEY in the Supabase secrets and Resend's status first.",
+    noData: "OK",
+    execError: "Error",
+    stateReason: "No 503s recorded is the healthy state.",
+  };
+  const latency = latencyAlerts(ctx, {
+    id: "email-delivery",
+    title: "Email delivery",
+    area: "email",
+    covers: "emailLatency",
+    functionName: settings.functions.emailDelivery,
+    budgetSeconds: settings.runbook.latencyBudgets.emailDeliverySeconds,
+  });
+  const budget = burnRateAlerts(emailSlo(ctx), {
+    lowTrafficGuardRequestsPerHour: settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour,
+    pageSeverity: "P1",
+    ticketSeverity: "P2",
+  });
+  return [healthCheck, unavailable, ...latency, ...budget];
+}

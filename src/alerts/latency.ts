@@ -1,0 +1,59 @@
+import type { RunbookItemId } from "../config/runbookItems";
+import { runbookSections } from "../config/runbookItems";
+import type { AlertContext } from "./context";
+import { edgeSeries, series } from "./signals";
+import { pascalCase, type AlertSpec, type Area } from "./types";
+
+export interface LatencyBudget {
+  id: string;
+  title: string;
+  area: Area;
+  covers: RunbookItemId;
+  functionName: string;
+  budgetSeconds: number;
+}
+
+/**
+ * Two alerts per latency budget: over budget is "performance slow but functional" (P2); far over
+ * budget is "performance severely degraded" (P1). Real traffic's p95, from the edge logs.
+ */
+export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBudget): AlertSpec[] {
+  const value = `max(${series(edgeSeries.latencyP95Seconds5m, sel.edge(budget.functionName))})`;
+  const factor = settings.runbook.failureModes.severeLatencyFactor;
+  const common = {
+    area: budget.area,
+    covers: [budget.covers],
+    runbookSection: runbookSections.keyMetrics,
+    source: "prometheus",
+    value,
+    comparator: ">=",
+    unit: "seconds",
+    noData: "OK",
+    execError: "Error",
+    stateReason: "No requests means no latency to judge; the synthetic checks catch a silent function.",
+  } as const;
+  return [
+    {
+      ...common,
+      id: `${budget.id}-latency-over`,
+      name: `${pascalCase(budget.title)}LatencyOverBudget`,
+      severity: "P2",
+      severityReason: "Over budget but answering: performance slow but functional.",
+      threshold: budget.budgetSeconds,
+      forSeconds: 10 * 60,
+      summary: `${budget.title} p95 latency is at or over its ${budget.budgetSeconds} s budget`,
+      description: `${budget.title} (${budget.functionName}) answers in {{value}} s at p95 over 5 minutes; the runbook's budget is < ${budget.budgetSeconds} s.`,
+    },
+    {
+      ...common,
+      id: `${budget.id}-latency-severe`,
+      name: `${pascalCase(budget.title)}LatencyFarOverBudget`,
+      severity: "P1",
+      severityReason: `${factor}x over budget: performance severely degraded.`,
+      threshold: budget.budgetSeconds * factor,
+      forSeconds: 10 * 60,
+      summary: `${budget.title} p95 latency is ${factor}x over its ${budget.budgetSeconds} s budget`,
+      description: `${budget.title} (${budget.functionName}) answers in {{value}} s at p95 over 5 minutes, ${factor}x or more over the runbook's < ${budget.budgetSeconds} s.`,
+    },
+  ];
+}

@@ -1,0 +1,79 @@
+import { runbookItems, runbookSections } from "../config/runbookItems";
+import type { AlertContext } from "./context";
+import { latencyAlerts } from "./latency";
+import { edgeSeries, series } from "./signals";
+import { burnRateAlerts, type Slo } from "./slo";
+import { pdfBucketQuery } from "../sql/queries";
+import type { AlertSpec } from "./types";
+
+export function pdfSlo(ctx: AlertContext): Slo {
+  return {
+    id: "pdf",
+    title: "PDF generation",
+    area: "pdf",
+    covers: "pdfFailureRate",
+    runbookSection: runbookItems.pdfFailureRate.section,
+    budgetPercent: ctx.settings.runbook.errorBudgets.pdfGenerationFailurePercent,
+    functions: [ctx.settings.functions.pdfGeneration],
+  };
+}
+
+/** Runbook § PDF Generation Failures, PDF latency and the PDF error budget. */
+export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
+  const { settings, sel } = ctx;
+  const fn = settings.functions.pdfGeneration;
+  const serverErrors: AlertSpec = {
+    id: "pdf-generation-500",
+    name: "PdfGenerationFailing",
+    area: "pdf",
+    covers: ["pdf500s"],
+    runbookSection: runbookSections.pdfGenerationFailures,
+    severity: "P1",
+    severityReason: "500s from generate-valuation-pdf mean valuation reports cannot be downloaded: a major feature is broken.",
+    source: "prometheus",
+    value: `sum(${series(edgeSeries.responsesRate5m, sel.edge(fn), 'status="500"')}) * 300`,
+    comparator: ">=",
+    threshold: settings.runbook.failureModes.pdf500PerFiveMinutes,
+    unit: "count",
+    forSeconds: 5 * 60,
+    summary: `${fn} is answering 500`,
+    description: `{{value}} responses with status 500 from ${fn} in the last 5 minutes. Check the function logs, then the "PDF Valuation Reports" bucket and its RLS policies.`,
+    noData: "OK",
+    execError: "Error",
+    stateReason: "No 500s recorded is the healthy state.",
+  };
+  const bucketMissing: AlertSpec = {
+    id: "pdf-bucket-missing",
+    name: "PdfReportsBucketMissing",
+    area: "pdf",
+    covers: ["pdfBucket"],
+    runbookSection: runbookSections.pdfGenerationFailures,
+    severity: "P1",
+    severityReason: "Without the bucket every PDF generation fails: a major feature is broken.",
+    source: "postgres",
+    value: pdfBucketQuery(),
+    comparator: "<",
+    threshold: 1,
+    unit: "count",
+    forSeconds: 5 * 60,
+    summary: 'The storage bucket "PDF Valuation Reports" does not exist',
+    description: 'storage.buckets holds {{value}} buckets named "PDF Valuation Reports"; generate-valuation-pdf cannot store reports.',
+    noData: "Alerting",
+    execError: "Error",
+    stateReason: "count(*) always answers; an empty answer means the query itself broke, which must not pass silently.",
+  };
+  const latency = latencyAlerts(ctx, {
+    id: "pdf-generation",
+    title: "PDF generation",
+    area: "pdf",
+    covers: "pdfLatency",
+    functionName: fn,
+    budgetSeconds: settings.runbook.latencyBudgets.pdfGenerationSeconds,
+  });
+  const budget = burnRateAlerts(pdfSlo(ctx), {
+    lowTrafficGuardRequestsPerHour: settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour,
+    pageSeverity: "P1",
+    ticketSeverity: "P2",
+  });
+  return [serverErrors, bucketMissing, ...latency, ...budget];
+}

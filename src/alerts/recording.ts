@@ -1,0 +1,30 @@
+import type { Settings } from "../config/load";
+import { alertContext } from "./context";
+import { sloCatalog } from "./catalog";
+import { edgeLogs, edgeSeries } from "./signals";
+import { sloRecordingRules, type RecordingRule } from "./slo";
+
+/**
+ * Recording rules. The first layer turns the edge-function logs (LogQL, in Loki) into Prometheus
+ * series; the second turns those into error ratios and traffic per SLO window (PromQL).
+ */
+export function logRecordingRules(settings: Settings): RecordingRule[] {
+  const stream = `${edgeLogs.streamSelector(settings)} ${edgeLogs.parse} | __error__=""`;
+  return [
+    {
+      record: edgeSeries.responsesRate5m,
+      expr: `sum by (function, status) (rate(${stream} [5m]))`,
+      labels: {},
+    },
+    {
+      record: edgeSeries.latencyP95Seconds5m,
+      expr: `quantile_over_time(0.95, ${stream} | unwrap execution_ms [5m]) by (function) / 1000`,
+      labels: {},
+    },
+  ];
+}
+
+export function sloRecordingRuleSet(settings: Settings): RecordingRule[] {
+  const ctx = alertContext(settings);
+  return sloCatalog(ctx).flatMap((slo) => sloRecordingRules(slo, ctx.sel));
+}

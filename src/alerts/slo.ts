@@ -1,0 +1,134 @@
+import type { Severity } from "../config/runbook";
+import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
+import { edgeSeries, series, sloSeries, type Selectors } from "./signals";
+import { EVALUATION_INTERVAL_SECONDS, pascalCase, type AlertSpec, type Area } from "./types";
+
+/**
+ * Multiwindow, multi-burn-rate alerts on the runbook's error budgets (Google SRE workbook, ch. 5).
+ * The maths lives here and nowhere else: which windows, which burn factors, and the recording
+ * rules that turn the 5-minute edge series into error ratios and traffic per window.
+ */
+
+export interface Slo {
+  /** Label value and id prefix: `overall`, `email`, `pdf`. */
+  id: string;
+  title: string;
+  area: Area;
+  covers: RunbookItemId;
+  runbookSection: RunbookSection;
+  /** The error budget in percent: 1 % for a 99 % SLO. */
+  budgetPercent: number;
+  /** Functions that count, or undefined for all of them. */
+  functions?: string[];
+}
+
+export interface BurnWindow {
+  /** Name part: Fast, Medium, Slow, VerySlow. */
+  speed: string;
+  long: string;
+  short: string;
+  factor: number;
+  /** Share of a 30-day budget spent by the time this fires. */
+  budgetSpentPercent: number;
+  kind: "page" | "ticket";
+  forSeconds: number;
+}
+
+/** The workbook's four alerting windows over a 30-day budget period. */
+export const burnWindows: BurnWindow[] = [
+  { speed: "Fast", long: "1h", short: "5m", factor: 14.4, budgetSpentPercent: 2, kind: "page", forSeconds: 2 * 60 },
+  { speed: "Medium", long: "6h", short: "30m", factor: 6, budgetSpentPercent: 5, kind: "page", forSeconds: 15 * 60 },
+  { speed: "Slow", long: "1d", short: "2h", factor: 3, budgetSpentPercent: 10, kind: "ticket", forSeconds: 60 * 60 },
+  { speed: "VerySlow", long: "3d", short: "6h", factor: 1, budgetSpentPercent: 10, kind: "ticket", forSeconds: 3 * 60 * 60 },
+];
+
+const windowSeconds = (w: string): number => {
+  const n = Number(w.slice(0, -1));
+  return n * { m: 60, h: 3600, d: 86400 }[w.slice(-1) as "m" | "h" | "d"];
+};
+
+/** Every window a ratio is recorded for, shortest first. */
+export const ratioWindows = [...new Set(burnWindows.flatMap((w) => [w.short, w.long]))].sort((a, b) => windowSeconds(a) - windowSeconds(b));
+/** Traffic is guarded over each long window. */
+export const trafficWindows = burnWindows.map((w) => w.long);
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels: Record<string, string>;
+}
+
+/** Server errors count against the budget; 4xx are the caller's mistakes. */
+const ERROR_STATUS = "5..";
+
+/**
+ * Error ratio over a window: the 5-minute rates sampled every evaluation, summed over the window,
+ * errors over all. With no errors at all the numerator is 0, not absent, so panels show 0 %.
+ */
+export function sloRecordingRules(slo: Slo, sel: Selectors): RecordingRule[] {
+  const scope = slo.functions ? sel.edge(slo.functions) : undefined;
+  const errors = series(edgeSeries.responsesRate5m, scope, `status=~"${ERROR_STATUS}"`);
+  const all = series(edgeSeries.responsesRate5m, scope);
+  const labels = { slo: slo.id };
+  const ratios = ratioWindows.map((w) => ({
+    record: sloSeries.errorRatio(w),
+    expr:
+      w === "5m"
+        ? `(sum(${errors}) or vector(0)) / sum(${all})`
+        : `(sum(sum_over_time(${errors}[${w}])) or vector(0)) / sum(sum_over_time(${all}[${w}]))`,
+    labels,
+  }));
+  // Requests in the window: each sample is a per-second rate held for one evaluation interval.
+  const traffic = trafficWindows.map((w) => ({
+    record: sloSeries.requestsPerHour(w),
+    expr: `sum(sum_over_time(${all}[${w}])) * ${EVALUATION_INTERVAL_SECONDS} / ${windowSeconds(w) / 3600}`,
+    labels,
+  }));
+  return [...ratios, ...traffic];
+}
+
+export interface BurnAlertOptions {
+  lowTrafficGuardRequestsPerHour: number;
+  pageSeverity: Severity;
+  ticketSeverity: Severity;
+}
+
+/** The burn rate of a window pair: the smaller of the two ratios, over the budget. */
+export function burnRateExpr(slo: Slo, window: BurnWindow): string {
+  const ratio = (w: string) => `${sloSeries.errorRatio(w)}{slo="${slo.id}"}`;
+  return `((${ratio(window.long)} < ${ratio(window.short)}) or ${ratio(window.short)}) / ${slo.budgetPercent / 100}`;
+}
+
+export function burnRateAlerts(slo: Slo, options: BurnAlertOptions): AlertSpec[] {
+  return burnWindows.map((window) => {
+    const page = window.kind === "page";
+    return {
+      id: `${slo.id}-burn-${window.speed.toLowerCase()}`,
+      name: `${pascalCase(slo.title)}ErrorBudgetBurn${window.speed}`,
+      area: slo.area,
+      covers: [slo.covers],
+      runbookSection: slo.runbookSection,
+      severity: page ? options.pageSeverity : options.ticketSeverity,
+      severityReason: page
+        ? `Burning ${window.factor}x over ${window.long} and ${window.short} spends ${window.budgetSpentPercent} % of the 30-day budget: performance severely degraded, someone must look now.`
+        : `Burning ${window.factor}x over ${window.long} and ${window.short} spends ${window.budgetSpentPercent} % of the budget slowly: a ticket for working hours.`,
+      source: "prometheus",
+      value: burnRateExpr(slo, window),
+      comparator: ">",
+      threshold: window.factor,
+      unit: "burn-rate",
+      guard: {
+        query: `${sloSeries.requestsPerHour(window.long)}{slo="${slo.id}"}`,
+        min: options.lowTrafficGuardRequestsPerHour,
+        unit: "per-hour",
+        why: "below this traffic a single failed request is a large ratio and must not page",
+      },
+      forSeconds: window.forSeconds,
+      summary: `${slo.title} errors are burning the ${slo.budgetPercent} % budget ${window.factor}x too fast (${window.long}/${window.short})`,
+      description: `${slo.title}: the error budget of ${slo.budgetPercent} % (SLO ${100 - slo.budgetPercent} %) burns at {{value}}x over both ${window.long} and ${window.short}. At this rate ${window.budgetSpentPercent} % of the 30-day budget is gone.`,
+      noData: "OK",
+      execError: "Error",
+      stateReason: "No traffic means no errors: an empty ratio must not page. A failing query shows as an error, not as a page.",
+    };
+  });
+}

@@ -1,0 +1,84 @@
+import type { Severity } from "../config/runbook";
+import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
+
+/** The runbook areas; one file of alert specs and one rule group each. */
+export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens"] as const;
+export type Area = (typeof areas)[number];
+
+/**
+ * `>=` where the runbook states a target as "< X" (X itself is already a breach); `>` where it
+ * states a trigger as "> X"; `<` for success ratios and up-ness.
+ */
+export type Comparator = ">" | ">=" | "<";
+
+export type Unit = "seconds" | "percent" | "ratio" | "count" | "per-hour" | "burn-rate" | "up";
+
+/** Grafana's states for a rule whose query returns nothing, or fails. */
+export type NoDataState = "OK" | "Alerting" | "NoData";
+export type ExecErrState = "OK" | "Alerting" | "Error";
+
+/** Extra condition that must also hold, e.g. enough traffic for an error ratio to mean anything. */
+export interface Guard {
+  query: string;
+  min: number;
+  unit: Unit;
+  why: string;
+}
+
+/**
+ * One alert, as plain data. The threshold is a number here, never hidden inside `value`: the
+ * renderers put `value`, `comparator` and `threshold` together.
+ */
+export interface AlertSpec {
+  /** Stable identity: the Grafana rule uid is derived from it, never from the name. */
+  id: string;
+  /** The alertname, CamelCase. */
+  name: string;
+  area: Area;
+  covers: readonly RunbookItemId[];
+  runbookSection: RunbookSection;
+  severity: Severity;
+  severityReason: string;
+  /** Prometheus for metrics and recorded log series; PostgreSQL for the runbook's SQL. */
+  source: "prometheus" | "postgres";
+  /** A PromQL expression or an SQL query giving the number that is compared. */
+  value: string;
+  comparator: Comparator;
+  threshold: number;
+  unit: Unit;
+  guard?: Guard;
+  forSeconds: number;
+  summary: string;
+  /** `{{value}}` is replaced by each renderer's own template for the current value. */
+  description: string;
+  noData: NoDataState;
+  execError: ExecErrState;
+  stateReason: string;
+  /** The dashboard panel that shows this alert's value, once dashboards exist. */
+  panel?: { dashboardUid: string; panelId: number };
+}
+
+/** A spec after the cross-cutting concerns are applied (see decorate.ts). */
+export interface DecoratedAlert extends AlertSpec {
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export const duration = (seconds: number): string => {
+  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+};
+
+/** Every rule group is evaluated this often; recorded series are sampled at this step. */
+export const EVALUATION_INTERVAL_SECONDS = 60;
+
+/** "Email delivery" -> "EmailDelivery", for alertnames made from titles. */
+export const pascalCase = (title: string): string =>
+  title
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");

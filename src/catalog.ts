@@ -1,0 +1,44 @@
+import { alertCatalog } from "./alerts/catalog";
+import { humanDuration, signalOf, timeToDetectSeconds } from "./alerts/detection";
+import type { DecoratedAlert } from "./alerts/types";
+import type { Settings } from "./config/load";
+import { runbookItems, type RunbookItemId } from "./config/runbookItems";
+import { severityRoutes } from "./escalation/policy";
+
+/**
+ * out/<stack>/catalog.md: one row per runbook threshold or failure mode, with the rules that
+ * catch it, their severity and why, and how long detection takes. The on-call engineer's map.
+ */
+export function uncoveredRunbookItems(alerts: DecoratedAlert[]): RunbookItemId[] {
+  const covered = new Set(alerts.flatMap((a) => a.covers));
+  return (Object.keys(runbookItems) as RunbookItemId[]).filter((id) => !covered.has(id));
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function catalogMarkdown(settings: Settings): string {
+  const alerts = alertCatalog(settings);
+  const lines = [
+    `# Monitoring catalog: ${settings.stack}`,
+    "",
+    "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it.",
+    "Time to detect = signal delay (probe 2 min, edge logs 2 min, Metrics API 1 min, SQL 0) + the rule's `for` + one 1-minute evaluation.",
+    "",
+    "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | no data |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
+    for (const a of alerts.filter((x) => x.covers.includes(id))) {
+      lines.push(
+        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${a.noData}: ${cell(a.stateReason)} |`,
+      );
+    }
+  }
+  lines.push("", "## Routing by severity", "", "| severity | contact point | group wait | repeat | muted in maintenance | why |", "|---|---|---|---|---|---|");
+  for (const r of severityRoutes(settings)) {
+    lines.push(`| ${r.severity} | ${r.contactPoint} | ${r.groupWait} | ${r.repeatInterval} | ${r.muteTimings.length > 0 ? "yes" : "no"} | ${cell(r.why)} |`);
+  }
+  const missing = uncoveredRunbookItems(alerts);
+  if (missing.length > 0) lines.push("", `**Not covered:** ${missing.join(", ")}`);
+  return lines.join("\n") + "\n";
+}
