@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { vi } from "vitest";
 import { runProgram, startOfflineEngine, type RegisteredResource, type Recording } from "../../src/offline/engine";
 import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig";
+import type { Settings } from "../../src/config/load";
 
 /**
  * The one place tests start the program: Pulumi's mock engine, the stack's config with the test's
@@ -69,4 +70,12 @@ export async function runValidStack(changes: StackChanges = {}): Promise<StackRu
   const run = await runStack(changes);
   if (run.error) throw run.error;
   return run;
+}
+
+/** The validated settings of a stack, read through the same loader the program uses. */
+export async function settingsFor(changes: StackChanges = {}): Promise<Settings> {
+  await startOfflineEngine(stackConfigWith(changes));
+  vi.resetModules();
+  const { loadSettings } = await import("../../src/config/load.js");
+  return loadSettings();
 }

@@ -1,0 +1,133 @@
+import type { DecoratedAlert } from "../../src/alerts/types";
+import type { Settings } from "../../src/config/load";
+import { INVALID_TOKEN_STATUSES } from "../../src/alerts/sharingTokens";
+
+/**
+ * Input series that make each alert's value equal a chosen number. A gauge holds a level; a
+ * counter grows by a step each sample. The values are distinct per alert, so one alert's fixture
+ * can never pass for another's.
+ */
+export interface InputSeries {
+  series: string;
+  kind: "gauge" | "counter";
+  /** Level of a gauge, or increment per sample of a counter. */
+  perSample: number;
+  /** A counter's first value; 0 when not given. */
+  start?: number;
+}
+
+export interface AlertFixture {
+  inputs: (value: number) => InputSeries[];
+  safe: number;
+  breach: number;
+  /** The value is computed without rounding, so the threshold itself can be tested. */
+  exactBoundary: boolean;
+  /** Inputs with very little traffic, for alerts guarded against it. */
+  lowTraffic?: () => InputSeries[];
+}
+
+const gauge = (series: string, perSample: number): InputSeries => ({ series, kind: "gauge", perSample });
+const counter = (series: string, perSample: number): InputSeries => ({ series, kind: "counter", perSample });
+
+const probes = (jobs: string[]) => (ratio: number) =>
+  jobs.flatMap((job) => [counter(`probe_all_success_sum{job="${job}"}`, ratio), counter(`probe_all_success_count{job="${job}"}`, 1)]);
+
+/** Total request rate of the burn-rate fixtures: high enough that every traffic guard passes. */
+const BURN_TRAFFIC_PER_SECOND = 100;
+
+export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixture {
+  const ref = `supabase_project_ref="${settings.supabaseProjectRef}"`;
+  const fn = settings.functions;
+  const edge = (functionName: string, status: string, perSecond: number) =>
+    gauge(`ain:edge_responses:rate5m{function="${functionName}", status="${status}"}`, perSecond);
+  const latency = (functionName: string) => (seconds: number) => [gauge(`ain:edge_latency_seconds:p95_5m{function="${functionName}"}`, seconds)];
+
+  const burnFunction = { overall: fn.vinDecode, email: fn.emailDelivery, pdf: fn.pdfGeneration } as const;
+  const burn = /^(overall|email|pdf)-burn-/.exec(alert.id);
+  if (burn) {
+    const slo = burn[1] as keyof typeof burnFunction;
+    const budget = alert.value.match(/\/ ([0-9.]+)$/)?.[1];
+    const budgetRatio = Number(budget);
+    const traffic = (burnRate: number, total: number) => {
+      const errors = Math.min(total, burnRate * budgetRatio * total);
+      return [edge(burnFunction[slo], "500", errors), edge(burnFunction[slo], "200", total - errors)];
+    };
+    return {
+      inputs: (burnRate) => traffic(burnRate, BURN_TRAFFIC_PER_SECOND),
+      safe: alert.threshold * 0.8,
+      breach: alert.threshold * 1.25,
+      exactBoundary: false,
+      // 14 requests an hour, every one failing: a 100 % error ratio that must not page.
+      lowTraffic: () => traffic(1 / budgetRatio, 14 / 3600),
+    };
+  }
+
+  const table: Record<string, AlertFixture> = {
+    "edge-functions-down": { inputs: probes(["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]), safe: 0.75, breach: 0.25, exactBoundary: true },
+    "email-health-check-failing": { inputs: probes(["ain-health-check"]), safe: 1, breach: 0, exactBoundary: true },
+    "vin-decode-latency-over": { inputs: latency(fn.vinDecode), safe: 2.5, breach: 4, exactBoundary: true },
+    "vin-decode-latency-severe": { inputs: latency(fn.vinDecode), safe: 4.5, breach: 7.5, exactBoundary: true },
+    "email-delivery-latency-over": { inputs: latency(fn.emailDelivery), safe: 4.25, breach: 6, exactBoundary: true },
+    "email-delivery-latency-severe": { inputs: latency(fn.emailDelivery), safe: 8, breach: 12, exactBoundary: true },
+    "pdf-generation-latency-over": { inputs: latency(fn.pdfGeneration), safe: 9.5, breach: 12.5, exactBoundary: true },
+    "pdf-generation-latency-severe": { inputs: latency(fn.pdfGeneration), safe: 15, breach: 25, exactBoundary: true },
+    "email-endpoints-503": {
+      inputs: (count) => [edge(fn.emailDelivery, "503", count / 300), edge(fn.emailDelivery, "200", 2)],
+      safe: 2,
+      breach: 6,
+      exactBoundary: false,
+    },
+    "pdf-generation-500": {
+      inputs: (count) => [edge(fn.pdfGeneration, "500", count / 300), edge(fn.pdfGeneration, "200", 1)],
+      safe: 1,
+      breach: 9,
+      exactBoundary: false,
+    },
+    "database-down": { inputs: (up) => [gauge(`pg_up{${ref}}`, up)], safe: 1, breach: 0, exactBoundary: true },
+    "database-connections-high": {
+      inputs: (percent) => [gauge(`connection_stats_connection_count{${ref}}`, percent), gauge(`max_connections_connection_count{${ref}}`, 100)],
+      safe: 79,
+      breach: 91,
+      exactBoundary: true,
+    },
+    "database-queries-slow": {
+      inputs: (seconds) => [counter(`pg_stat_statements_total_time_seconds{${ref}}`, seconds * 8), counter(`pg_stat_statements_total_queries{${ref}}`, 8)],
+      safe: 0.5,
+      breach: 1.75,
+      exactBoundary: true,
+    },
+    "database-disk-high": {
+      inputs: (percent) => [gauge(`node_filesystem_avail_bytes{${ref}}`, 1000 - percent * 10), gauge(`node_filesystem_size_bytes{${ref}}`, 1000)],
+      safe: 70,
+      breach: 93,
+      exactBoundary: false,
+    },
+    "storage-near-plan-limit": {
+      inputs: (percent) => [gauge(`storage_storage_size_mb{${ref}}`, (percent / 100) * settings.runbook.capacity.storagePlanLimitGiB * 1024)],
+      safe: 60,
+      breach: 85,
+      exactBoundary: true,
+    },
+    "storage-full-soon": {
+      // Growing from half the limit at a pace that reaches `percent` of it at the horizon.
+      inputs: (percent) => {
+        const limitMb = settings.runbook.capacity.storagePlanLimitGiB * 1024;
+        const horizonMinutes = settings.runbook.capacity.storageDaysToFullWarning * 1440;
+        const perMinute = ((percent / 100) * limitMb - limitMb / 2) / horizonMinutes;
+        return [{ series: `storage_storage_size_mb{${ref}}`, kind: "counter", perSample: perMinute, start: limitMb / 2 }];
+      },
+      safe: 90,
+      breach: 130,
+      exactBoundary: false,
+    },
+    "sharing-invalid-token-surge": {
+      inputs: (perHour) => [edge(fn.sharedReport, INVALID_TOKEN_STATUSES[3], perHour / 3600), edge(fn.sharedReport, "200", 0.5)],
+      safe: 12,
+      breach: 45,
+      exactBoundary: false,
+    },
+  };
+  const fixture = table[alert.id];
+  if (!fixture) throw new Error(`no promtool fixture for ${alert.id}: add one to test/alerts/fixtures.ts`);
+  return fixture;
+}

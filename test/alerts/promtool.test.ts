@@ -1,0 +1,64 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { alertCatalog } from "../../src/alerts/catalog";
+import type { DecoratedAlert } from "../../src/alerts/types";
+import { renderArtifacts } from "../../src/artifacts";
+import type { Settings } from "../../src/config/load";
+import { settingsFor } from "../support/offline";
+import { tempDir } from "../support/processes";
+import { promtool, runPromtoolTests } from "../support/promtool";
+import { fixtureFor } from "./fixtures";
+import { scenarios } from "./scenarios";
+
+/**
+ * Every Prometheus-rendered alert, tested with the real rule engine (promtool from Debian's
+ * prometheus package) against the rule files the plan writes.
+ */
+let settings: Settings;
+let dir: string;
+let alerts: DecoratedAlert[];
+
+beforeAll(async () => {
+  settings = await settingsFor();
+  dir = tempDir("promtool");
+  for (const [file, text] of renderArtifacts(settings)) {
+    if (!file.startsWith("prometheus/")) continue;
+    fs.writeFileSync(path.join(dir, path.basename(file)), text);
+  }
+  alerts = alertCatalog(settings).filter((a) => a.source === "prometheus");
+});
+
+describe("the rendered Prometheus rule files", () => {
+  it("pass promtool check rules", () => {
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml"));
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    const check = promtool(["check", "rules", ...files.map((f) => path.join(dir, f))]);
+    expect(check.status, check.output).toBe(0);
+  });
+});
+
+describe("promtool test rules, for every alert", () => {
+  const areaFiles = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens"];
+  // Concurrent: each area is its own promtool process, so both cores work.
+  it.concurrent.each(areaFiles)("%s: every alert behaves at, below and above its threshold, before and after its for", async (area) => {
+    const inArea = alerts.filter((a) => a.area === area && a.source === "prometheus");
+    const tests = inArea.flatMap((a) => scenarios(a, fixtureFor(a, settings)));
+    expect(tests.length).toBeGreaterThanOrEqual(inArea.length * 4);
+    const run = await runPromtoolTests(dir, `${area}.test.yml`, [`${area}.yml`, "slo-recording.yml"], tests);
+    console.log(`promtool ${area}: ${tests.length} cases for ${inArea.length} alerts in ${run.ms} ms`);
+    expect(run.ok, run.output).toBe(true);
+  });
+
+  it("would fail on a rule file whose threshold drifted, so the tests above can fail", async () => {
+    const alert = alerts.find((a) => a.id === "database-connections-high");
+    if (!alert) throw new Error("database-connections-high is missing");
+    const original = fs.readFileSync(path.join(dir, "database.yml"), "utf8");
+    const drifted = original.replace(`>= ${alert.threshold}`, `>= ${alert.threshold - 30}`);
+    expect(drifted).not.toBe(original);
+    fs.writeFileSync(path.join(dir, "database-drifted.yml"), drifted);
+    const run = await runPromtoolTests(dir, "drifted.test.yml", ["database-drifted.yml"], scenarios(alert, fixtureFor(alert, settings)));
+    expect(run.ok).toBe(false);
+    expect(run.output).toContain("DatabaseConnectionsHigh");
+  });
+});

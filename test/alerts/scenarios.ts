@@ -1,0 +1,119 @@
+import type { DecoratedAlert } from "../../src/alerts/types";
+import type { PromtoolTest } from "../support/promtool";
+import type { AlertFixture, InputSeries } from "./fixtures";
+
+/**
+ * The promtool test groups for one alert, generated from its spec and fixture: silent on the
+ * safe side, at the boundary as the runbook states, pending before `for` and firing after it,
+ * silent on a one-sample spike, resolving after the breach, and, where the spec says so, firing
+ * on silence or staying silent on too little traffic.
+ */
+
+/** A stretch of the timeline: the alert's value (or an explicit input set) for `minutes` samples. */
+interface Segment {
+  value?: number;
+  inputs?: InputSeries[];
+  minutes: number;
+}
+
+/** Builds promtool input series from segments, keeping counters continuous across them. */
+export function inputSeries(fixture: AlertFixture, segments: Segment[]): PromtoolTest["input_series"] {
+  const perSegment = segments.map((s) => s.inputs ?? fixture.inputs(s.value ?? 0));
+  const names = [...new Set(perSegment.flat().map((i) => i.series))];
+  return names.map((name) => {
+    const parts: string[] = [];
+    let level: number | undefined;
+    segments.forEach((segment, index) => {
+      const input = perSegment[index].find((i) => i.series === name);
+      const n = segment.minutes;
+      if (!input) {
+        parts.push(`_x${n}`);
+        return;
+      }
+      if (input.kind === "gauge") {
+        parts.push(n === 1 ? `${input.perSample}` : `${input.perSample}+0x${n - 1}`);
+        return;
+      }
+      const first: number = level === undefined ? (input.start ?? 0) : level + input.perSample;
+      parts.push(n === 1 ? `${first}` : `${first}+${input.perSample}x${n - 1}`);
+      level = first + input.perSample * (n - 1);
+    });
+    return { series: name, values: parts.join(" ") };
+  });
+}
+
+const firing = (alert: DecoratedAlert, extra = "") => `count(ALERTS{alertname="${alert.name}", alertstate="firing"${extra}})`;
+const pending = (alert: DecoratedAlert) => `count(ALERTS{alertname="${alert.name}", alertstate="pending"})`;
+const everFiring = (alert: DecoratedAlert, minutes: number) => `count(count_over_time(ALERTS{alertname="${alert.name}", alertstate="firing"}[${minutes}m]))`;
+const one = [{ labels: "{}", value: 1 }];
+const none: { labels: string; value: number }[] = [];
+const at = (minutes: number) => `${minutes}m`;
+
+const minutesOf = (n: string, unit: string) => Number(n) * { m: 1, h: 60, d: 1440 }[unit as "m" | "h" | "d"];
+
+/** How long after a breach ends the alert's windows need to drain. */
+function drainMinutes(alert: DecoratedAlert, breachMinutes: number): number {
+  const ratioWindows = [...alert.value.matchAll(/ratio_rate(\d+)([mhd])/g)].map((m) => minutesOf(m[1], m[2]));
+  // Burn rates: the shorter window must dilute the breach below the threshold again.
+  if (ratioWindows.length > 0) return Math.min(...ratioWindows) + Math.ceil(breachMinutes * 1.25) + 10;
+  // Otherwise the longest range selector must forget the breach.
+  const ranges = [...alert.value.matchAll(/\[(\d+)([mhd])\]/g)].map((m) => minutesOf(m[1], m[2]));
+  return Math.max(5, ...ranges) + 30;
+}
+
+export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): PromtoolTest[] {
+  const forMinutes = alert.forSeconds / 60;
+  const settle = forMinutes + 30;
+  const tests: PromtoolTest[] = [];
+  const test = (name: string, segments: Segment[], checks: PromtoolTest["promql_expr_test"]) =>
+    tests.push({ name: `${alert.name}: ${name}`, interval: "1m", input_series: inputSeries(fixture, segments), promql_expr_test: checks });
+
+  test(`silent on the safe side (${fixture.safe})`, [{ value: fixture.safe, minutes: settle }], [
+    { expr: everFiring(alert, settle), eval_time: at(settle - 1), exp_samples: none },
+  ]);
+
+  if (fixture.exactBoundary) {
+    const firesAtBoundary = alert.comparator === ">=";
+    test(`at the threshold ${alert.threshold} it ${firesAtBoundary ? "fires, as the runbook's '< X' makes X a breach" : "stays silent"}`, [{ value: alert.threshold, minutes: settle }], [
+      { expr: firing(alert), eval_time: at(settle - 1), exp_samples: firesAtBoundary ? one : none },
+    ]);
+  }
+
+  const breachEnd = forMinutes + 3;
+  const checksBeforeAndAfter: PromtoolTest["promql_expr_test"] = [
+    { expr: firing(alert), eval_time: at(forMinutes - 1), exp_samples: none },
+    { expr: firing(alert, `, severity="${alert.severity}", area="${alert.area}"`), eval_time: at(forMinutes + 2), exp_samples: one },
+  ];
+  if (forMinutes >= 3) checksBeforeAndAfter.push({ expr: pending(alert), eval_time: at(forMinutes - 1), exp_samples: one });
+  test(`breaching (${fixture.breach}) is pending before its ${forMinutes} min 'for' and fires after it`, [{ value: fixture.breach, minutes: breachEnd + 1 }], checksBeforeAndAfter);
+
+  const spikeAt = 60;
+  test("silent on a one-sample spike", [
+    { value: fixture.safe, minutes: spikeAt },
+    { value: fixture.breach, minutes: 1 },
+    { value: fixture.safe, minutes: settle },
+  ], [{ expr: everFiring(alert, spikeAt + settle), eval_time: at(spikeAt + settle - 1), exp_samples: none }]);
+
+  const resolveAfter = drainMinutes(alert, breachEnd);
+  test("resolves after the breach ends", [
+    { value: fixture.breach, minutes: breachEnd },
+    { value: alert.guard ? 0 : fixture.safe, minutes: resolveAfter },
+  ], [
+    { expr: firing(alert), eval_time: at(forMinutes + 2), exp_samples: one },
+    { expr: firing(alert), eval_time: at(breachEnd + resolveAfter - 1), exp_samples: none },
+  ]);
+
+  if (alert.noData === "Alerting") {
+    test("fires when its signal goes silent", [{ inputs: [{ series: "unrelated_series", kind: "gauge", perSample: 1 }], minutes: forMinutes + 5 }], [
+      { expr: firing(alert), eval_time: at(forMinutes + 2), exp_samples: one },
+    ]);
+  }
+
+  if (alert.guard && fixture.lowTraffic) {
+    const lowTraffic = fixture.lowTraffic();
+    test(`silent on too little traffic (guard: ${alert.guard.min} requests/hour)`, [{ inputs: lowTraffic, minutes: settle }], [
+      { expr: everFiring(alert, settle), eval_time: at(settle - 1), exp_samples: none },
+    ]);
+  }
+  return tests;
+}
