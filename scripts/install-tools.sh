@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real engines the tests run against, from Debian's packages, when they are missing:
-# promtool (prometheus), the blackbox exporter, and PostgreSQL 15. Idempotent and quiet when all
+# promtool (prometheus), amtool (prometheus-alertmanager), the blackbox exporter, and PostgreSQL 15. Idempotent and quiet when all
 # are present, so `npm test` can call it every time.
 set -euo pipefail
 
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-blackbox-exporter >/dev/null 2>&1 || need+=(prometheus-blackbox-exporter)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 { [ -x /usr/lib/postgresql/15/bin/initdb ] || command -v initdb >/dev/null 2>&1; } || need+=(postgresql-15)
 
 if [ ${#need[@]} -gt 0 ]; then
