@@ -1,6 +1,8 @@
 import { AlertRules } from "./src/alerts/component";
 import { grafanaRuleGroups } from "./src/alerts/render/grafana";
 import { loadSettings } from "./src/config/load";
+import { dashboardCatalog } from "./src/dashboards/catalog";
+import { Dashboards } from "./src/dashboards/component";
 import { Escalation } from "./src/escalation/component";
 import { GrafanaFoundation } from "./src/grafana/foundation";
 
@@ -12,9 +14,11 @@ const withGrafana = { provider: grafana.provider };
 
 const alerts = new AlertRules("alerts", { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings) }, withGrafana);
 const escalation = new Escalation("escalation", { settings }, withGrafana);
+const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings) }, withGrafana);
 
 export const folderUid = grafana.folder.uid;
 export const postgresDatasourceUid = grafana.postgres.uid;
 export const prometheusDatasourceUid = grafana.prometheusDatasourceUid;
 export const ruleGroups = alerts.groups.map((g) => g.name);
 export const contactPoints = escalation.contactPoints.map((c) => c.name);
+export const dashboardUrls = dashboards.dashboards.map((d) => d.url);

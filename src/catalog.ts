@@ -14,6 +14,7 @@ export function uncoveredRunbookItems(alerts: DecoratedAlert[]): RunbookItemId[]
   return (Object.keys(runbookItems) as RunbookItemId[]).filter((id) => !covered.has(id));
 }
 
+const panelLink = (a: DecoratedAlert) => (a.panel ? `[${a.panel.dashboardUid} #${a.panel.panelId}](/d/${a.panel.dashboardUid}?viewPanel=${a.panel.panelId})` : "");
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function catalogMarkdown(settings: Settings): string {
@@ -24,13 +25,13 @@ export function catalogMarkdown(settings: Settings): string {
     "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it.",
     "Time to detect = signal delay (probe 2 min, edge logs 2 min, Metrics API 1 min, SQL 0) + the rule's `for` + one 1-minute evaluation.",
     "",
-    "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | no data |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | no data |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(a)} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
   }

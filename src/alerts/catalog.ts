@@ -1,13 +1,7 @@
 import type { Settings } from "../config/load";
 import { githubAnchor } from "../config/runbookItems";
-import { databaseAlerts } from "./database";
-import { alertContext, type AlertContext } from "./context";
-import { edgeFunctionAlerts, overallSlo } from "./edgeFunctions";
-import { emailAlerts, emailSlo } from "./email";
-import { pdfAlerts, pdfSlo } from "./pdf";
-import { sharingTokenAlerts } from "./sharingTokens";
-import type { Slo } from "./slo";
-import { storageAlerts } from "./storage";
+import { alertPlacements } from "../dashboards/catalog";
+import { alertSpecs } from "./specs";
 import type { AlertSpec, DecoratedAlert } from "./types";
 
 /** Grafana refuses uids longer than this. */
@@ -42,23 +36,8 @@ export function decorate(spec: AlertSpec, settings: Settings): DecoratedAlert {
   };
 }
 
-export const sloCatalog = (ctx: AlertContext): Slo[] => [overallSlo(ctx), emailSlo(ctx), pdfSlo(ctx)];
-
-/** Every alert of the runbook, decorated, in a stable order: by area file, then as declared. */
+/** Every alert, decorated, each pointing at the dashboard panel that draws its value. */
 export function alertCatalog(settings: Settings): DecoratedAlert[] {
-  const ctx = alertContext(settings);
-  const specs = [
-    ...edgeFunctionAlerts(ctx),
-    ...emailAlerts(ctx),
-    ...pdfAlerts(ctx),
-    ...databaseAlerts(ctx),
-    ...storageAlerts(ctx),
-    ...sharingTokenAlerts(ctx),
-  ];
-  const seen = new Set<string>();
-  for (const spec of specs) {
-    if (seen.has(spec.id)) throw new Error(`two alerts share the id ${spec.id}`);
-    seen.add(spec.id);
-  }
-  return specs.map((spec) => decorate(spec, settings));
+  const placements = alertPlacements(settings);
+  return alertSpecs(settings).map((spec) => decorate({ ...spec, panel: placements[spec.id] ?? spec.panel }, settings));
 }

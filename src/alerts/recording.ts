@@ -1,6 +1,6 @@
 import type { Settings } from "../config/load";
 import { alertContext } from "./context";
-import { sloCatalog } from "./catalog";
+import { sloCatalog } from "./specs";
 import { edgeLogs, edgeSeries } from "./signals";
 import { sloRecordingRules, type RecordingRule } from "./slo";
 

@@ -23,3 +23,46 @@ export const longRunningQueriesCountQuery = (seconds: number): string =>
 /** Runbook § Public Sharing Token Issues: live tokens issued for longer than the lifetime policy. */
 export const tokensOverLifetimeQuery = (lifetimeDays: number): string =>
   `SELECT count(*) AS tokens_over_lifetime FROM public_tokens WHERE expires_at > now() AND expires_at - created_at > interval '${Math.round(lifetimeDays)} days'`;
+
+/** Runbook § Database Connection Issues: "Check active connections", as written. */
+export const activeConnectionsQuery = "SELECT count(*) FROM pg_stat_activity";
+
+/** Runbook § Useful Commands, "Monitor active sessions", as written. */
+export const sessionsByStateQuery = "SELECT state, count(*) FROM pg_stat_activity GROUP BY state";
+
+/** Runbook § Database Connection Issues, "Check for long-running queries", with how long each has run. */
+export const longRunningQueriesQuery =
+  "SELECT query, state, query_start, extract(epoch FROM now() - query_start) AS running_seconds FROM pg_stat_activity WHERE state != 'idle' AND pid <> pg_backend_pid() ORDER BY query_start";
+
+/**
+ * Runbook § Useful Commands, "Check system health". The runbook selects `tablename`, which
+ * pg_stat_user_tables does not have (PostgreSQL refuses it); `relname AS tablename` is what it means.
+ */
+export const tableChurnQuery =
+  "SELECT schemaname, relname AS tablename, n_tup_ins AS inserts, n_tup_upd AS updates, n_tup_del AS deletes FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC";
+
+/**
+ * Runbook § Storage Management, "Check storage usage". The runbook sums the text `metadata->>'size'`
+ * and casts afterwards, which PostgreSQL refuses (no sum(text)); the cast goes inside.
+ */
+export const storageByBucketQuery =
+  "SELECT bucket_id, count(*) AS file_count, sum((metadata->>'size')::bigint) AS total_size FROM storage.objects GROUP BY bucket_id ORDER BY total_size DESC";
+
+/** Bytes added to storage per day over the last 30 days, for the growth rate. */
+export const storageAddedPerDayQuery =
+  "SELECT date_trunc('day', created_at) AS time, bucket_id AS metric, sum((metadata->>'size')::bigint) AS bytes_added FROM storage.objects WHERE created_at > now() - interval '30 days' GROUP BY 1, 2 ORDER BY 1";
+
+/** Sharing tokens by state: live, expiring within the window, expired, and issued in the last day. */
+export const tokenStatesQuery = (expiringSoonHours: number): string =>
+  `SELECT count(*) FILTER (WHERE expires_at > now()) AS live, count(*) FILTER (WHERE expires_at > now() AND expires_at <= now() + interval '${Math.round(expiringSoonHours)} hours') AS expiring_soon, count(*) FILTER (WHERE expires_at <= now()) AS expired, count(*) FILTER (WHERE created_at > now() - interval '1 day') AS issued_last_day FROM public_tokens`;
+
+/** The longest lifetime of a live token, in days, against the 30-day policy. */
+export const longestTokenLifetimeQuery =
+  "SELECT coalesce(max(extract(epoch FROM expires_at - created_at) / 86400), 0) AS longest_lifetime_days FROM public_tokens WHERE expires_at > now()";
+
+/** Tokens issued per day over the last 30 days. */
+export const tokensIssuedPerDayQuery =
+  "SELECT date_trunc('day', created_at) AS time, count(*) AS issued FROM public_tokens WHERE created_at > now() - interval '30 days' GROUP BY 1 ORDER BY 1";
+
+/** Runbook § Public Sharing Token Issues, "Check token status", for the token typed into $token. */
+export const tokenStatusQuery = "SELECT token, expires_at, created_at FROM public_tokens WHERE token = '${token}'";

@@ -1,0 +1,118 @@
+import * as cog from "@grafana/grafana-foundation-sdk/cog";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
+import { alertContext } from "../alerts/context";
+import type { Selectors } from "../alerts/signals";
+import { alertSpecs } from "../alerts/specs";
+import type { AlertSpec, Comparator, Unit } from "../alerts/types";
+import type { Settings } from "../config/load";
+import { githubAnchor } from "../config/runbookItems";
+import { POSTGRES_DATASOURCE_UID } from "../grafana/datasources";
+
+/**
+ * Shared defaults of every dashboard: data sources, units, threshold styling, runbook links and
+ * the uids dashboards link each other by. Panel factories and dashboards read these and nothing
+ * else decides them.
+ */
+
+export const dashboardUids = {
+  overview: "ain-overview",
+  database: "ain-database",
+  storage: "ain-storage",
+  emailPdf: "ain-email-pdf",
+  sharingTokens: "ain-sharing-tokens",
+  reviews: "ain-reviews",
+} as const;
+export type DashboardKey = keyof typeof dashboardUids;
+
+export const DASHBOARD_TAGS = ["ain", "runbook"];
+
+export interface DashboardContext {
+  settings: Settings;
+  sel: Selectors;
+  /** The alert specs by id: panels draw the same value and threshold the alerts use. */
+  alert: (id: string) => AlertSpec;
+  prometheus: common.DataSourceRef;
+  postgres: common.DataSourceRef;
+}
+
+export function dashboardContext(settings: Settings): DashboardContext {
+  const specs = new Map(alertSpecs(settings).map((s) => [s.id, s]));
+  return {
+    settings,
+    sel: alertContext(settings).sel,
+    alert: (id) => {
+      const spec = specs.get(id);
+      if (!spec) throw new Error(`no alert ${id}`);
+      return spec;
+    },
+    prometheus: { type: "prometheus", uid: settings.prometheusDatasourceUid },
+    postgres: { type: "grafana-postgresql-datasource", uid: POSTGRES_DATASOURCE_UID },
+  };
+}
+
+/** Grafana units for the model's units. */
+export const grafanaUnit: Record<Unit, string> = {
+  seconds: "s",
+  percent: "percent",
+  ratio: "percentunit",
+  count: "short",
+  "per-hour": "short",
+  "burn-rate": "x",
+  up: "bool_on_off",
+};
+
+/** Green on the good side of the threshold, red past it: the same number the alert uses. */
+export function thresholdSteps(threshold: number, comparator: Comparator): cog.Builder<dashboard.ThresholdsConfig> {
+  const steps =
+    comparator === "<"
+      ? [
+          { value: null, color: "red" },
+          { value: threshold, color: "green" },
+        ]
+      : [
+          { value: null, color: "green" },
+          { value: threshold, color: "red" },
+        ];
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+}
+
+export const thresholdLine = () => new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed);
+
+export const runbookUrl = (settings: Settings, section: string) => `${settings.runbookUrl}#${githubAnchor(section)}`;
+
+/** A panel description that ends with the runbook section to open. */
+export const describe = (settings: Settings, text: string, section: string) => `${text}\n\nRunbook: [${section}](${runbookUrl(settings, section)})`;
+
+export function promTarget(expr: string, refId: string, legend = "__auto"): prometheus.DataqueryBuilder {
+  return new prometheus.DataqueryBuilder().expr(expr).refId(refId).legendFormat(legend).range();
+}
+
+/** An SQL query for the PostgreSQL data source; the SDK has no builder for it. */
+export class SqlTarget implements cog.Builder<cog.Dataquery> {
+  constructor(
+    private readonly refId: string,
+    private readonly rawSql: string,
+    private readonly format: "table" | "time_series" = "table",
+  ) {}
+
+  build(): cog.Dataquery {
+    const query = {
+      refId: this.refId,
+      datasource: { type: "grafana-postgresql-datasource", uid: POSTGRES_DATASOURCE_UID },
+      rawSql: this.rawSql,
+      format: this.format,
+      rawQuery: true,
+      editorMode: "code",
+    };
+    return query as unknown as cog.Dataquery;
+  }
+}
+
+export const legend = () => new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
+
+export const dashboardLink = (title: string, key: DashboardKey) =>
+  new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${dashboardUids[key]}`).keepTime(true).includeVars(true);
+export const externalLink = (title: string, url: string) => new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(url).targetBlank(true);
+export const supabaseDashboardUrl = (settings: Settings, page = "") => `https://supabase.com/dashboard/project/${settings.supabaseProjectRef}${page}`;

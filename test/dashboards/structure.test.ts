@@ -1,0 +1,176 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { alertCatalog } from "../../src/alerts/catalog";
+import type { DecoratedAlert } from "../../src/alerts/types";
+import type { Settings } from "../../src/config/load";
+import { dashboardCatalog, dashboardJson } from "../../src/dashboards/catalog";
+import type { BuiltDashboard } from "../../src/dashboards/compose";
+import { settingsFor, runValidStack } from "../support/offline";
+import { tempDir } from "../support/processes";
+import { promtool } from "../support/promtool";
+
+/** A structural lint of every dashboard, as a reviewer would run it before merging. */
+interface Target {
+  refId?: string;
+  expr?: string;
+  rawSql?: string;
+  datasource?: { uid?: string };
+}
+interface Panel {
+  id?: number;
+  type: string;
+  title?: string;
+  gridPos?: { x: number; y: number; w: number; h: number };
+  datasource?: { uid?: string };
+  targets?: Target[];
+  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] } } };
+}
+const panelsOf = (d: BuiltDashboard) => (d.model.panels ?? []) as unknown as Panel[];
+const withQueries = (d: BuiltDashboard) => panelsOf(d).filter((p) => (p.targets ?? []).length > 0);
+
+let settings: Settings;
+let dashboards: BuiltDashboard[];
+let alerts: DecoratedAlert[];
+beforeAll(async () => {
+  settings = await settingsFor();
+  dashboards = dashboardCatalog(settings);
+  alerts = alertCatalog(settings);
+});
+
+describe("every dashboard", () => {
+  it("has an explicit uid from a slug, the ain tag, and links to the others and to Supabase", () => {
+    expect(dashboards.map((d) => d.uid)).toEqual(["ain-overview", "ain-database", "ain-storage", "ain-email-pdf", "ain-sharing-tokens", "ain-reviews"]);
+    for (const d of dashboards) {
+      expect(d.model.uid).toBe(d.uid);
+      expect(d.model.tags).toContain("ain");
+      const urls = (d.model.links ?? []).map((l) => l.url);
+      expect(urls).toContain(`https://supabase.com/dashboard/project/${settings.supabaseProjectRef}`);
+      expect(urls.filter((u) => u?.startsWith("/d/ain-"))).toHaveLength(dashboards.length - 1);
+    }
+  });
+
+  it("has unique panel ids, widths within 24 and no overlapping panels", () => {
+    for (const d of dashboards) {
+      const panels = panelsOf(d);
+      const ids = panels.map((p) => p.id);
+      expect(ids.every((id) => typeof id === "number"), d.uid).toBe(true);
+      expect(new Set(ids).size, d.uid).toBe(ids.length);
+      const cells = new Set<string>();
+      for (const p of panels) {
+        const g = p.gridPos;
+        if (!g) throw new Error(`${d.uid} panel ${p.id} has no gridPos`);
+        expect(g.x + g.w, `${d.uid} panel ${p.id}`).toBeLessThanOrEqual(24);
+        for (let x = g.x; x < g.x + g.w; x++) {
+          for (let y = g.y; y < g.y + g.h; y++) {
+            const cell = `${x},${y}`;
+            expect(cells.has(cell), `${d.uid} panel ${p.id} overlaps at ${cell}`).toBe(false);
+            cells.add(cell);
+          }
+        }
+      }
+    }
+  });
+
+  it("gives every query a data source, a refId and a non-empty query, and every data panel a unit", () => {
+    for (const d of dashboards) {
+      for (const p of withQueries(d)) {
+        for (const t of p.targets ?? []) {
+          expect(t.datasource?.uid ?? p.datasource?.uid, `${d.uid} ${p.title}`).toBeTruthy();
+          expect(t.refId, `${d.uid} ${p.title}`).toMatch(/^[A-Z]$/);
+          expect((t.expr ?? t.rawSql ?? "").trim().length, `${d.uid} ${p.title}`).toBeGreaterThan(5);
+        }
+        expect(p.fieldConfig?.defaults?.unit, `${d.uid} ${p.title}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("runs fewer than 25 queries per refresh", () => {
+    for (const d of dashboards) {
+      const queries = withQueries(d).reduce((n, p) => n + (p.targets ?? []).length, 0);
+      console.log(`${d.uid}: ${queries} queries per refresh`);
+      expect(queries, d.uid).toBeLessThan(25);
+    }
+  });
+
+  it("describes every data panel, with a link to its runbook section", () => {
+    for (const d of dashboards.filter((x) => x.key !== "reviews")) {
+      for (const p of withQueries(d)) expect((p as { description?: string }).description, `${d.uid} ${p.title}`).toMatch(/Runbook: \[.+\]\(https:\/\/.+#.+\)/);
+    }
+  });
+});
+
+describe("dashboards and alerts, from one model", () => {
+  it("point every alert at an existing panel that draws the alert's own query", () => {
+    for (const a of alerts) {
+      const d = dashboards.find((x) => x.uid === a.annotations.__dashboardUid__);
+      expect(d, `${a.name} has no dashboard`).toBeDefined();
+      const panel = panelsOf(d as BuiltDashboard).find((p) => p.id === Number(a.annotations.__panelId__));
+      expect(panel, `${a.name} points at a missing panel`).toBeDefined();
+      const queries = (panel?.targets ?? []).map((t) => t.expr ?? t.rawSql);
+      if (a.name.includes("ErrorBudgetBurn")) expect(queries.join(" "), a.name).toContain(`slo="${a.id.split("-")[0]}"`);
+      else expect(queries, a.name).toContain(a.value);
+    }
+  });
+
+  it("draw each alert's threshold where the alert fires, so a changed runbook number moves both", async () => {
+    const check = (s: Settings, id: string) => {
+      const a = alertCatalog(s).find((x) => x.id === id) as DecoratedAlert;
+      const d = dashboardCatalog(s).find((x) => x.uid === a.annotations.__dashboardUid__) as BuiltDashboard;
+      const panel = panelsOf(d).find((p) => p.id === Number(a.annotations.__panelId__));
+      return { threshold: a.threshold, steps: panel?.fieldConfig?.defaults?.thresholds?.steps.map((st) => st.value) };
+    };
+    for (const id of ["pdf-generation-latency-over", "database-connections-high", "storage-near-plan-limit", "database-queries-slow"]) {
+      const { threshold, steps } = check(settings, id);
+      expect(steps, id).toEqual([null, threshold]);
+    }
+    const changed = await settingsFor({ set: { runbook: { latencyBudgets: { pdfGenerationSeconds: 8 } } } });
+    expect(check(changed, "pdf-generation-latency-over")).toEqual({ threshold: 8, steps: [null, 8] });
+  });
+});
+
+describe("every PromQL expression on a dashboard", () => {
+  it("parses with promtool's PromQL parser", () => {
+    const dir = tempDir("panel-promql");
+    const rules: string[] = [];
+    for (const d of dashboards) {
+      for (const p of withQueries(d)) {
+        for (const t of p.targets ?? []) {
+          if (!t.expr) continue;
+          // Grafana substitutes template variables before Prometheus sees the query.
+          const expr = t.expr.replaceAll("$function", ".*");
+          rules.push(`      - record: panel:${d.uid.replace(/-/g, "_")}:${p.id}_${t.refId}\n        expr: ${JSON.stringify(expr)}`);
+        }
+      }
+    }
+    expect(rules.length).toBeGreaterThan(30);
+    const file = path.join(dir, "panels.yml");
+    fs.writeFileSync(file, `groups:\n  - name: panels\n    rules:\n${rules.join("\n")}\n`);
+    const check = promtool(["check", "rules", file]);
+    expect(check.status, check.output).toBe(0);
+    fs.writeFileSync(file, `groups:\n  - name: panels\n    rules:\n      - record: broken\n        expr: "sum(rate(x[5m])"\n`);
+    expect(promtool(["check", "rules", file]).status).not.toBe(0);
+  });
+});
+
+describe("rendering", () => {
+  it("is deterministic", async () => {
+    const again = dashboardCatalog(await settingsFor());
+    expect(again.map(dashboardJson)).toEqual(dashboards.map(dashboardJson));
+  });
+
+  it.each(["ain-overview", "ain-database", "ain-storage", "ain-email-pdf", "ain-sharing-tokens", "ain-reviews"])("%s matches its committed snapshot, so a pull request shows the change", async (uid) => {
+    const d = dashboards.find((x) => x.uid === uid) as BuiltDashboard;
+    await expect(dashboardJson(d)).toMatchFileSnapshot(`./__snapshots__/${uid}.json`);
+  });
+
+  it("deploys each dashboard into the folder with its JSON", async () => {
+    const prod = await runValidStack();
+    const registered = prod.ofType("grafana:oss/dashboard:Dashboard");
+    expect(registered.map((r) => r.name)).toEqual(dashboards.map((d) => d.uid));
+    for (const r of registered) {
+      expect(r.inputs.folder).toBe("ain-monitoring");
+      expect(r.inputs.configJson).toBe(dashboardJson(dashboards.find((d) => d.uid === r.name) as BuiltDashboard));
+    }
+  });
+});
