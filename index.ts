@@ -5,6 +5,7 @@ import { dashboardCatalog } from "./src/dashboards/catalog";
 import { Dashboards } from "./src/dashboards/component";
 import { Escalation } from "./src/escalation/component";
 import { GrafanaFoundation } from "./src/grafana/foundation";
+import { SyntheticChecks } from "./src/synthetics/component";
 
 // Validate the whole config first: a bad value must stop the run before anything is registered.
 const settings = loadSettings();
@@ -14,6 +15,7 @@ const withGrafana = { provider: grafana.provider };
 
 const alerts = new AlertRules("alerts", { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings) }, withGrafana);
 const escalation = new Escalation("escalation", { settings }, withGrafana);
+const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings) }, withGrafana);
 
 export const folderUid = grafana.folder.uid;
@@ -22,3 +24,4 @@ export const prometheusDatasourceUid = grafana.prometheusDatasourceUid;
 export const ruleGroups = alerts.groups.map((g) => g.name);
 export const contactPoints = escalation.contactPoints.map((c) => c.name);
 export const dashboardUrls = dashboards.dashboards.map((d) => d.url);
+export const syntheticCheckJobs = synthetics?.checks.map((c) => c.job) ?? [];

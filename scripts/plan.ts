@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadSettings } from "../src/config/load";
-import { renderArtifacts } from "../src/artifacts";
+import { planNotes, renderArtifacts } from "../src/artifacts";
 import { runProgram, startOfflineEngine } from "../src/offline/engine";
 import { planDocument, planTree, writeArtifacts } from "../src/offline/plan";
 import { readStackConfig } from "../src/offline/stackConfig";
@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const files = renderArtifacts(loadSettings());
+  const settings = loadSettings();
+  const files = renderArtifacts(settings);
   files.set("plan.json", JSON.stringify(planDocument(stack, recording), null, 2) + "\n");
   const outDir = values.out ? path.resolve(values.out) : path.join(root, "out", stack);
   writeArtifacts(outDir, files);
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   console.log(`Previewing ${stackConfig.project}/${stack} offline (Pulumi mock engine; no credentials, no network)\n`);
   console.log(`     ${"Type".padEnd(64)} Name`);
   for (const line of planTree(recording)) console.log(line);
+  for (const line of planNotes(settings)) console.log(line);
   console.log(`\nArtifacts in ${path.relative(root, outDir)}/: ${[...files.keys()].sort().join(", ")}`);
   console.log(`Resources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
   return 0;

@@ -3,6 +3,8 @@ import { catalogMarkdown } from "./catalog";
 import { dashboardCatalog, dashboardJson } from "./dashboards/catalog";
 import type { Settings } from "./config/load";
 import { alertmanagerConfig } from "./escalation/alertmanager";
+import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
+import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 
 /**
  * Every file the plan writes besides plan.json, keyed by its path under out/<stack>/. Pure: the
@@ -14,6 +16,21 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   for (const [name, text] of lokiRuleFiles(settings)) files.set(`loki/${name}`, text);
   for (const d of dashboardCatalog(settings)) files.set(`dashboards/${d.uid}.json`, dashboardJson(d));
   files.set("alertmanager/routing.yml", alertmanagerConfig(settings));
+  const checks = checkSpecs(settings);
+  files.set("synthetics/blackbox.yml", blackboxConfig(checks));
+  files.set("synthetics/targets.json", JSON.stringify(probeTargets(checks), null, 2) + "\n");
   files.set("catalog.md", catalogMarkdown(settings));
   return files;
+}
+
+/** Lines the plan prints after the resource tree: what costs money, and what needs a person. */
+export function planNotes(settings: Settings): string[] {
+  const notes: string[] = [];
+  if (settings.synthetics.enabled) {
+    const executions = monthlyExecutions(checkSpecs(settings));
+    notes.push(
+      `\nSynthetic Monitoring: ${executions.toLocaleString("en-US")} executions a month (checks x probes x runs), ${Math.round((100 * executions) / settings.synthetics.monthlyExecutionBudget)} % of the ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")} budget`,
+    );
+  } else notes.push("\nSynthetic Monitoring: off (synthetics.enabled is false)");
+  return notes;
 }

@@ -2,7 +2,8 @@ import { alertCatalog } from "./alerts/catalog";
 import { humanDuration, signalOf, timeToDetectSeconds } from "./alerts/detection";
 import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
-import { runbookItems, type RunbookItemId } from "./config/runbookItems";
+import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
+import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 import { severityRoutes } from "./escalation/policy";
 
 /**
@@ -39,6 +40,23 @@ export function catalogMarkdown(settings: Settings): string {
   for (const r of severityRoutes(settings)) {
     lines.push(`| ${r.severity} | ${r.contactPoint} | ${r.groupWait} | ${r.repeatInterval} | ${r.muteTimings.length > 0 ? "yes" : "no"} | ${cell(r.why)} |`);
   }
+  lines.push(
+    "",
+    "## Synthetic checks",
+    "",
+    "Time to detect a failing check: Synthetic Monitoring's ProbeFailedExecutionsTooHigh needs two failed executions, so about two check intervals (across the probes).",
+    "",
+    "| check (job) | target | every | probes | executions / month | budget | timeout | time to detect | runbook |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
+  for (const c of checkSpecs(settings)) {
+    const perProbeInterval = c.frequencyMs / 60_000;
+    const ttd = Math.max(1, Math.ceil((2 * perProbeInterval) / c.probes.length));
+    lines.push(
+      `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | [${c.runbookSection}](${settings.runbookUrl}#${githubAnchor(c.runbookSection)}) |`,
+    );
+  }
+  lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}.`);
   const missing = uncoveredRunbookItems(alerts);
   if (missing.length > 0) lines.push("", `**Not covered:** ${missing.join(", ")}`);
   return lines.join("\n") + "\n";

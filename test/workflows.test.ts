@@ -72,6 +72,10 @@ describe("the delivery workflows", () => {
     expect(up.needs).toBe("test");
     expect(up.environment).toBe("production");
     expect(pulumiStep(up)?.with).toMatchObject({ command: "up", "stack-name": "prod" });
+    // The runbook's "health checks passing" gate runs after the deploy.
+    const runs = up.steps.map((s) => s.run ?? s.uses ?? "");
+    const gate = runs.findIndex((r) => r.startsWith("npm run checks -- --stack prod"));
+    expect(gate).toBeGreaterThan(runs.findIndex((r) => r.startsWith("pulumi/actions@")));
   });
 
   it("run on Node 22 or later, while this machine pins Node 20", () => {

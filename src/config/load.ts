@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
 import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
 
 /** The validated settings: every plain value resolved, every secret still a Pulumi secret. */
@@ -137,12 +138,23 @@ export function loadSettings(): Settings {
     secretKeyNames.map((key) => [key, pulumi.runtime.getConfig(`${PROJECT}:${key}`) === undefined ? undefined : config.requireSecret(key)]),
   ) as Settings["secrets"];
 
-  const settings = parsed.data;
-  return {
-    ...settings,
+  const plain = parsed.data;
+  const settings: Settings = {
+    ...plain,
     stack,
-    functionsBaseUrl: settings.functionsBaseUrl ?? `https://${settings.supabaseProjectRef}.supabase.co/functions/v1`,
-    postgresHost: settings.postgresHost ?? `db.${settings.supabaseProjectRef}.supabase.co`,
+    functionsBaseUrl: plain.functionsBaseUrl ?? `https://${plain.supabaseProjectRef}.supabase.co/functions/v1`,
+    postgresHost: plain.postgresHost ?? `db.${plain.supabaseProjectRef}.supabase.co`,
     secrets,
   };
+
+  // Billing counts executions: checks x probes x runs. Over budget is a config error, not a surprise invoice.
+  if (settings.synthetics.enabled) {
+    const executions = monthlyExecutions(checkSpecs(settings));
+    if (executions > settings.synthetics.monthlyExecutionBudget) {
+      throw new ConfigError(stackFile, [
+        `${PROJECT}:synthetics.monthlyExecutionBudget: the checks would run ${executions} times a month, over the budget of ${settings.synthetics.monthlyExecutionBudget}; expected fewer probes, longer synthetics.checks.*.frequencySeconds, or a larger budget`,
+      ]);
+    }
+  }
+  return settings;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROJECT, plainSchema, secretKeys, secretKeyNames } from "./schema";
+import { PROJECT, plainSchema, secretKeys, secretKeyNames, type SecretKeySpec } from "./schema";
 
 /**
  * The README's configuration reference, generated from the schema so it cannot drift from what
@@ -54,9 +54,9 @@ export function configReference(): string {
     rows(`${PROJECT}:${key}`, node, required, out);
   }
   for (const key of secretKeyNames) {
-    const spec = secretKeys[key];
+    const spec: SecretKeySpec = secretKeys[key];
     const always = spec.requiredWhen?.(undefined);
-    out.push(`| \`${PROJECT}:${key}\` | secret string | | ${always ? "yes" : "when enabled"} | ${cell(spec.description)} |`);
+    out.push(`| \`${PROJECT}:${key}\` | secret string | | ${always ? "yes" : spec.requiredWhen ? "when enabled" : ""} | ${cell(spec.description)} |`);
   }
   return [REFERENCE_START, ...out, REFERENCE_END].join("\n");
 }

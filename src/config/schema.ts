@@ -72,6 +72,48 @@ export const maintenance = z
   .refine((m) => m.start < m.end, { message: "expected start before end" })
   .describe("Planned maintenance: P2 and P3 notifications are muted in this window; P0 and P1 never are.");
 
+const checkSchedule = (frequencySeconds: number, why: string) =>
+  z
+    .strictObject({
+      frequencySeconds: z.number().int().min(60).max(3600).default(frequencySeconds).describe(`How often it runs from each probe. ${why}`),
+      enabled: z.boolean().default(true).describe("Turn the check off without losing its history."),
+    })
+    .prefault({});
+
+export const synthetics = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Deploy the checks to Grafana Synthetic Monitoring (needs the smAccessToken secret)."),
+    probes: z
+      .array(z.string().min(1))
+      .min(1)
+      .max(10)
+      .default(["Frankfurt", "London"])
+      .describe("Probe locations by name, as Grafana Synthetic Monitoring lists them. Two, so one location's network trouble is not an outage."),
+    monthlyExecutionBudget: z
+      .number()
+      .int()
+      .positive()
+      .default(100000)
+      .describe("Validation fails when checks x probes x runs per 30 days exceed this; Grafana Cloud's free tier includes 100k."),
+    testVin: z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, "expected a 17-character VIN (no I, O or Q)").default("1HGCM82633A004352").describe("A known VIN the VIN-decode check sends."),
+    testValuation: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({ vin: "1HGCM82633A004352", mileage_km: 85000, condition: "good", synthetic_check: true })
+      .describe("The test valuation generate-valuation-pdf is called with; synthetic_check lets the function skip emailing it."),
+    pdfBodyRegexps: z.array(z.string().min(1)).default([]).describe("Regular expressions the PDF response body must match (none by default: status 200 is the contract)."),
+    resendStatusUrl: httpsUrl.default("https://resend-status.com/api/v2/status.json").describe("Resend's status page API (Statuspage format)."),
+    checks: z
+      .strictObject({
+        healthCheck: checkSchedule(120, "Every 2 minutes: the runbook's health check, and the P0/P1 signal."),
+        pdfGeneration: checkSchedule(600, "Every 10 minutes: each run generates a real PDF."),
+        vinDecode: checkSchedule(300, "Every 5 minutes."),
+        resendStatus: checkSchedule(300, "Every 5 minutes, from one probe: it is Resend's page, not ours."),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+  .describe("Synthetic checks against the edge functions and Resend's status page.");
+
 /** The plain keys, each with its default. Defaults that derive from another key are filled in `load.ts`. */
 export const plainSchema = z.strictObject({
   grafanaUrl: httpsUrl.describe("The Grafana Cloud stack, for example https://ain.grafana.net."),
@@ -103,6 +145,7 @@ export const plainSchema = z.strictObject({
     .describe("A read-only role that can read pg_stat_activity, public_tokens and storage.objects."),
   runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
   functions,
+  synthetics,
   contacts,
   paging,
   maintenance,
@@ -137,6 +180,13 @@ export const secretKeys = {
   postgresPassword: {
     description: "Password of postgresUser for the PostgreSQL data source.",
     requiredWhen: () => "the PostgreSQL data source always needs it",
+  },
+  smAccessToken: {
+    description: "Grafana Synthetic Monitoring access token, for the checks.",
+    requiredWhen: (s) => (s?.synthetics.enabled ? "synthetics.enabled is true" : undefined),
+  },
+  functionsAuthToken: {
+    description: "Bearer token the checks send to the edge functions (the project's anon key), when they verify JWTs.",
   },
   pagingWebhookUrl: {
     description: "Webhook that pages the on-call engineer.",

@@ -29,6 +29,7 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
         url: settings.grafanaUrl,
         auth: settings.secrets.grafanaAuth,
         smUrl: settings.smUrl,
+        smAccessToken: settings.secrets.smAccessToken,
         oncallUrl: settings.paging.irm ? settings.oncallUrl : undefined,
         oncallAccessToken: settings.paging.irm ? settings.secrets.oncallAccessToken : undefined,
       },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settingsModule from "@pulumi/pulumi/runtime/settings";
-import { mockCall, mockState } from "./providerMocks";
+import { mockCall, mockResource } from "./providerMocks";
 import type { StackConfig } from "./stackConfig";
 
 /**
@@ -73,7 +73,7 @@ export async function startOfflineEngine(stackConfig: StackConfig): Promise<Reco
   const recording: Recording = { resources: [], stackOutputs: {} };
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs) }),
+      newResource: (args) => mockResource(args.type, args.name, args.inputs),
       call: (args) => mockCall(args.token, args.inputs),
     },
     stackConfig.project,

@@ -3,7 +3,18 @@
  * inputs, as a real create would for the fields this program sets; computed fields get a
  * recognisable stand-in.
  */
-export function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/** The probe locations a Grafana Cloud stack lists, by name, as getProbes returns them. */
+export const OFFLINE_PROBES: Record<string, number> = { Frankfurt: 3, London: 4, Ohio: 1, Oregon: 2, Singapore: 5, Sydney: 6 };
+
+/** Synthetic Monitoring ids are numbers; derive one from the name so plans stay deterministic. */
+const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
+
+export function mockResource(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+  const id = type === "grafana:syntheticMonitoring/check:Check" ? numericId(name) : `${name}-id`;
+  return { id, state: mockState(type, inputs) };
+}
+
+function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };
   return { ...inputs };
 }
@@ -13,5 +24,6 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
     const username = String(inputs.username);
     return { id: `irm-user-${username}`, username, email: `${username}@offline.invalid`, role: "user" };
   }
+  if (token === "grafana:syntheticMonitoring/getProbes:getProbes") return { probes: OFFLINE_PROBES, filterDeprecated: true };
   throw new Error(`the offline engine has no mock for the call ${token}`);
 }

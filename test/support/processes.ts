@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,6 +16,23 @@ export function runCommand(command: string, args: string[], env: Record<string, 
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started };
+}
+
+/**
+ * The same, without blocking: needed when the command talks to a server this test process runs,
+ * which spawnSync would starve.
+ */
+export function runCommandAsync(command: string, args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr, ms: Date.now() - started }));
+  });
 }
 
 /** `npm run plan` without npm's own banner: the same command line package.json holds. */

@@ -21,7 +21,7 @@ export interface PromtoolRun {
 /** Writes a promtool test file beside the rule files and runs `promtool test rules` on it. */
 export function runPromtoolTests(dir: string, fileName: string, ruleFiles: string[], tests: PromtoolTest[]): Promise<PromtoolRun> {
   const file = path.join(dir, fileName);
-  fs.writeFileSync(file, stringify({ rule_files: ruleFiles, evaluation_interval: "1m", tests }, { lineWidth: 0 }));
+  fs.writeFileSync(file, stringify({ rule_files: ruleFiles, evaluation_interval: "1m", tests }, { lineWidth: 0, aliasDuplicateObjects: false }));
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn("promtool", ["test", "rules", file]);

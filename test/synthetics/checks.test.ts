@@ -1,0 +1,122 @@
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
+import { probeIds } from "../../src/synthetics/component";
+import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
+import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
+import { runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
+import { runCommandAsync, runPlan, tempDir } from "../support/processes";
+
+describe("the Synthetic Monitoring checks of the prod stack", () => {
+  let prod: StackRun;
+  beforeAll(async () => {
+    prod = await runValidStack({ secrets: { functionsAuthToken: "SENTINEL-anon-key" } });
+  });
+
+  it("are the runbook's health check, PDF generation, VIN decode and Resend's status, with stable job names", () => {
+    const checks = prod.ofType("grafana:syntheticMonitoring/check:Check");
+    expect(checks.map((c) => c.inputs.job).sort()).toEqual(["ain-decode-vin", "ain-generate-valuation-pdf", "ain-health-check", "ain-resend-status"]);
+    for (const c of checks) expect(c.name).toBe(c.inputs.job);
+  });
+
+  it("send the runbook's health check request and expect its answer", () => {
+    const health = prod.one("grafana:syntheticMonitoring/check:Check", "ain-health-check").inputs;
+    expect(health.target).toBe("https://xltxqqzattxogxtqrggt.supabase.co/functions/v1/test-email-integration");
+    expect(health.settings).toMatchObject({
+      http: { method: "POST", validStatusCodes: [200], failIfBodyNotMatchesRegexps: ['"success"\\s*:\\s*true', '"email_service_status"\\s*:\\s*"ready"'], bearerToken: "[secret]" },
+    });
+  });
+
+  it("time out and run in milliseconds, from probes chosen by name, with at most 5 labels", () => {
+    for (const c of prod.ofType("grafana:syntheticMonitoring/check:Check")) {
+      expect(Number(c.inputs.frequency) % 60_000, c.name).toBe(0);
+      expect(Number(c.inputs.timeout)).toBeLessThanOrEqual(Math.min(60_000, Number(c.inputs.frequency)));
+      expect(Object.keys(c.inputs.labels as object).length).toBeLessThanOrEqual(5);
+      expect(c.inputs.probes).toEqual(c.name === "ain-resend-status" ? [OFFLINE_PROBES.Frankfurt] : [OFFLINE_PROBES.Frankfurt, OFFLINE_PROBES.London]);
+    }
+    expect(prod.one("grafana:syntheticMonitoring/check:Check", "ain-generate-valuation-pdf").inputs).toMatchObject({ frequency: 600_000, timeout: 20_000 });
+  });
+
+  it("keep the bearer token a secret on the wire", () => {
+    for (const name of ["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]) {
+      expect(prod.one("grafana:syntheticMonitoring/check:Check", name).secretPaths).toEqual(["settings.http.bearerToken"]);
+    }
+    expect(prod.one("grafana:syntheticMonitoring/check:Check", "ain-resend-status").secretPaths).toEqual([]);
+    expect(JSON.stringify(prod.recording)).not.toContain("SENTINEL-anon-key");
+  });
+
+  it("alert on failed executions and on average duration over the runbook's budget, with SM's own periods", () => {
+    const alerts = prod.one("grafana:syntheticMonitoring/checkAlerts:CheckAlerts", "ain-generate-valuation-pdf-alerts").inputs.alerts as { name: string; threshold: number; period: string }[];
+    expect(alerts.map((a) => a.name)).toEqual(["ProbeFailedExecutionsTooHigh", "HTTPRequestDurationTooHighAvg", "TLSTargetCertificateCloseToExpiring"]);
+    expect(alerts.find((a) => a.name === "HTTPRequestDurationTooHighAvg")?.threshold).toBe(10_000);
+    for (const a of prod.ofType("grafana:syntheticMonitoring/checkAlerts:CheckAlerts").flatMap((c) => c.inputs.alerts as { period: string }[])) {
+      expect(["5m", "10m", "15m", "20m", "30m", "1h"]).toContain(a.period);
+    }
+  });
+
+  it("follow a changed latency budget into the check's timeout and duration alert", async () => {
+    const run = await runValidStack({ set: { runbook: { latencyBudgets: { vinDecodeSeconds: 2 } } } });
+    const vin = run.one("grafana:syntheticMonitoring/check:Check", "ain-decode-vin");
+    expect(vin.inputs.timeout).toBe(4000);
+    const alerts = run.one("grafana:syntheticMonitoring/checkAlerts:CheckAlerts", "ain-decode-vin-alerts").inputs.alerts as { name: string; threshold: number }[];
+    expect(alerts.find((a) => a.name === "HTTPRequestDurationTooHighAvg")?.threshold).toBe(2000);
+  });
+});
+
+describe("the monthly execution budget", () => {
+  it("counts checks x probes x runs: 77,760 for prod", async () => {
+    const settings = await settingsFor();
+    expect(monthlyExecutions(checkSpecs(settings))).toBe(43_200 + 8_640 + 17_280 + 8_640);
+  });
+
+  it("fails validation when the checks would exceed it, naming the key", async () => {
+    const run = await runStack({ set: { synthetics: { probes: ["Frankfurt", "London", "Ohio", "Oregon"] } } });
+    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.monthlyExecutionBudget: the checks would run 146880 times a month/);
+    expect(run.resources).toEqual([]);
+  });
+
+  it("names an unknown probe location", () => {
+    expect(() => probeIds(OFFLINE_PROBES, ["Atlantis", "Frankfurt"])).toThrow("synthetics.probes: no probe named 'Atlantis'; known: Frankfurt, London, Ohio, Oregon, Singapore, Sydney");
+    expect(probeIds(OFFLINE_PROBES, ["London", "Ohio"])).toEqual([4, 1]);
+  });
+
+  it("is reported by the plan", () => {
+    const plan = runPlan(["--out", path.join(tempDir("plan-sm"), "out")]);
+    expect(plan.stdout).toContain("Synthetic Monitoring: 77,760 executions a month (checks x probes x runs), 78 % of the 100,000 budget");
+  });
+});
+
+describe("npm run checks, against a local endpoint", () => {
+  let fake: FakeEdge;
+  const token = "SENTINEL-cli-token";
+  const only = "--only=ain-health-check,ain-generate-valuation-pdf,ain-decode-vin";
+  beforeAll(async () => {
+    const settings = await settingsFor();
+    fake = await startFakeEdge({ token, vin: settings.synthetics.testVin, slowMs: () => 0 });
+    return () => fake.stop();
+  });
+  const checks = (...args: string[]) => runCommandAsync("node", ["scripts/host.cjs", "scripts/checks.ts", ...args], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", AIN_FUNCTIONS_AUTH_TOKEN: token });
+
+  it("passes a healthy endpoint, prints a table, and never prints the token", async () => {
+    fake.setScenario("healthy");
+    const run = await checks("--base-url", fake.functionsBaseUrl, only);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/ain-health-check\s+PASS\s+\d+ \/ 5000 ms\s+ok/);
+    expect(run.stdout).toContain("3 passed, 0 failed");
+    expect(run.stdout + run.stderr).not.toContain(token);
+  });
+
+  it("prints JSON with --json and exits 1 when a check fails", async () => {
+    fake.setScenario("unavailable");
+    const run = await checks("--base-url", fake.functionsBaseUrl, only, "--json");
+    expect(run.status).toBe(1);
+    const results = JSON.parse(run.stdout) as { check: string; ok: boolean; durationMs: number; budgetMs: number; reason: string }[];
+    expect(results.map((r) => r.check)).toEqual(["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]);
+    expect(results.every((r) => !r.ok && r.reason === "status 503, expected 200" && r.budgetMs > 0 && r.durationMs >= 0)).toBe(true);
+  });
+
+  it("names an unknown check and a bad base URL", async () => {
+    expect((await checks("--only", "nope")).stderr).toMatch(/--only: no check named nope/);
+    expect((await checks("--base-url", "ftp://x")).stderr).toMatch(/--base-url: expected an http\(s\) URL/);
+  });
+});
