@@ -1,10 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AlertRules } from "./src/alerts/component";
 import { grafanaRuleGroups } from "./src/alerts/render/grafana";
 import { loadSettings } from "./src/config/load";
 import { dashboardCatalog } from "./src/dashboards/catalog";
 import { Dashboards } from "./src/dashboards/component";
 import { Escalation } from "./src/escalation/component";
+import { GitHubDelivery } from "./src/github/component";
 import { GrafanaFoundation } from "./src/grafana/foundation";
+import { RotatingSecrets } from "./src/rotation/component";
 import { SyntheticChecks } from "./src/synthetics/component";
 
 // Validate the whole config first: a bad value must stop the run before anything is registered.
@@ -14,8 +17,12 @@ const grafana = new GrafanaFoundation("grafana", { settings });
 const withGrafana = { provider: grafana.provider };
 
 const alerts = new AlertRules("alerts", { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings) }, withGrafana);
-const escalation = new Escalation("escalation", { settings }, withGrafana);
+const rotating = new RotatingSecrets("rotating-secrets", { settings });
+const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
 const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
+const delivery = settings.github.enabled
+  ? new GitHubDelivery("github", { settings, generated: { pagingWebhookSigningSecret: rotating.pagingWebhookSigningSecret } })
+  : undefined;
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings) }, withGrafana);
 
 export const folderUid = grafana.folder.uid;
@@ -24,4 +31,7 @@ export const prometheusDatasourceUid = grafana.prometheusDatasourceUid;
 export const ruleGroups = alerts.groups.map((g) => g.name);
 export const contactPoints = escalation.contactPoints.map((c) => c.name);
 export const dashboardUrls = dashboards.dashboards.map((d) => d.url);
+export const githubEnvironments = delivery?.environments.map((e) => pulumi.interpolate`${e.repository}/${e.environment}`) ?? [];
+/** For the paging webhook's receiver; a Pulumi secret, shown encrypted by `pulumi stack output`. */
+export const pagingWebhookSigningSecret = pulumi.secret(rotating.pagingWebhookSigningSecret);
 export const syntheticCheckJobs = synthetics?.checks.map((c) => c.job) ?? [];

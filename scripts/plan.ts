@@ -47,7 +47,7 @@ async function main(): Promise<number> {
 
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`Previewing ${stackConfig.project}/${stack} offline (Pulumi mock engine; no credentials, no network)\n`);
-  console.log(`     ${"Type".padEnd(64)} Name`);
+  console.log(`     ${"Type".padEnd(84)} Name`);
   for (const line of planTree(recording)) console.log(line);
   for (const line of planNotes(settings)) console.log(line);
   console.log(`\nArtifacts in ${path.relative(root, outDir)}/: ${[...files.keys()].sort().join(", ")}`);

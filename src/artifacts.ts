@@ -4,6 +4,8 @@ import { dashboardCatalog, dashboardJson } from "./dashboards/catalog";
 import type { Settings } from "./config/load";
 import { alertmanagerConfig } from "./escalation/alertmanager";
 import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
+import { now } from "./rotation/clock";
+import { externalKeyStatus, rotationPeriod } from "./rotation/periods";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 
 /**
@@ -32,5 +34,14 @@ export function planNotes(settings: Settings): string[] {
       `\nSynthetic Monitoring: ${executions.toLocaleString("en-US")} executions a month (checks x probes x runs), ${Math.round((100 * executions) / settings.synthetics.monthlyExecutionBudget)} % of the ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")} budget`,
     );
   } else notes.push("\nSynthetic Monitoring: off (synthetics.enabled is false)");
+
+  const at = now();
+  const rotation = settings.rotation;
+  notes.push(`\nGenerated secrets rotate every ${rotation.every}: this period is ${rotationPeriod(at, rotation.every)}${rotation.rotateNow ? `, rotateNow '${rotation.rotateNow}'` : ""}.`);
+  const keys = externalKeyStatus(rotation, at);
+  if (keys.length === 0) notes.push("External keys: no rotation dates in rotation.lastRotated, so none can be reminded of.");
+  for (const k of keys) {
+    notes.push(`${k.due ? "warning: " : "         "}${k.key.padEnd(22)} last rotated ${k.lastRotated} (${k.ageDays} days ago)${k.due ? `: due, rotate it (README, Key rotation)` : ""}`);
+  }
   return notes;
 }

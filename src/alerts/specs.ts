@@ -4,6 +4,7 @@ import { databaseAlerts } from "./database";
 import { edgeFunctionAlerts, overallSlo } from "./edgeFunctions";
 import { emailAlerts, emailSlo } from "./email";
 import { pdfAlerts, pdfSlo } from "./pdf";
+import { keyRotationAlerts } from "./keyRotation";
 import { sharingTokenAlerts } from "./sharingTokens";
 import type { Slo } from "./slo";
 import { storageAlerts } from "./storage";
@@ -21,6 +22,7 @@ export function alertSpecs(settings: Settings): AlertSpec[] {
     ...databaseAlerts(ctx),
     ...storageAlerts(ctx),
     ...sharingTokenAlerts(ctx),
+    ...keyRotationAlerts(ctx),
   ];
   const seen = new Set<string>();
   for (const spec of specs) {

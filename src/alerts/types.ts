@@ -2,7 +2,7 @@ import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 
 /** The runbook areas; one file of alert specs and one rule group each. */
-export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens"] as const;
+export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "key-rotation"] as const;
 export type Area = (typeof areas)[number];
 
 /**
@@ -11,7 +11,7 @@ export type Area = (typeof areas)[number];
  */
 export type Comparator = ">" | ">=" | "<";
 
-export type Unit = "seconds" | "percent" | "ratio" | "count" | "per-hour" | "burn-rate" | "up";
+export type Unit = "seconds" | "percent" | "ratio" | "count" | "per-hour" | "burn-rate" | "up" | "days";
 
 /** Grafana's states for a rule whose query returns nothing, or fails. */
 export type NoDataState = "OK" | "Alerting" | "NoData";

@@ -112,13 +112,19 @@ export function loadSettings(): Settings {
         for (const k of issue.keys) problems.push(`${keyPath([...issue.path, k])}: unknown key`);
       } else {
         // zod says "expected int, received number" for 2.5; say what a person would.
-        const message = issue.message.replace("expected int, received number", "expected a whole number");
+        const message =
+          issue.code === "invalid_key"
+            ? "unknown key; the README's configuration reference lists the keys it takes"
+            : issue.message.replace("expected int, received number", "expected a whole number");
         problems.push(`${keyPath(issue.path)}: ${message}${describeReceived(raw, issue.path)}`);
       }
     }
   }
 
   if (parsed.success) {
+    if (!pulumi.runtime.getConfig(`${PROJECT}:pulumiAccessToken`) && !pulumi.runtime.getConfig(`${PROJECT}:pulumiConfigPassphrase`) && parsed.data.github.enabled) {
+      problems.push(`${PROJECT}:pulumiAccessToken: required secret is not set (the workflows need pulumiAccessToken or pulumiConfigPassphrase to reach the stack's backend)`);
+    }
     for (const { key, problem } of crossKeyProblems(parsed.data)) problems.push(`${PROJECT}:${key}: ${problem}`);
   }
 

@@ -14,6 +14,7 @@ export const runbookSections = {
   databaseScaling: "Database Scaling",
   storageScaling: "Storage Scaling",
   severityLevels: "Severity Levels",
+  apiKeyRotation: "API Key Rotation",
 } as const;
 export type RunbookSection = (typeof runbookSections)[keyof typeof runbookSections];
 
@@ -43,6 +44,7 @@ export const runbookItems = {
   storageLimit: { section: runbookSections.storageScaling, says: "Storage usage against the plan limit (> 80% of limit)" },
   storageGrowth: { section: runbookSections.storageScaling, says: "Track storage growth rate" },
   tokenLifetime: { section: runbookSections.publicSharingTokenIssues, says: "Tokens expire after the 30-day limit" },
+  keyRotation: { section: runbookSections.apiKeyRotation, says: "Monthly: API key rotation (if policy requires)" },
   invalidTokens: { section: runbookSections.publicSharingTokenIssues, says: '"Invalid token" errors, expired token messages' },
 } as const satisfies Record<string, RunbookItem>;
 export type RunbookItemId = keyof typeof runbookItems;

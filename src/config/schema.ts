@@ -114,6 +114,49 @@ export const synthetics = z
   .prefault({})
   .describe("Synthetic checks against the edge functions and Resend's status page.");
 
+const githubLogin = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "expected a GitHub login: letters, digits and single inner dashes, at most 39");
+const githubRepo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repository name (letters, digits, '.', '_' or '-'), without the owner").refine((r) => r !== "." && r !== "..", "expected a repository name");
+
+export const github = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (needs the githubToken secret)."),
+    owner: githubLogin.optional().describe("The organisation or user that owns the repositories; required while github.enabled is true."),
+    repository: githubRepo.default("ain-monitoring").describe("This repository: its workflows run preview and up."),
+    appRepository: githubRepo.optional().describe("The AIN application's repository; when set, its production environment gets the Supabase access token and RESEND_API_KEY."),
+    reviewers: z
+      .strictObject({
+        users: z.array(githubLogin).max(6).default([]).describe("GitHub logins who may approve a production deploy."),
+        teams: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a team slug")).max(6).default([]).describe("Team slugs who may approve a production deploy."),
+      })
+      .prefault({})
+      .refine((r) => r.users.length + r.teams.length <= 6, { message: "expected at most 6 reviewers in all (GitHub's limit)" })
+      .describe("Required reviewers of the production environment (GitHub allows six)."),
+    waitTimerMinutes: z.number().int().min(0).max(43200).default(0).describe("Minutes a production deploy waits after approval (GitHub allows up to 30 days)."),
+  })
+  .prefault({})
+  .describe("Where the monitoring is delivered from.");
+
+const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
+export const externalKeyNames = ["grafanaAuth", "smAccessToken", "githubToken", "pulumiAccessToken", "supabaseAccessToken", "resendApiKey"] as const;
+
+export const rotation = z
+  .strictObject({
+    every: z.enum(["week", "month", "quarter"]).default("month").describe("How often generated secrets rotate, and external keys are due."),
+    rotateNow: z
+      .string()
+      .max(64)
+      .default("")
+      .describe("Change this (for example to today's date and a reason) to rotate every generated secret at the next `pulumi up`: the runbook's breach response."),
+    lastRotated: z
+      .partialRecord(z.enum(externalKeyNames), isoDate)
+      .default({})
+      .describe("When each external key was last rotated (YYYY-MM-DD). The plan warns when one is due; a P3 alert reminds when one is overdue."),
+  })
+  .prefault({})
+  .describe("The runbook's API key rotation.");
+
 /** The plain keys, each with its default. Defaults that derive from another key are filled in `load.ts`. */
 export const plainSchema = z.strictObject({
   grafanaUrl: httpsUrl.describe("The Grafana Cloud stack, for example https://ain.grafana.net."),
@@ -149,6 +192,8 @@ export const plainSchema = z.strictObject({
   contacts,
   paging,
   maintenance,
+  github,
+  rotation,
 });
 
 export type PlainSettings = z.infer<typeof plainSchema>;
@@ -156,6 +201,12 @@ export type PlainSettings = z.infer<typeof plainSchema>;
 /** Rules that span keys, checked after each key is valid on its own. Each names the key to fix. */
 export function crossKeyProblems(s: PlainSettings): { key: string; problem: string }[] {
   const problems: { key: string; problem: string }[] = [];
+  if (s.github.enabled) {
+    if (!s.github.owner) problems.push({ key: "github.owner", problem: "required while github.enabled is true (expected the organisation or user that owns the repositories)" });
+    if (s.github.reviewers.users.length + s.github.reviewers.teams.length === 0) {
+      problems.push({ key: "github.reviewers", problem: "expected at least one user or team: a production deploy needs someone to approve it" });
+    }
+  }
   if (s.paging.irm) {
     if (!s.oncallUrl) problems.push({ key: "oncallUrl", problem: "required when paging.irm is true (expected the IRM API URL of the stack's region)" });
     for (const who of ["onCallEngineer", "leadDeveloper", "productOwner"] as const) {
@@ -187,6 +238,20 @@ export const secretKeys = {
   },
   functionsAuthToken: {
     description: "Bearer token the checks send to the edge functions (the project's anon key), when they verify JWTs.",
+  },
+  githubToken: {
+    description: "GitHub token for the provider: administers the repositories' environments and secrets.",
+    requiredWhen: (s) => (s?.github.enabled ? "github.enabled is true" : undefined),
+  },
+  pulumiAccessToken: { description: "Pulumi Cloud access token the workflows log in with (or set pulumiConfigPassphrase for a self-managed backend)." },
+  pulumiConfigPassphrase: { description: "Passphrase of a self-managed Pulumi backend's secrets provider, for the workflows." },
+  supabaseAccessToken: {
+    description: "Supabase access token the application's deploy workflow uses.",
+    requiredWhen: (s) => (s?.github.enabled && s.github.appRepository ? "github.appRepository is set" : undefined),
+  },
+  resendApiKey: {
+    description: "RESEND_API_KEY, which the application's deploy workflow pushes into the Supabase secrets (runbook § Email Service Down, first fix).",
+    requiredWhen: (s) => (s?.github.enabled && s.github.appRepository ? "github.appRepository is set" : undefined),
   },
   pagingWebhookUrl: {
     description: "Webhook that pages the on-call engineer.",

@@ -33,6 +33,7 @@ export interface DashboardContext {
   sel: Selectors;
   /** The alert specs by id: panels draw the same value and threshold the alerts use. */
   alert: (id: string) => AlertSpec;
+  alertIds: () => string[];
   prometheus: common.DataSourceRef;
   postgres: common.DataSourceRef;
 }
@@ -47,6 +48,7 @@ export function dashboardContext(settings: Settings): DashboardContext {
       if (!spec) throw new Error(`no alert ${id}`);
       return spec;
     },
+    alertIds: () => [...specs.keys()],
     prometheus: { type: "prometheus", uid: settings.prometheusDatasourceUid },
     postgres: { type: "grafana-postgresql-datasource", uid: POSTGRES_DATASOURCE_UID },
   };
@@ -61,6 +63,7 @@ export const grafanaUnit: Record<Unit, string> = {
   "per-hour": "short",
   "burn-rate": "x",
   up: "bool_on_off",
+  days: "d",
 };
 
 /** Green on the good side of the threshold, red past it: the same number the alert uses. */

@@ -4,6 +4,7 @@ import { dashboardUids, describe, promTarget, supabaseDashboardUrl, thresholdSte
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed } from "./layout";
 import { note } from "./panels/notes";
+import { periodDays } from "../rotation/periods";
 
 /** The runbook's Maintenance Tasks: each daily, weekly and monthly item as a panel or a link. */
 export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
@@ -25,6 +26,16 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
   const dayRatio = (slo: string) => `100 * ${sloSeries.errorRatio("1d")}{slo="${slo}"}`;
   const m = (name: string) => series(name, ctx.sel.supabase);
   const link = (text: string, url: string) => `[${text}](${url})`;
+  const keyAlerts = ctx.alertIds().filter((id) => id.startsWith("key-rotation-"));
+  const keyPanel = new stat.PanelBuilder()
+    .title("Days since each key was rotated")
+    .description(describe(s, `API key rotation (if policy requires): due every ${s.rotation.every}. Rotate with the README's *Key rotation* steps, then record the date in rotation.lastRotated.`, "API Key Rotation"))
+    .datasource(ctx.prometheus)
+    .unit("d")
+    .thresholds(thresholdSteps(periodDays[s.rotation.every], ">="))
+    .noValue("no rotation dates recorded");
+  keyAlerts.forEach((id, i) => keyPanel.withTarget(promTarget(ctx.alert(id).value, String.fromCharCode(65 + i), ctx.alert(id).name.replace("RotationOverdue", "")).instant()));
+  const keyRotation: Placed = { panel: keyPanel, width: 6, height: 5, alerts: keyAlerts };
   return compose(ctx, "reviews", "The runbook's daily, weekly and monthly maintenance tasks, each with the figure or the page to check it on.", [
     {
       title: "Daily",
@@ -61,7 +72,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "Monthly",
       panels: [
-        note("API key rotation", "API key rotation (if policy requires): follow the README's *Key rotation* section; the plan lists each key's last rotation and warns when one is due.", 6, 5),
+        keyRotation,
         note("Performance optimisation", `Performance optimization review: latency against budgets on the ${link("overview", `/d/${dashboardUids.overview}`)}, query time on the ${link("database dashboard", `/d/${dashboardUids.database}`)}.`, 6, 5),
         note("Cost", `Cost analysis and optimization:\n\n- ${link("Supabase usage", supabaseDashboardUrl(s, "/settings/billing/usage"))}\n- Synthetic Monitoring executions: see the plan's output.`, 6, 5),
         note("User feedback", "User feedback review: collect support tickets and *Invalid token* reports; the sharing-token dashboard shows refused links.", 6, 5),

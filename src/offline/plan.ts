@@ -24,7 +24,7 @@ export function planTree(recording: Recording): string[] {
     children.forEach((child, i) => {
       const last = i === children.length - 1;
       const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
-      lines.push(` +   ${(prefix + branch + child.type).padEnd(64)} ${child.name}`);
+      lines.push(` +   ${(prefix + branch + child.type).padEnd(84)} ${child.name}`);
       walk(child.urn, parent === undefined ? "" : prefix + (last ? "   " : "│  "));
     });
   };

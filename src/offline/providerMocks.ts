@@ -15,6 +15,8 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
 }
 
 function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  // A stand-in that changes exactly when the keepers do, as a replaced secret would.
+  if (type === "random:index/randomPassword:RandomPassword") return { ...inputs, result: `offline-generated-${numericId(JSON.stringify(inputs.keepers ?? {}))}` };
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };
   return { ...inputs };
 }
@@ -24,6 +26,8 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
     const username = String(inputs.username);
     return { id: `irm-user-${username}`, username, email: `${username}@offline.invalid`, role: "user" };
   }
+  if (token === "github:index/getUser:getUser") return { id: numericId(String(inputs.username)), login: inputs.username };
+  if (token === "github:index/getTeam:getTeam") return { id: numericId(String(inputs.slug)), slug: inputs.slug };
   if (token === "grafana:syntheticMonitoring/getProbes:getProbes") return { probes: OFFLINE_PROBES, filterDeprecated: true };
   throw new Error(`the offline engine has no mock for the call ${token}`);
 }

@@ -50,6 +50,31 @@ describe("promtool test rules, for every alert", () => {
     expect(run.ok, run.output).toBe(true);
   });
 
+  it("key-rotation: a reminder fires once the period has passed since the recorded rotation, and not before", async () => {
+    // promtool's clock starts at the Unix epoch, so the key is recorded as rotated then, weekly.
+    const weekly = await settingsFor({ set: { rotation: { every: "week", lastRotated: { resendApiKey: "1970-01-01" } } } });
+    const keyDir = tempDir("promtool-keys");
+    fs.writeFileSync(path.join(keyDir, "key-rotation.yml"), renderArtifacts(weekly).get("prometheus/key-rotation.yml") ?? "");
+    const alert = alertCatalog(weekly).find((a) => a.area === "key-rotation") as DecoratedAlert;
+    const count = (state: string) => `count(ALERTS{alertname="${alert.name}", alertstate="${state}", severity="P3"})`;
+    const week = 7 * 24 * 60;
+    const tests = [
+      {
+        name: `${alert.name}: silent for the first 7 days, pending at 7 days, firing an hour later`,
+        interval: "1m",
+        input_series: [{ series: "unrelated_series", values: `1+0x${week + 90}` }],
+        promql_expr_test: [
+          { expr: count("firing"), eval_time: `${week - 1}m`, exp_samples: [] },
+          { expr: count("pending"), eval_time: `${week - 1}m`, exp_samples: [] },
+          { expr: count("pending"), eval_time: `${week + 30}m`, exp_samples: [{ labels: "{}", value: 1 }] },
+          { expr: count("firing"), eval_time: `${week + 62}m`, exp_samples: [{ labels: "{}", value: 1 }] },
+        ],
+      },
+    ];
+    const run = await runPromtoolTests(keyDir, "key-rotation.test.yml", ["key-rotation.yml"], tests);
+    expect(run.ok, run.output).toBe(true);
+  });
+
   it("would fail on a rule file whose threshold drifted, so the tests above can fail", async () => {
     const alert = alerts.find((a) => a.id === "database-connections-high");
     if (!alert) throw new Error("database-connections-high is missing");
