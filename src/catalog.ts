@@ -26,15 +26,22 @@ export function catalogMarkdown(settings: Settings): string {
     "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it.",
     "Time to detect = signal delay (probe 2 min, edge logs 2 min, Metrics API 1 min, SQL 0) + the rule's `for` + one 1-minute evaluation.",
     "",
-    "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | no data |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | synthetic check | no data |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
+  const checks = checkSpecs(settings);
   for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
+    const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(a)} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
+  }
+  lines.push("", "## Time to detect, by severity", "", "| severity | rules | fastest | slowest |", "|---|---|---|---|");
+  for (const severity of ["P0", "P1", "P2", "P3"]) {
+    const ttds = alerts.filter((a) => a.severity === severity).map((a) => timeToDetectSeconds(a));
+    if (ttds.length > 0) lines.push(`| ${severity} | ${ttds.length} | ${humanDuration(Math.min(...ttds))} | ${humanDuration(Math.max(...ttds))} |`);
   }
   lines.push("", "## Routing by severity", "", "| severity | contact point | group wait | repeat | muted in maintenance | why |", "|---|---|---|---|---|---|");
   for (const r of severityRoutes(settings)) {
@@ -49,7 +56,7 @@ export function catalogMarkdown(settings: Settings): string {
     "| check (job) | target | every | probes | executions / month | budget | timeout | time to detect | runbook |",
     "|---|---|---|---|---|---|---|---|---|",
   );
-  for (const c of checkSpecs(settings)) {
+  for (const c of checks) {
     const perProbeInterval = c.frequencyMs / 60_000;
     const ttd = Math.max(1, Math.ceil((2 * perProbeInterval) / c.probes.length));
     lines.push(

@@ -1,5 +1,5 @@
 import type { Severity } from "../config/runbook";
-import { runbookSections, type RunbookSection } from "../config/runbookItems";
+import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
 import type { Settings } from "../config/load";
 import { checkJobs, type CheckId } from "./jobs";
 
@@ -29,6 +29,8 @@ export interface CheckSpec {
   probes: string[];
   labels: { severity: Severity; function: string };
   runbookSection: RunbookSection;
+  /** The runbook items this check watches, for the catalog. */
+  covers: RunbookItemId[];
 }
 
 /** Checks time out at twice their budget, and never later than Synthetic Monitoring allows. */
@@ -63,6 +65,7 @@ export function checkSpecs(settings: Settings, baseUrl = settings.functionsBaseU
       probes: syn.probes,
       labels: { severity: "P1", function: fn.healthCheck },
       runbookSection: runbookSections.quickHealthCheck,
+      covers: ["healthCheck", "systemDown", "email503s", "emailLatency"],
     },
     {
       id: "pdfGeneration",
@@ -81,6 +84,7 @@ export function checkSpecs(settings: Settings, baseUrl = settings.functionsBaseU
       probes: syn.probes,
       labels: { severity: "P1", function: fn.pdfGeneration },
       runbookSection: runbookSections.pdfGenerationFailures,
+      covers: ["systemDown", "pdf500s", "pdfLatency", "pdfBucket"],
     },
     {
       id: "vinDecode",
@@ -99,6 +103,7 @@ export function checkSpecs(settings: Settings, baseUrl = settings.functionsBaseU
       probes: syn.probes,
       labels: { severity: "P2", function: fn.vinDecode },
       runbookSection: runbookSections.keyMetrics,
+      covers: ["systemDown", "vinLatency"],
     },
     {
       id: "resendStatus",
@@ -117,6 +122,7 @@ export function checkSpecs(settings: Settings, baseUrl = settings.functionsBaseU
       probes: syn.probes.slice(0, 1),
       labels: { severity: "P2", function: "resend" },
       runbookSection: runbookSections.emailServiceDown,
+      covers: ["email503s"],
     },
   ];
 }

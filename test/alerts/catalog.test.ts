@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { alertCatalog } from "../../src/alerts/catalog";
+import { catalogMarkdown } from "../../src/catalog";
+import { runbookItems } from "../../src/config/runbookItems";
+import type { Settings } from "../../src/config/load";
+import { settingsFor } from "../support/offline";
+
+/** out/<stack>/catalog.md: the on-call engineer's map from runbook to rules. */
+let settings: Settings;
+let catalog: string;
+beforeAll(async () => {
+  settings = await settingsFor();
+  catalog = catalogMarkdown(settings);
+});
+
+const rows = () => catalog.split("\n").filter((l) => l.startsWith("| [") && l.includes("`"));
+
+describe("the catalog", () => {
+  it("has a row for every rule, under the runbook item it covers", () => {
+    const coverRows = alertCatalog(settings).reduce((n, a) => n + a.covers.length, 0);
+    expect(rows().filter((r) => r.split("|").length >= 12)).toHaveLength(coverRows);
+    for (const item of Object.values(runbookItems)) expect(catalog, item.says).toContain(item.says.replace(/\|/g, "\\|"));
+  });
+
+  it("gives each row a severity, a time to detect, a dashboard panel and the reason for its severity", () => {
+    for (const row of rows().filter((r) => r.split("|").length >= 12)) {
+      const cells = row.split(" | ");
+      expect(cells[3], row).toMatch(/^P[0-3]$/);
+      expect(cells[6], row).toMatch(/^\d+ (min|h)/);
+      expect(cells[8], row).toMatch(/\[ain-[a-z-]+ #\d+\]\(\/d\/ain-/);
+    }
+  });
+
+  it("names the synthetic check that watches the health check, and the time to detect per severity", () => {
+    expect(rows().find((r) => r.includes("`EmailHealthCheckFailing`"))).toContain("`ain-health-check`");
+    expect(catalog).toMatch(/\| P0 \| 2 \| \d+ min \| \d+ min \|/);
+    expect(catalog).toContain("Total: 77,760 executions a month, budget 100,000.");
+    expect(catalog).not.toContain("Not covered");
+  });
+});
