@@ -48,10 +48,6 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: settings.functions.vinDecode,
     budgetSeconds: settings.runbook.latencyBudgets.vinDecodeSeconds,
   });
-  const budget = burnRateAlerts(overallSlo(ctx), {
-    lowTrafficGuardRequestsPerHour: settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour,
-    pageSeverity: "P1",
-    ticketSeverity: "P2",
-  });
+  const budget = burnRateAlerts(overallSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [systemDown, ...vin, ...budget];
 }

@@ -73,10 +73,6 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: settings.functions.emailDelivery,
     budgetSeconds: settings.runbook.latencyBudgets.emailDeliverySeconds,
   });
-  const budget = burnRateAlerts(emailSlo(ctx), {
-    lowTrafficGuardRequestsPerHour: settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour,
-    pageSeverity: "P1",
-    ticketSeverity: "P2",
-  });
+  const budget = burnRateAlerts(emailSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [healthCheck, unavailable, ...latency, ...budget];
 }

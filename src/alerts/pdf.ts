@@ -70,10 +70,6 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: fn,
     budgetSeconds: settings.runbook.latencyBudgets.pdfGenerationSeconds,
   });
-  const budget = burnRateAlerts(pdfSlo(ctx), {
-    lowTrafficGuardRequestsPerHour: settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour,
-    pageSeverity: "P1",
-    ticketSeverity: "P2",
-  });
+  const budget = burnRateAlerts(pdfSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [serverErrors, bucketMissing, ...latency, ...budget];
 }

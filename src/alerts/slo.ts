@@ -87,11 +87,12 @@ export function sloRecordingRules(slo: Slo, sel: Selectors): RecordingRule[] {
   return [...ratios, ...traffic];
 }
 
-export interface BurnAlertOptions {
-  lowTrafficGuardRequestsPerHour: number;
-  pageSeverity: Severity;
-  ticketSeverity: Severity;
-}
+/**
+ * A page is "performance severely degraded" (P1); a ticket is "slow but functional" (P2). The
+ * system being down is paged as P0 by the checks and the database rule, not by budgets.
+ */
+const PAGE_SEVERITY: Severity = "P1";
+const TICKET_SEVERITY: Severity = "P2";
 
 /** The burn rate of a window pair: the smaller of the two ratios, over the budget. */
 export function burnRateExpr(slo: Slo, window: BurnWindow): string {
@@ -99,7 +100,7 @@ export function burnRateExpr(slo: Slo, window: BurnWindow): string {
   return `((${ratio(window.long)} < ${ratio(window.short)}) or ${ratio(window.short)}) / ${slo.budgetPercent / 100}`;
 }
 
-export function burnRateAlerts(slo: Slo, options: BurnAlertOptions): AlertSpec[] {
+export function burnRateAlerts(slo: Slo, lowTrafficGuardRequestsPerHour: number): AlertSpec[] {
   return burnWindows.map((window) => {
     const page = window.kind === "page";
     return {
@@ -108,7 +109,7 @@ export function burnRateAlerts(slo: Slo, options: BurnAlertOptions): AlertSpec[]
       area: slo.area,
       covers: [slo.covers],
       runbookSection: slo.runbookSection,
-      severity: page ? options.pageSeverity : options.ticketSeverity,
+      severity: page ? PAGE_SEVERITY : TICKET_SEVERITY,
       severityReason: page
         ? `Burning ${window.factor}x over ${window.long} and ${window.short} spends ${window.budgetSpentPercent} % of the 30-day budget: performance severely degraded, someone must look now.`
         : `Burning ${window.factor}x over ${window.long} and ${window.short} spends ${window.budgetSpentPercent} % of the budget slowly: a ticket for working hours.`,
@@ -119,7 +120,7 @@ export function burnRateAlerts(slo: Slo, options: BurnAlertOptions): AlertSpec[]
       unit: "burn-rate",
       guard: {
         query: `${sloSeries.requestsPerHour(window.long)}{slo="${slo.id}"}`,
-        min: options.lowTrafficGuardRequestsPerHour,
+        min: lowTrafficGuardRequestsPerHour,
         unit: "per-hour",
         why: "below this traffic a single failed request is a large ratio and must not page",
       },
