@@ -24,7 +24,10 @@ export function logRecordingRules(settings: Settings): RecordingRule[] {
   ];
 }
 
-export function sloRecordingRuleSet(settings: Settings): RecordingRule[] {
+/** The SLO layer, by SLO id: each SLO's ratios and traffic are independent of the others. */
+export function sloRecordingRulesById(settings: Settings): Map<string, RecordingRule[]> {
   const ctx = alertContext(settings);
-  return sloCatalog(ctx).flatMap((slo) => sloRecordingRules(slo, ctx.sel));
+  return new Map(sloCatalog(ctx).map((slo) => [slo.id, sloRecordingRules(slo, ctx.sel)]));
 }
+
+export const sloRecordingRuleSet = (settings: Settings): RecordingRule[] => [...sloRecordingRulesById(settings).values()].flat();
