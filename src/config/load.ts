@@ -122,17 +122,14 @@ export function loadSettings(): Settings {
   }
 
   if (parsed.success) {
-    if (!pulumi.runtime.getConfig(`${PROJECT}:pulumiAccessToken`) && !pulumi.runtime.getConfig(`${PROJECT}:pulumiConfigPassphrase`) && parsed.data.github.enabled) {
-      problems.push(`${PROJECT}:pulumiAccessToken: required secret is not set (the workflows need pulumiAccessToken or pulumiConfigPassphrase to reach the stack's backend)`);
-    }
     for (const { key, problem } of crossKeyProblems(parsed.data)) problems.push(`${PROJECT}:${key}: ${problem}`);
   }
 
+  const isSet = (key: string) => (pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? "").trim() !== "";
   for (const key of secretKeyNames) {
     const spec: SecretKeySpec = secretKeys[key];
-    const value = pulumi.runtime.getConfig(`${PROJECT}:${key}`);
-    const why = spec.requiredWhen?.(parsed.success ? parsed.data : undefined);
-    if (why && (value === undefined || value.trim() === "")) {
+    const why = spec.requiredWhen?.(parsed.success ? parsed.data : undefined, isSet);
+    if (why && !isSet(key)) {
       problems.push(`${PROJECT}:${key}: required secret is not set (${why}); set it with 'pulumi config set --secret ${key} <value>'`);
     }
   }

@@ -55,7 +55,7 @@ export function configReference(): string {
   }
   for (const key of secretKeyNames) {
     const spec: SecretKeySpec = secretKeys[key];
-    const always = spec.requiredWhen?.(undefined);
+    const always = spec.requiredWhen?.(undefined, () => false);
     out.push(`| \`${PROJECT}:${key}\` | secret string | | ${always ? "yes" : spec.requiredWhen ? "when enabled" : ""} | ${cell(spec.description)} |`);
   }
   return [REFERENCE_START, ...out, REFERENCE_END].join("\n");

@@ -222,8 +222,11 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
  */
 export interface SecretKeySpec {
   description: string;
-  /** Settings are undefined when the plain keys failed validation; answer only what needs none. */
-  requiredWhen?: (settings: PlainSettings | undefined) => string | undefined;
+  /**
+   * Settings are undefined when the plain keys failed validation; answer only what needs none.
+   * `isSet` tells whether another secret key has a value, for keys that stand in for each other.
+   */
+  requiredWhen?: (settings: PlainSettings | undefined, isSet: (key: string) => boolean) => string | undefined;
 }
 
 export const secretKeys = {
@@ -243,7 +246,11 @@ export const secretKeys = {
     description: "GitHub token for the provider: administers the repositories' environments and secrets.",
     requiredWhen: (s) => (s?.github.enabled ? "github.enabled is true" : undefined),
   },
-  pulumiAccessToken: { description: "Pulumi Cloud access token the workflows log in with (or set pulumiConfigPassphrase for a self-managed backend)." },
+  pulumiAccessToken: {
+    description: "Pulumi Cloud access token the workflows log in with (or set pulumiConfigPassphrase for a self-managed backend).",
+    requiredWhen: (s, isSet) =>
+      s?.github.enabled && !isSet("pulumiConfigPassphrase") ? "the workflows need pulumiAccessToken or pulumiConfigPassphrase to reach the stack's backend" : undefined,
+  },
   pulumiConfigPassphrase: { description: "Passphrase of a self-managed Pulumi backend's secrets provider, for the workflows." },
   supabaseAccessToken: {
     description: "Supabase access token the application's deploy workflow uses.",
