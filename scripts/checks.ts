@@ -1,13 +1,16 @@
 /**
  * `npm run checks [-- --stack NAME] [--base-url URL] [--only NAME] [--json]`: runs the synthetic
  * checks from this machine with the prober's semantics. Exits 1 when any check fails. The bearer
- * token comes from AIN_FUNCTIONS_AUTH_TOKEN (a stack file holds it encrypted) and is never printed.
+ * token comes from AIN_FUNCTIONS_AUTH_TOKEN, or from the stack file when it holds it in plain text
+ * (an encrypted one cannot be read offline), and is never printed.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadSettings } from "../src/config/load";
 import { startOfflineEngine } from "../src/offline/engine";
-import { readStackConfig } from "../src/offline/stackConfig";
+import { readStackConfig, SECRET_PLACEHOLDER_PREFIX } from "../src/offline/stackConfig";
+import { PROJECT } from "../src/config/schema";
+import * as pulumi from "@pulumi/pulumi";
 import { checkSpecs } from "../src/synthetics/checks";
 import { resultTable, runCheck, type CheckResult } from "../src/synthetics/runner";
 
@@ -31,7 +34,8 @@ async function main(): Promise<number> {
     specs = specs.filter((s) => wanted.includes(s.id) || wanted.includes(s.job));
     if (specs.length === 0) throw new Error(`--only: no check named ${values.only}; known: ${checkSpecs(settings).map((s) => s.job).join(", ")}`);
   }
-  const token = process.env.AIN_FUNCTIONS_AUTH_TOKEN || undefined;
+  const fromConfig = pulumi.runtime.getConfig(`${PROJECT}:functionsAuthToken`);
+  const token = process.env.AIN_FUNCTIONS_AUTH_TOKEN || (fromConfig?.startsWith(SECRET_PLACEHOLDER_PREFIX) ? undefined : fromConfig) || undefined;
   const results: CheckResult[] = [];
   for (const spec of specs) results.push(await runCheck(spec, token));
   if (values.json) console.log(JSON.stringify(results.map(({ check, ok, durationMs, budgetMs, reason }) => ({ check, ok, durationMs, budgetMs, reason })), null, 2));
