@@ -1,5 +1,5 @@
 /**
- * `npm run checks [-- --stack NAME] [--base-url URL] [--only NAME] [--json]`: runs the synthetic
+ * `npm run checks [-- --stack NAME] [--config-file FILE] [--base-url URL] [--only NAME] [--json]`: runs the synthetic
  * checks from this machine with the prober's semantics. Exits 1 when any check fails. The bearer
  * token comes from AIN_FUNCTIONS_AUTH_TOKEN, or from the stack file when it holds it in plain text
  * (an encrypted one cannot be read offline), and is never printed.
@@ -18,13 +18,14 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       stack: { type: "string", default: "prod" },
+      "config-file": { type: "string" },
       "base-url": { type: "string" },
       only: { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
   const root = path.resolve(__dirname, "..");
-  await startOfflineEngine(readStackConfig(root, values.stack ?? "prod"));
+  await startOfflineEngine(readStackConfig(root, values.stack ?? "prod", values["config-file"]));
   const settings = loadSettings();
   const baseUrl = values["base-url"];
   if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new Error(`--base-url: expected an http(s) URL, got '${baseUrl}'`);

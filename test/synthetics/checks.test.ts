@@ -1,10 +1,11 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
 import { probeIds } from "../../src/synthetics/component";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
-import { runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
+import { ROOT, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
 import { runCommandAsync, runPlan, tempDir } from "../support/processes";
 
 describe("the Synthetic Monitoring checks of the prod stack", () => {
@@ -113,6 +114,22 @@ describe("npm run checks, against a local endpoint", () => {
     const results = JSON.parse(run.stdout) as { check: string; ok: boolean; durationMs: number; budgetMs: number; reason: string }[];
     expect(results.map((r) => r.check)).toEqual(["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]);
     expect(results.every((r) => !r.ok && r.reason === "status 503, expected 200" && r.budgetMs > 0 && r.durationMs >= 0)).toBe(true);
+  });
+
+  it("takes the token from a stack file that holds it in plain text, when the environment has none", async () => {
+    fake.setScenario("healthy");
+    const dir = tempDir("checks-stack");
+    const prodFile = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    const stackFile = path.join(dir, "Pulumi.prod.yaml");
+    fs.writeFileSync(stackFile, prodFile.replace(/ain-monitoring:functionsAuthToken:\n\s+secure: .*/, `ain-monitoring:functionsAuthToken: ${token}`));
+    const withoutEnv = await runCommandAsync("node", ["scripts/host.cjs", "scripts/checks.ts", "--config-file", stackFile, "--base-url", fake.functionsBaseUrl, only], {
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      AIN_FUNCTIONS_AUTH_TOKEN: "",
+    });
+    expect(withoutEnv.status, withoutEnv.stdout + withoutEnv.stderr).toBe(0);
+    expect(withoutEnv.stdout).not.toContain(token);
+    const placeholder = await runCommandAsync("node", ["scripts/host.cjs", "scripts/checks.ts", "--base-url", fake.functionsBaseUrl, only], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", AIN_FUNCTIONS_AUTH_TOKEN: "" });
+    expect(placeholder.stdout).toContain("status 401, expected 200");
   });
 
   it("names an unknown check and a bad base URL", async () => {
