@@ -8,7 +8,8 @@ describe("npm run plan, end to end in a child process", () => {
   let firstOut: string;
   beforeAll(() => {
     firstOut = path.join(tempDir("plan"), "prod");
-    first = runPlan(["--stack", "prod", "--out", firstOut]);
+    // Pinned clock: a run straddling midnight at a month's end must not change the rotation period.
+    first = runPlan(["--stack", "prod", "--out", firstOut], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
   });
 
   it("plans the prod stack with no credentials and no network, and counts what it registers", () => {
@@ -33,7 +34,7 @@ describe("npm run plan, end to end in a child process", () => {
 
   it("writes byte-identical artifacts when run again on the same config", () => {
     const secondOut = path.join(tempDir("plan"), "prod");
-    const second = runPlan(["--stack", "prod", "--out", secondOut]);
+    const second = runPlan(["--stack", "prod", "--out", secondOut], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
     expect(second.status, second.stderr).toBe(0);
     const a = readTree(firstOut);
     const b = readTree(secondOut);
