@@ -4,7 +4,7 @@ import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
-import { severityRoutes } from "./escalation/policy";
+import { contactChain, enabledPagers, externalSupportLine, severityRoutes } from "./escalation/policy";
 
 /**
  * out/<stack>/catalog.md: one row per runbook threshold or failure mode, with the rules that
@@ -43,10 +43,32 @@ export function catalogMarkdown(settings: Settings): string {
     const ttds = alerts.filter((a) => a.severity === severity).map((a) => timeToDetectSeconds(a));
     if (ttds.length > 0) lines.push(`| ${severity} | ${ttds.length} | ${humanDuration(Math.min(...ttds))} | ${humanDuration(Math.max(...ttds))} |`);
   }
-  lines.push("", "## Routing by severity", "", "| severity | contact point | group wait | repeat | muted in maintenance | why |", "|---|---|---|---|---|---|");
+  lines.push(
+    "",
+    "## Who is reached, when",
+    "",
+    settings.paging.irm
+      ? "IRM is on: P0 and P1 reach the on-call engineer through IRM, and IRM escalates when nobody acknowledges."
+      : "Without IRM nobody can acknowledge an email, so \"no response\" means the alert is still firing when the step's time comes; an alert resolved before then reaches nobody further.",
+    "",
+    "| severity | after | who | contact point | pages | grouped by | repeat | muted in maintenance | why |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
+  const people = settings.contacts;
   for (const r of severityRoutes(settings)) {
-    lines.push(`| ${r.severity} | ${r.contactPoint} | ${r.groupWait} | ${r.repeatInterval} | ${r.muteTimings.length > 0 ? "yes" : "no"} | ${cell(r.why)} |`);
+    for (const step of r.steps) {
+      const who = step.people.map((p) => `${people[p].name} (${people[p].email})`).join(", ");
+      lines.push(
+        `| ${r.severity} | ${step.afterMinutes === 0 ? "at once" : `${step.afterMinutes} min still firing`} | ${cell(who)} | ${step.contactPoint} | ${step.pages && enabledPagers(settings).length > 0 ? enabledPagers(settings).join(", ") : "email"} | ${r.groupBy.join(", ")} | ${r.repeatInterval} | ${r.muteTimings.length > 0 ? "yes" : "no"} | ${cell(step.why)} |`,
+      );
+    }
   }
+  if (settings.paging.irm) {
+    for (const severity of ["P0", "P1"] as const) {
+      lines.push("", `IRM chain for ${severity}: ` + contactChain(settings, severity).map((s) => `${people[s.who].name} ${s.afterMinutes === 0 ? "at once" : `after ${s.afterMinutes} min unacknowledged`}`).join(", then ") + ".");
+    }
+  }
+  lines.push("", `Every P0 and P1 notification ends with: ${externalSupportLine(settings)}.`);
   lines.push(
     "",
     "## Synthetic checks",

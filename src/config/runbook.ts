@@ -102,6 +102,12 @@ export const severities = z
 export const escalation = z
   .strictObject({
     leadDeveloperAfterMinutes: z.number().int().positive().default(30).describe("Escalate to the lead developer when the on-call engineer has not answered (runbook: 30 min)."),
+    productOwnerAfterMinutes: z
+      .number()
+      .int()
+      .positive()
+      .default(30)
+      .describe("A P0 still firing this long after the lead developer was told reaches the product owner, for business decisions (runbook: third in the chain; it gives no number)."),
     p0RepeatMinutes: z.number().int().positive().default(30).describe("A firing P0 is re-sent at most this often, matching the 30-minute escalation step."),
   })
   .prefault({});

@@ -39,6 +39,12 @@ export const paging = z
     irm: z.boolean().default(false).describe("Page through Grafana IRM (OnCall) and build the runbook's escalation chain there."),
     webhook: z.boolean().default(false).describe("Page through the webhook in the pagingWebhookUrl secret."),
     pagerduty: z.boolean().default(false).describe("Page through PagerDuty with the pagerdutyIntegrationKey secret."),
+    ownNotificationPolicy: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Own the Grafana org's whole notification policy tree (Grafana has exactly one, and the provider replaces all of it). Off: every rule routes itself through per-rule notification settings and the org's tree is left alone. On: one grouped notification per person per outage; only for an org whose routing is this stack's alone.",
+      ),
   })
   .prefault({})
   .describe("How P0 and P1 alerts page a person. Email is always on.");

@@ -1,29 +1,75 @@
 import { stringify } from "yaml";
 import type { Settings } from "../config/load";
-import { contactPoints, DEFAULT_GROUP_BY, MAINTENANCE_MUTE_TIMING, severityRoutes } from "./policy";
+import { contactPoints, DEFAULT_GROUP_BY, MAINTENANCE_MUTE_TIMING, severityRoutes, stepGroupWaitSeconds } from "./policy";
 
 /**
- * The notification policy as an Alertmanager config: the same routing tree Grafana's policy holds,
- * in the form Alertmanager's own `amtool config routes test` can check. Receivers carry names only;
- * the delivery details live in Grafana's contact points.
+ * The notification policy as an Alertmanager config: the same routing tree Grafana's policy holds
+ * (Grafana's Alertmanager is a fork of Prometheus Alertmanager), in a form `amtool` checks and a
+ * real Alertmanager runs. Receivers carry names only unless a test gives them a webhook; the
+ * delivery details live in Grafana's contact points.
  */
-export function alertmanagerConfig(settings: Settings): string {
+export interface AlertmanagerOptions {
+  /** Multiply every duration by this, so a test can run a 30-minute escalation in seconds. */
+  timeScale?: number;
+  /** A webhook per receiver, for a test's local sink. */
+  webhookUrl?: (receiver: string) => string;
+}
+
+const UNITS: [string, number][] = [
+  ["w", 604_800_000],
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1000],
+  ["ms", 1],
+];
+
+/** Seconds as a Prometheus duration (largest whole unit, as model.Duration prints), milliseconds allowed. */
+export function promDuration(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  if (ms === 0) return "0s";
+  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? ["ms", 1];
+  return `${ms / size}${unit}`;
+}
+
+/** Reads back a duration this project writes ("30m", "1d", "1w"), in seconds. */
+export function durationSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  const size = UNITS.find(([u]) => u === m[2])?.[1] ?? 1;
+  return (Number(m[1]) * size) / 1000;
+}
+
+export function alertmanagerConfig(settings: Settings, options: AlertmanagerOptions = {}): string {
+  const scale = options.timeScale ?? 1;
+  const d = (text: string) => promDuration(durationSeconds(text) * scale);
   const routes = severityRoutes(settings);
   const doc = {
     route: {
-      receiver: routes.find((r) => r.severity === "P2")?.contactPoint,
+      receiver: routes.find((r) => r.severity === "P2")?.steps[0].contactPoint,
       group_by: DEFAULT_GROUP_BY,
-      routes: routes.map((r) => ({
-        receiver: r.contactPoint,
-        matchers: [`severity="${r.severity}"`],
-        group_by: r.groupBy,
-        group_wait: r.groupWait,
-        group_interval: r.groupInterval,
-        repeat_interval: r.repeatInterval,
-        ...(r.muteTimings.length > 0 ? { mute_time_intervals: r.muteTimings } : {}),
-      })),
+      routes: routes.flatMap((r) =>
+        r.matchers.map((matchers) => ({
+          matchers: matchers.map((m) => `${m.label}${m.match}${JSON.stringify(m.value)}`),
+          group_by: r.groupBy,
+          group_interval: d(r.groupInterval),
+          repeat_interval: d(r.repeatInterval),
+          // The first step's receiver catches what no step matches; every step matches everything.
+          receiver: r.steps[0].contactPoint,
+          routes: r.steps.map((step, i) => ({
+            receiver: step.contactPoint,
+            group_wait: promDuration(stepGroupWaitSeconds(step) * scale),
+            // Mute timings are not inherited by child routes (Alertmanager's and Grafana's alike): each step carries them.
+            ...(r.muteTimings.length > 0 ? { mute_time_intervals: r.muteTimings } : {}),
+            ...(i < r.steps.length - 1 ? { continue: true } : {}),
+          })),
+        })),
+      ),
     },
-    receivers: contactPoints(settings).map((p) => ({ name: p.name })),
+    receivers: contactPoints(settings).map((p) => ({
+      name: p.name,
+      ...(options.webhookUrl ? { webhook_configs: [{ url: options.webhookUrl(p.name), send_resolved: true }] } : {}),
+    })),
     time_intervals: [
       {
         name: MAINTENANCE_MUTE_TIMING,

@@ -1,7 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Settings } from "../config/load";
-import { contactChain, contactPoints, DEFAULT_GROUP_BY, MAINTENANCE_MUTE_TIMING, severityRoutes } from "./policy";
+import type { Severity } from "../config/runbook";
+import {
+  contactChain,
+  contactPoints,
+  DEFAULT_GROUP_BY,
+  externalSupportLine,
+  MAINTENANCE_MUTE_TIMING,
+  severityRoutes,
+  stepGroupWaitSeconds,
+  type ContactPointSpec,
+} from "./policy";
+import { promDuration } from "./alertmanager";
 
 export interface EscalationArgs {
   settings: Settings;
@@ -10,22 +21,27 @@ export interface EscalationArgs {
 }
 
 /**
- * Contact points, the one notification policy, the maintenance mute timing and, with IRM on, the
- * runbook's contact chain as an escalation chain. Severity decides the route.
+ * Contact points, the maintenance mute timing, the notification policy when the stack owns the
+ * org's tree and, with IRM on, the runbook's contact chain per severity as IRM escalation chains.
+ * Severity decides the route; `policy.ts` decides everything else.
  */
 export class Escalation extends pulumi.ComponentResource {
   readonly contactPoints: grafana.alerting.ContactPoint[];
-  readonly policy: grafana.alerting.NotificationPolicy;
-  readonly irmIntegration?: grafana.oncall.Integration;
+  readonly muteTiming: grafana.alerting.MuteTiming;
+  readonly policy?: grafana.alerting.NotificationPolicy;
+  readonly irmIntegrations: Partial<Record<Severity, grafana.oncall.Integration>> = {};
 
   constructor(name: string, args: EscalationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ain:escalation:Escalation", name, {}, opts);
     const { settings } = args;
     const child = { parent: this };
 
-    if (settings.paging.irm) this.irmIntegration = this.irmChain(settings);
+    if (settings.paging.irm) {
+      this.irmIntegrations.P0 = this.irmChain(settings, "P0");
+      this.irmIntegrations.P1 = this.irmChain(settings, "P1");
+    }
 
-    const muteTiming = new grafana.alerting.MuteTiming(
+    this.muteTiming = new grafana.alerting.MuteTiming(
       MAINTENANCE_MUTE_TIMING,
       {
         name: MAINTENANCE_MUTE_TIMING,
@@ -40,82 +56,108 @@ export class Escalation extends pulumi.ComponentResource {
       child,
     );
 
-    this.contactPoints = contactPoints(settings).map((point) => {
-      const pagers = new Set(point.pagers);
-      return new grafana.alerting.ContactPoint(
-        point.name,
-        {
-          name: point.name,
-          emails: [{ addresses: point.emails, singleEmail: true, subject: `[{{ .CommonLabels.severity }}] {{ .CommonLabels.alertname }}` }],
-          oncalls: pagers.has("irm") && this.irmIntegration ? [{ url: this.irmIntegration.link }] : undefined,
-          webhooks:
-            pagers.has("webhook") && settings.secrets.pagingWebhookUrl
-              ? [
-                  {
-                    url: settings.secrets.pagingWebhookUrl,
-                    hmacConfig: args.webhookSigningSecret ? { secret: args.webhookSigningSecret, header: "X-AIN-Signature" } : undefined,
-                  },
-                ]
-              : undefined,
-          pagerduties:
-            pagers.has("pagerduty") && settings.secrets.pagerdutyIntegrationKey
-              ? [{ integrationKey: settings.secrets.pagerdutyIntegrationKey, severity: point.severities.includes("P0") ? "critical" : "error" }]
-              : undefined,
-        },
-        child,
-      );
-    });
+    this.contactPoints = contactPoints(settings).map((point) => this.contactPoint(point, settings, args.webhookSigningSecret));
 
-    const routes = severityRoutes(settings);
-    this.policy = new grafana.alerting.NotificationPolicy(
-      "ain-notification-policy",
-      {
-        // Anything without a severity label still reaches a person, in working hours.
-        contactPoint: routes.find((r) => r.severity === "P2")?.contactPoint ?? "ain-p2-medium",
-        groupBies: DEFAULT_GROUP_BY,
-        policies: routes.map((r) => ({
-          matchers: [{ label: "severity", match: "=", value: r.severity }],
-          contactPoint: r.contactPoint,
-          groupBies: r.groupBy,
-          groupWait: r.groupWait,
-          groupInterval: r.groupInterval,
-          repeatInterval: r.repeatInterval,
-          muteTimings: r.muteTimings.length > 0 ? r.muteTimings : undefined,
-        })),
-      },
-      { parent: this, dependsOn: [...this.contactPoints, muteTiming] },
-    );
+    if (settings.paging.ownNotificationPolicy) {
+      const routes = severityRoutes(settings);
+      this.policy = new grafana.alerting.NotificationPolicy(
+        "ain-notification-policy",
+        {
+          // Anything without a severity label still reaches a person, in working hours.
+          contactPoint: routes.find((r) => r.severity === "P2")?.steps[0].contactPoint ?? "",
+          groupBies: DEFAULT_GROUP_BY,
+          policies: routes.flatMap((r) =>
+            r.matchers.map((matchers) => ({
+              matchers,
+              contactPoint: r.steps[0].contactPoint,
+              groupBies: r.groupBy,
+              groupInterval: r.groupInterval,
+              repeatInterval: r.repeatInterval,
+              // Each step matches everything its severity holds; `continue` lets the next one wait its turn.
+              policies: r.steps.map((step, i) => ({
+                contactPoint: step.contactPoint,
+                groupWait: promDuration(stepGroupWaitSeconds(step)),
+                // Mute timings are not inherited by nested policies: each step carries them.
+                muteTimings: r.muteTimings.length > 0 ? r.muteTimings : undefined,
+                continue: i < r.steps.length - 1 ? true : undefined,
+              })),
+            })),
+          ),
+        },
+        { parent: this, dependsOn: [...this.contactPoints, this.muteTiming] },
+      );
+    }
     this.registerOutputs({ contactPoints: this.contactPoints.map((c) => c.name) });
   }
 
-  /** The runbook's contact chain as an IRM escalation chain, fed by a Grafana Alerting integration. */
-  private irmChain(settings: Settings): grafana.oncall.Integration {
+  private contactPoint(point: ContactPointSpec, settings: Settings, signingSecret: pulumi.Input<string> | undefined): grafana.alerting.ContactPoint {
+    const pagers = new Set(point.pagers);
+    const support = point.externalSupport ? externalSupportLine(settings) : undefined;
+    // Grafana's default body, then the vendor contact the runbook names for P0 and P1.
+    const message = support ? `{{ template "default.message" . }}\n\n${support}` : undefined;
+    const irm = this.irmIntegrations[point.severity];
+    return new grafana.alerting.ContactPoint(
+      point.name,
+      {
+        name: point.name,
+        emails: [{ addresses: point.emails, singleEmail: true, subject: `[{{ .CommonLabels.severity }}] {{ .CommonLabels.alertname }}`, message }],
+        oncalls: pagers.has("irm") && irm ? [{ url: irm.link }] : undefined,
+        webhooks:
+          pagers.has("webhook") && settings.secrets.pagingWebhookUrl
+            ? [
+                {
+                  url: settings.secrets.pagingWebhookUrl,
+                  message,
+                  hmacConfig: signingSecret ? { secret: signingSecret, header: "X-AIN-Signature" } : undefined,
+                },
+              ]
+            : undefined,
+        pagerduties:
+          pagers.has("pagerduty") && settings.secrets.pagerdutyIntegrationKey
+            ? [
+                {
+                  integrationKey: settings.secrets.pagerdutyIntegrationKey,
+                  severity: point.severity === "P0" ? "critical" : "error",
+                  details: support ? { external_support: support } : undefined,
+                },
+              ]
+            : undefined,
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * One severity's contact chain as an IRM escalation chain, fed by its own Grafana Alerting
+   * integration: with acknowledgements, "no response" means nobody acknowledged.
+   */
+  private irmChain(settings: Settings, severity: "P0" | "P1"): grafana.oncall.Integration {
     const child = { parent: this };
-    const chain = new grafana.oncall.EscalationChain("ain-contact-chain", { name: "AIN runbook contact chain" }, child);
+    const prefix = `ain-${severity.toLowerCase()}`;
+    const chain = new grafana.oncall.EscalationChain(`${prefix}-contact-chain`, { name: `AIN ${severity} runbook contact chain` }, child);
     let position = 0;
     let waited = 0;
-    for (const step of contactChain(settings)) {
+    for (const step of contactChain(settings, severity)) {
       const person = settings.contacts[step.who];
       if (step.afterMinutes > waited) {
         new grafana.oncall.Escalation(
-          `ain-chain-wait-${position}`,
+          `${prefix}-chain-wait-${position}`,
           { escalationChainId: chain.id, type: "wait", duration: (step.afterMinutes - waited) * 60, position: position++ },
           child,
         );
         waited = step.afterMinutes;
       }
-      // External support is a vendor, not an IRM user: the product owner opens that ticket.
-      if (!("irmUsername" in person) || !person.irmUsername) continue;
+      if (!person.irmUsername) continue;
       const user = grafana.oncall.getUserOutput({ username: person.irmUsername }, child);
       new grafana.oncall.Escalation(
-        `ain-chain-${step.who}`,
-        { escalationChainId: chain.id, type: "notify_persons", personsToNotifies: [user.id], position: position++, important: step.who === "onCallEngineer" },
+        `${prefix}-chain-${step.who}`,
+        { escalationChainId: chain.id, type: "notify_persons", personsToNotifies: [user.id], position: position++, important: severity === "P0" },
         child,
       );
     }
     return new grafana.oncall.Integration(
-      "ain-alerting",
-      { name: "AIN Grafana Alerting", type: "grafana_alerting", defaultRoute: { escalationChainId: chain.id } },
+      `${prefix}-alerting`,
+      { name: `AIN Grafana Alerting ${severity}`, type: "grafana_alerting", defaultRoute: { escalationChainId: chain.id } },
       child,
     );
   }
