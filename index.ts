@@ -7,6 +7,7 @@ import { Dashboards } from "./src/dashboards/component";
 import { Escalation } from "./src/escalation/component";
 import { GitHubDelivery } from "./src/github/component";
 import { GrafanaFoundation } from "./src/grafana/foundation";
+import { SupabaseMetricsScrape } from "./src/grafana/metricsScrape";
 import { RotatingSecrets } from "./src/rotation/component";
 import { SyntheticChecks } from "./src/synthetics/component";
 
@@ -16,6 +17,7 @@ const settings = loadSettings();
 const grafana = new GrafanaFoundation("grafana", { settings });
 const withGrafana = { provider: grafana.provider };
 
+const metricsScrape = settings.metricsScrape.enabled ? new SupabaseMetricsScrape("supabase-metrics", { settings }, withGrafana) : undefined;
 const alerts = new AlertRules("alerts", { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings) }, withGrafana);
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
 const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
@@ -34,4 +36,5 @@ export const dashboardUrls = dashboards.dashboards.map((d) => d.url);
 export const githubEnvironments = delivery?.environments.map((e) => pulumi.interpolate`${e.repository}/${e.environment}`) ?? [];
 /** For the paging webhook's receiver; a Pulumi secret, shown encrypted by `pulumi stack output`. */
 export const pagingWebhookSigningSecret = pulumi.secret(rotating.pagingWebhookSigningSecret);
+export const metricsScrapeJobs = metricsScrape?.jobs.map((j) => j.name) ?? [];
 export const syntheticCheckJobs = synthetics?.checks.map((c) => c.job) ?? [];

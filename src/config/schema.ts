@@ -120,6 +120,36 @@ export const synthetics = z
   .prefault({})
   .describe("Synthetic checks against the edge functions and Resend's status page.");
 
+/** A read replica's identifier, as its Metrics API series label `supabase_identifier`: `<ref>-<region>-<id>`. */
+const replicaIdentifier = z.string().regex(/^[a-z]{20}-[a-z0-9-]{3,60}$/, "expected a read replica identifier such as xltxqqzattxogxtqrggt-eu-west-1-abcdef");
+
+const stackIdMessage = "expected the numeric Grafana Cloud stack id (grafana.com > your stack > Details)";
+export const metricsScrape = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Scrape the Supabase Metrics API into Grafana Cloud's Prometheus with Grafana Cloud's metrics endpoint integration (needs supabaseSecretKey and connectionsAccessToken)."),
+    grafanaStackId: z
+      .union([z.string().regex(/^\d+$/, stackIdMessage), z.number().int().positive()], { error: stackIdMessage })
+      .transform(String)
+      .optional().describe("The Grafana Cloud stack's numeric id; required while metricsScrape.enabled is true."),
+    connectionsApiUrl: httpsUrl
+      .optional()
+      .describe("The Grafana Cloud connections API of the stack's region, for example https://connections-api-prod-eu-west-0.grafana.net; required while metricsScrape.enabled is true."),
+    intervalSeconds: z
+      .union([z.literal(30), z.literal(60), z.literal(120)], { error: "expected 30, 60 or 120 (the intervals the scrape job takes)" })
+      .default(60)
+      .describe("How often each Metrics API is scraped. Supabase suggests once a minute; the alert windows assume it."),
+    readReplicas: z
+      .array(replicaIdentifier)
+      .max(10)
+      .default([])
+      .describe("Read replica identifiers: each replica is its own Metrics API target, scraped by its own job."),
+  })
+  .prefault({})
+  .describe("Getting the Supabase Metrics API series into Grafana Cloud, as code.");
+
 const githubLogin = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "expected a GitHub login: letters, digits and single inner dashes, at most 39");
@@ -198,6 +228,7 @@ export const plainSchema = z.strictObject({
   contacts,
   paging,
   maintenance,
+  metricsScrape,
   github,
   rotation,
 });
@@ -211,6 +242,12 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
     if (!s.github.owner) problems.push({ key: "github.owner", problem: "required while github.enabled is true (expected the organisation or user that owns the repositories)" });
     if (s.github.reviewers.users.length + s.github.reviewers.teams.length === 0) {
       problems.push({ key: "github.reviewers", problem: "expected at least one user or team: a production deploy needs someone to approve it" });
+    }
+  }
+  if (s.metricsScrape.enabled) {
+    if (!s.metricsScrape.grafanaStackId) problems.push({ key: "metricsScrape.grafanaStackId", problem: "required while metricsScrape.enabled is true (expected the numeric Grafana Cloud stack id)" });
+    if (!s.metricsScrape.connectionsApiUrl) {
+      problems.push({ key: "metricsScrape.connectionsApiUrl", problem: "required while metricsScrape.enabled is true (expected the connections API URL of the stack's region)" });
     }
   }
   if (s.paging.irm) {
@@ -265,6 +302,14 @@ export const secretKeys = {
   resendApiKey: {
     description: "RESEND_API_KEY, which the application's deploy workflow pushes into the Supabase secrets (runbook § Email Service Down, first fix).",
     requiredWhen: (s) => (s?.github.enabled && s.github.appRepository ? "github.appRepository is set" : undefined),
+  },
+  supabaseSecretKey: {
+    description: "The Supabase project's secret API key (sb_secret_...), with which Grafana Cloud scrapes the Metrics API as service_role.",
+    requiredWhen: (s) => (s?.metricsScrape.enabled ? "metricsScrape.enabled is true" : undefined),
+  },
+  connectionsAccessToken: {
+    description: "Grafana Cloud access-policy token with the integration-management scopes, for the provider's connections API (the Metrics API scrape jobs).",
+    requiredWhen: (s) => (s?.metricsScrape.enabled ? "metricsScrape.enabled is true" : undefined),
   },
   pagingWebhookUrl: {
     description: "Webhook that pages the on-call engineer.",

@@ -32,6 +32,8 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
         smAccessToken: settings.secrets.smAccessToken,
         oncallUrl: settings.paging.irm ? settings.oncallUrl : undefined,
         oncallAccessToken: settings.paging.irm ? settings.secrets.oncallAccessToken : undefined,
+        connectionsApiUrl: settings.metricsScrape.enabled ? settings.metricsScrape.connectionsApiUrl : undefined,
+        connectionsApiAccessToken: settings.metricsScrape.enabled ? settings.secrets.connectionsAccessToken : undefined,
       },
       { parent: this },
     );

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertmanagerConfig } from "../../src/escalation/alertmanager";
 import { escalationSteps } from "../../src/escalation/policy";
+import { checkSpecs } from "../../src/synthetics/checks";
 import type { Settings } from "../../src/config/load";
 import { alertmanagerWithSink, type Alertmanager, type Notification } from "../support/alertmanager";
 import { settingsFor } from "../support/offline";
@@ -138,7 +139,7 @@ describe("Synthetic Monitoring's per-check alerts on a real Alertmanager", () =>
   it.concurrent("reach the contact point of the severity their check stands for", async () => {
     const am = await startWith(settings);
     const postedAt = am.now();
-    const checks = (await import("../../src/synthetics/checks")).checkSpecs(settings);
+    const checks = checkSpecs(settings);
     // Labels as SM's plugin-managed rules carry them: no `severity`, the check's labels as label_*.
     const smAlert = (job: string, severity: string) => ({
       labels: { alertname: "ProbeFailedExecutionsTooHigh", namespace: "synthetic_monitoring", grafana_folder: "Grafana Synthetic Monitoring", job, instance: "https://example/fn", label_severity: severity },

@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { runStack, runValidStack, type StackChanges, type StackRun } from "../support/offline";
+
+/**
+ * The Supabase Metrics API reaches Grafana Cloud through scrape jobs declared here: one per
+ * database instance, each authenticated as service_role with the project's secret key, which
+ * stays a Pulumi secret all the way.
+ */
+const JOB = "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob";
+const REPLICAS = ["xltxqqzattxogxtqrggt-eu-west-1-abcdef", "xltxqqzattxogxtqrggt-us-east-1-f00baa"];
+
+describe("scraping the Supabase Metrics API", () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runValidStack({ set: { metricsScrape: { grafanaStackId: "1234567", connectionsApiUrl: "https://connections-api-prod-eu-west-2.grafana.net", readReplicas: REPLICAS } }, secrets: { supabaseSecretKey: "sb_secret_SENTINEL" } });
+  });
+
+  it("has one job for the primary and one for each read replica, each its own target", () => {
+    const jobs = run.ofType(JOB).map((j) => j.inputs);
+    expect(jobs.map((j) => j.url)).toEqual([
+      "https://xltxqqzattxogxtqrggt.supabase.co/customer/v1/privileged/metrics",
+      ...REPLICAS.map((r) => `https://${r}.supabase.co/customer/v1/privileged/metrics`),
+    ]);
+    expect(new Set(jobs.map((j) => j.name)).size).toBe(jobs.length);
+    for (const job of jobs) expect(job).toMatchObject({ stackId: "1234567", enabled: true, authenticationMethod: "basic", authenticationBasicUsername: "service_role", scrapeIntervalSeconds: 60 });
+  });
+
+  it("keeps the secret key and the connections token secret, from config to resource", () => {
+    for (const job of run.ofType(JOB)) expect(job.secretPaths).toEqual(["authenticationBasicPassword"]);
+    const provider = run.one("pulumi:providers:grafana");
+    expect(provider.secretPaths).toContain("connectionsApiAccessToken");
+    expect(provider.inputs.connectionsApiUrl).toBe("https://connections-api-prod-eu-west-2.grafana.net");
+    expect(JSON.stringify(run.recording)).not.toContain("SENTINEL");
+  });
+
+  it("declares nothing, and asks for no connections credential, when turned off", async () => {
+    const off = await runValidStack({ set: { metricsScrape: { enabled: false } }, unset: ["supabaseSecretKey", "connectionsAccessToken"] });
+    expect(off.ofType(JOB)).toEqual([]);
+    expect(off.one("pulumi:providers:grafana").inputs.connectionsApiUrl).toBeUndefined();
+  });
+});
+
+describe("a wrong scrape setting stops the plan and names its key", () => {
+  const cases: { what: string; changes: StackChanges; key: string; expected: RegExp }[] = [
+    { what: "no stack id", changes: { set: { metricsScrape: { connectionsApiUrl: "https://connections-api-prod-eu-west-2.grafana.net" } } }, key: "metricsScrape.grafanaStackId", expected: /required while metricsScrape.enabled/ },
+    { what: "a stack id that is a name", changes: { set: { metricsScrape: { grafanaStackId: "ain", connectionsApiUrl: "https://c.grafana.net" } } }, key: "metricsScrape.grafanaStackId", expected: /numeric Grafana Cloud stack id/ },
+    { what: "a plain-http connections API", changes: { set: { metricsScrape: { grafanaStackId: "1", connectionsApiUrl: "http://c.grafana.net" } } }, key: "metricsScrape.connectionsApiUrl", expected: /https:\/\/ URL/ },
+    { what: "a scrape every 45 s", changes: { set: { metricsScrape: { grafanaStackId: "1", connectionsApiUrl: "https://c.grafana.net", intervalSeconds: 45 } } }, key: "metricsScrape.intervalSeconds", expected: /30, 60 or 120/ },
+    { what: "a replica given as a URL", changes: { set: { metricsScrape: { grafanaStackId: "1", connectionsApiUrl: "https://c.grafana.net", readReplicas: ["https://x.supabase.co"] } } }, key: "metricsScrape.readReplicas[0]", expected: /read replica identifier/ },
+    { what: "no secret key", changes: { unset: ["supabaseSecretKey"] }, key: "supabaseSecretKey", expected: /required secret is not set \(metricsScrape.enabled is true\)/ },
+  ];
+  it.each(cases)("$what: names ain-monitoring:$key and registers nothing", async ({ changes, key, expected }) => {
+    const result = await runStack(changes);
+    expect(result.error?.message).toContain(`ain-monitoring:${key}`);
+    expect(result.error?.message).toMatch(expected);
+    expect(result.error?.message).toContain("Pulumi.prod.yaml");
+    expect(result.resources).toEqual([]);
+  });
+});
