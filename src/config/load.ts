@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
+import { identityFor, type Identity } from "./identity";
 import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
 
 /** The validated settings: every plain value resolved, every secret still a Pulumi secret. */
 export interface Settings extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost"> {
   stack: string;
+  /** Uids and names of every Grafana object, scoped by stack (see identity.ts). */
+  identity: Identity;
   functionsBaseUrl: string;
   postgresHost: string;
   secrets: Record<SecretKey, pulumi.Output<string> | undefined>;
@@ -145,6 +148,7 @@ export function loadSettings(): Settings {
   const settings: Settings = {
     ...plain,
     stack,
+    identity: identityFor(stack, plain.unprefixedStack),
     functionsBaseUrl: plain.functionsBaseUrl ?? `https://${plain.supabaseProjectRef}.supabase.co/functions/v1`,
     postgresHost: plain.postgresHost ?? `db.${plain.supabaseProjectRef}.supabase.co`,
     secrets,

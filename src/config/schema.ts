@@ -222,6 +222,13 @@ export const plainSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_.]*$/, "expected a PostgreSQL role name")
     .default("grafana_readonly")
     .describe("A read-only role that can read pg_stat_activity, public_tokens and storage.objects."),
+  unprefixedStack: z
+    .string()
+    .min(1)
+    .default("prod")
+    .describe(
+      "The stack whose Grafana objects keep their unprefixed ain- uids and names (prod's existing history). Every other stack prefixes them with ain-<stack>-, so a stack file copied from prod shares no Grafana object with it.",
+    ),
   runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
   functions,
   synthetics,

@@ -7,12 +7,12 @@ import {
   contactPoints,
   DEFAULT_GROUP_BY,
   externalSupportLine,
-  MAINTENANCE_MUTE_TIMING,
+  maintenanceMuteTiming,
   severityRoutes,
   stepGroupWaitSeconds,
   type ContactPointSpec,
 } from "./policy";
-import { promDuration } from "./alertmanager";
+import { promDuration } from "./durations";
 
 export interface EscalationArgs {
   settings: Settings;
@@ -42,9 +42,9 @@ export class Escalation extends pulumi.ComponentResource {
     }
 
     this.muteTiming = new grafana.alerting.MuteTiming(
-      MAINTENANCE_MUTE_TIMING,
+      "ain-planned-maintenance",
       {
-        name: MAINTENANCE_MUTE_TIMING,
+        name: maintenanceMuteTiming(settings),
         intervals: [
           {
             weekdays: settings.maintenance.weekdays,
@@ -134,7 +134,7 @@ export class Escalation extends pulumi.ComponentResource {
   private irmChain(settings: Settings, severity: "P0" | "P1"): grafana.oncall.Integration {
     const child = { parent: this };
     const prefix = `ain-${severity.toLowerCase()}`;
-    const chain = new grafana.oncall.EscalationChain(`${prefix}-contact-chain`, { name: `AIN ${severity} runbook contact chain` }, child);
+    const chain = new grafana.oncall.EscalationChain(`${prefix}-contact-chain`, { name: settings.identity.title(`AIN ${severity} runbook contact chain`) }, child);
     let position = 0;
     let waited = 0;
     for (const step of contactChain(settings, severity)) {
@@ -157,7 +157,7 @@ export class Escalation extends pulumi.ComponentResource {
     }
     return new grafana.oncall.Integration(
       `${prefix}-alerting`,
-      { name: `AIN Grafana Alerting ${severity}`, type: "grafana_alerting", defaultRoute: { escalationChainId: chain.id } },
+      { name: settings.identity.title(`AIN Grafana Alerting ${severity}`), type: "grafana_alerting", defaultRoute: { escalationChainId: chain.id } },
       child,
     );
   }

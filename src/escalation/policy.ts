@@ -66,7 +66,8 @@ export interface Matcher {
   value: string;
 }
 
-export const MAINTENANCE_MUTE_TIMING = "ain-planned-maintenance";
+/** The mute timing's name, scoped by stack like every Grafana object. */
+export const maintenanceMuteTiming = (settings: Pick<Settings, "identity">) => settings.identity.uid("planned-maintenance");
 /** One notification per severity per person for a whole outage, however many rules fire in it. */
 export const OUTAGE_GROUP_BY = ["severity"];
 /** Working-hours tickets are read one alert at a time. */
@@ -85,7 +86,8 @@ export function enabledPagers(settings: Settings): PagerKind[] {
   return [irm && "irm", webhook && "webhook", pagerduty && "pagerduty"].filter((p): p is PagerKind => Boolean(p));
 }
 
-const pointName = (severity: Severity, people: Person[]) => `ain-${severity.toLowerCase()}-${people.map((p) => personSlug[p]).join("-and-")}`;
+const pointName = (settings: Settings, severity: Severity, people: Person[]) =>
+  settings.identity.uid(`${severity.toLowerCase()}-${people.map((p) => personSlug[p]).join("-and-")}`);
 
 /** The runbook's contact chain for each severity, before IRM takes any step over. */
 export function escalationSteps(settings: Settings): Record<Severity, EscalationStep[]> {
@@ -95,7 +97,7 @@ export function escalationSteps(settings: Settings): Record<Severity, Escalation
     severity,
     people,
     afterMinutes,
-    contactPoint: pointName(severity, people),
+    contactPoint: pointName(settings, severity, people),
     pages,
     why,
   });
@@ -160,14 +162,14 @@ export function severityRoutes(settings: Settings): SeverityRoute[] {
       groupBy: TICKET_GROUP_BY,
       groupInterval: "1h",
       repeatInterval: minutes(Math.min(sev.P2.responseMinutes, MAX_REPEAT_MINUTES)),
-      muteTimings: [MAINTENANCE_MUTE_TIMING],
+      muteTimings: [maintenanceMuteTiming(settings)],
       why: `Response within ${sev.P2.responseMinutes / 60} hours: grouped per alert, re-sent daily, muted during planned maintenance.`,
     },
     P3: {
       groupBy: OUTAGE_GROUP_BY,
       groupInterval: minutes(Math.min(sev.P3.responseMinutes, MAX_REPEAT_MINUTES)),
       repeatInterval: minutes(Math.min(sev.P3.responseMinutes, MAX_REPEAT_MINUTES)),
-      muteTimings: [MAINTENANCE_MUTE_TIMING],
+      muteTimings: [maintenanceMuteTiming(settings)],
       why: "A digest: every P3 in one group, re-sent at most every 5 days (the notification log's retention), muted during planned maintenance.",
     },
   };
@@ -189,8 +191,16 @@ export function severityRoutes(settings: Settings): SeverityRoute[] {
  */
 export function stepGroupWaitSeconds(step: EscalationStep): number {
   if (step.afterMinutes > 0) return step.afterMinutes * 60;
-  return { P0: 0, P1: 30, P2: 5 * 60, P3: 60 * 60 }[step.severity];
+  return FIRST_STEP_GROUP_WAIT_SECONDS[step.severity];
 }
+
+/**
+ * How long the first step gathers a burst before the first notification. P0 waits 30 s, not 0:
+ * with no wait Alertmanager flushes the first alert alone and sends the outage's other P0 rules as
+ * a second notification a group interval later (seen on the real Alertmanager). The rules of one
+ * outage fire within one evaluation of each other, so 30 s gathers most of them for one page.
+ */
+export const FIRST_STEP_GROUP_WAIT_SECONDS: Record<Severity, number> = { P0: 30, P1: 30, P2: 5 * 60, P3: 60 * 60 };
 
 /** The runbook's contact chain per severity, as an IRM escalation chain follows it (with acknowledgements). */
 export interface ChainStep {

@@ -22,10 +22,10 @@ export const metricsUrl = (identifier: string) => `https://${identifier}.supabas
 export function scrapeTargets(settings: Settings): ScrapeTarget[] {
   const ref = settings.supabaseProjectRef;
   return [
-    { name: "ain-supabase-metrics", identifier: ref, url: metricsUrl(ref) },
+    { name: settings.identity.uid("supabase-metrics"), identifier: ref, url: metricsUrl(ref) },
     ...settings.metricsScrape.readReplicas.map((replica) => ({
       // The replica's own suffix keeps the name short and unique within the project.
-      name: `ain-supabase-metrics-${replica.slice(ref.length + 1)}`,
+      name: settings.identity.uid(`supabase-metrics-${replica.slice(ref.length + 1)}`),
       identifier: replica,
       url: metricsUrl(replica),
     })),
