@@ -9,6 +9,8 @@ export interface Settings extends Omit<PlainSettings, "functionsBaseUrl" | "post
   stack: string;
   /** Uids and names of every Grafana object, scoped by stack (see identity.ts). */
   identity: Identity;
+  /** This stack is notificationPolicyOwner: it owns the org's notification policy tree. */
+  ownsNotificationPolicy: boolean;
   functionsBaseUrl: string;
   postgresHost: string;
   secrets: Record<SecretKey, pulumi.Output<string> | undefined>;
@@ -149,6 +151,7 @@ export function loadSettings(): Settings {
     ...plain,
     stack,
     identity: identityFor(stack, plain.unprefixedStack),
+    ownsNotificationPolicy: plain.notificationPolicyOwner === stack,
     functionsBaseUrl: plain.functionsBaseUrl ?? `https://${plain.supabaseProjectRef}.supabase.co/functions/v1`,
     postgresHost: plain.postgresHost ?? `db.${plain.supabaseProjectRef}.supabase.co`,
     secrets,

@@ -39,12 +39,6 @@ export const paging = z
     irm: z.boolean().default(false).describe("Page through Grafana IRM (OnCall) and build the runbook's escalation chain there."),
     webhook: z.boolean().default(false).describe("Page through the webhook in the pagingWebhookUrl secret."),
     pagerduty: z.boolean().default(false).describe("Page through PagerDuty with the pagerdutyIntegrationKey secret."),
-    ownNotificationPolicy: z
-      .boolean()
-      .default(false)
-      .describe(
-        "Own the Grafana org's whole notification policy tree (Grafana has exactly one, and the provider replaces all of it). Off: every rule routes itself through per-rule notification settings and the org's tree is left alone. On: one grouped notification per person per outage; only for an org whose routing is this stack's alone.",
-      ),
   })
   .prefault({})
   .describe("How P0 and P1 alerts page a person. Email is always on.");
@@ -228,6 +222,13 @@ export const plainSchema = z.strictObject({
     .default("prod")
     .describe(
       "The stack whose Grafana objects keep their unprefixed ain- uids and names (prod's existing history). Every other stack prefixes them with ain-<stack>-, so a stack file copied from prod shares no Grafana object with it.",
+    ),
+  notificationPolicyOwner: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The one stack that owns the Grafana org's whole notification policy tree (Grafana has exactly one, and the provider replaces all of it), for one grouped notification per person per outage. Every other stack, and every stack when unset, routes each rule through per-rule notification settings and leaves the org's tree alone. A stack name, not a switch, so a file copied from prod cannot take the tree over.",
     ),
   runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
   functions,

@@ -58,7 +58,7 @@ export class Escalation extends pulumi.ComponentResource {
 
     this.contactPoints = contactPoints(settings).map((point) => this.contactPoint(point, settings, args.webhookSigningSecret));
 
-    if (settings.paging.ownNotificationPolicy) {
+    if (settings.ownsNotificationPolicy) {
       const routes = severityRoutes(settings);
       this.policy = new grafana.alerting.NotificationPolicy(
         "ain-notification-policy",

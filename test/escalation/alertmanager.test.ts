@@ -26,10 +26,10 @@ beforeAll(async () => {
 });
 afterAll(() => running.forEach((am) => am.stop()));
 
-async function startWith(s: Settings): Promise<Alertmanager> {
+async function startWith(s: Settings, timeScale = SCALE): Promise<Alertmanager> {
   const am = await alertmanagerWithSink();
   running.push(am);
-  await am.start(alertmanagerConfig(s, { timeScale: SCALE, webhookUrl: am.webhookUrl }));
+  await am.start(alertmanagerConfig(s, { timeScale, webhookUrl: am.webhookUrl }));
   return am;
 }
 
@@ -76,8 +76,11 @@ describe("P0 escalation on a real Alertmanager", () => {
     expect(to(seen, point("P0", 2))).toEqual([]);
   });
 
-  it.concurrent("tells each person about a whole outage once per severity, not once per rule", async () => {
-    const am = await startWith(settings);
+  it.concurrent("tells the on-call engineer about a whole outage once per severity, not once per rule", async () => {
+    // A gentler scale: the 30 s gathering wait becomes 0.5 s, long enough for a busy machine to
+    // file all five alerts before the first flush, as a real Alertmanager has 30 s to.
+    const scale = 1 / 60;
+    const am = await startWith(settings, scale);
     const postedAt = am.now();
     await am.post([
       alert("EdgeFunctionsDown", "P0"),
@@ -86,24 +89,17 @@ describe("P0 escalation on a real Alertmanager", () => {
       alert("PdfGenerationFailing", "P1"),
       alert("VinDecodeLatencyFarOverBudget", "P1"),
     ]);
-    // Until just before the first repeat, so re-sends are not counted as separate notifications.
-    const lead = settings.runbook.escalation.leadDeveloperAfterMinutes;
-    await sleepUntil(am, postedAt + scaledMs(lead) + SLACK_MS);
+    // Ten scaled minutes: well past the gathering wait, well before any repeat or escalation.
+    await sleepUntil(am, postedAt + 10 * 60_000 * scale);
     const seen = am.notifications();
-    // The on-call engineer's notifications before the first re-send (the P0 repeat interval).
-    const beforeRepeat = seen.filter((n) => n.atMs - postedAt < scaledMs(settings.runbook.escalation.p0RepeatMinutes) - scaledMs(1));
-    const onCallP0 = to(beforeRepeat, point("P0", 0));
-    const onCallP1 = to(beforeRepeat, point("P1", 0));
     console.log(`outage: ${seen.map((n) => `${n.receiver} (${n.alerts.length} alerts) at ${n.atMs - postedAt} ms`).join("; ")}`);
+    const onCallP0 = to(seen, point("P0", 0));
+    const onCallP1 = to(seen, point("P1", 0));
     expect(onCallP0).toHaveLength(1);
     expect(onCallP0[0].alerts.map((a) => a.labels.alertname).sort()).toEqual(["DatabaseDown", "EdgeFunctionsDown"]);
     expect(onCallP1).toHaveLength(1);
     expect(onCallP1[0].alerts).toHaveLength(3);
-    const leadP0 = to(seen, point("P0", 1));
-    expect(leadP0).toHaveLength(1);
-    expect(leadP0[0].alerts).toHaveLength(2);
-    // The P1 lead step waits for the P1 response time, far beyond this window.
-    expect(to(seen, point("P1", 1))).toEqual([]);
+    expect(seen.map((n) => n.receiver).sort()).toEqual([point("P0", 0), point("P1", 0)].sort());
   });
 
   it.concurrent("mutes P2 and P3 in the maintenance window, and never P0 or P1", async () => {
@@ -176,7 +172,7 @@ describe("per-rule routing, leaving the org's own tree alone, on a real Alertman
     }));
   let perRule: Settings;
   beforeAll(() => {
-    perRule = { ...settings, paging: { ...settings.paging, ownNotificationPolicy: false } };
+    perRule = { ...settings, ownsNotificationPolicy: false };
   });
 
   it.concurrent("keeps the chain's timing: on-call at once, the lead only if still firing, and other teams' alerts go the org's way", async () => {

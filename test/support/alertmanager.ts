@@ -84,7 +84,9 @@ export async function alertmanagerWithSink(): Promise<Alertmanager> {
       const now = new Date();
       const body = alerts.map((a) => ({
         labels: a.labels,
-        startsAt: new Date(now.getTime() - 1000).toISOString(),
+        // Started now, as Grafana stamps an alert when it starts firing: Alertmanager flushes at once
+        // any alert that started longer ago than the group wait (dispatch.go, aggrGroup.insert).
+        startsAt: now.toISOString(),
         // Firing alerts last longer than any test; a resolved one ended just now.
         endsAt: new Date(a.resolved ? now.getTime() : now.getTime() + 3_600_000).toISOString(),
       }));
