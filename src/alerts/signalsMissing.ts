@@ -1,7 +1,7 @@
 import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
-import { bestLatestResult, twoExecutionsWindowSeconds } from "./probes";
+import { bestLatestResult, latestExecutionWindowSeconds, twoExecutionsWindowSeconds } from "./probes";
 import { edgeSeries, probeMetrics, series, supabaseMetrics } from "./signals";
 import { duration, type AlertSpec } from "./types";
 
@@ -31,7 +31,30 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     execError: "Error",
     stateReason: "The query answers only when the series are absent; an empty answer is the healthy state.",
   } as const;
+  const latestByProbe = `max by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(latestExecutionWindowSeconds(down.frequencySeconds))}]))`;
+  const probeLocation: AlertSpec = {
+    ...common,
+    id: "probe-location-failing",
+    name: "ProbeLocationFailing",
+    severity: "P3",
+    severityReason: "One probe location fails every check while another passes: that location's network, not the product. The P0 needs every location, so the watch is weaker until it recovers; a weekly look.",
+    // The worst location's best latest result: 0 when every system-down check failed there.
+    value: `min(${latestByProbe})`,
+    comparator: "<",
+    threshold: SYSTEM_DOWN_BELOW,
+    unit: "up",
+    guard: {
+      query: bestLatestResult(sel, down.jobs, down.frequencySeconds),
+      min: SYSTEM_DOWN_BELOW,
+      unit: "up",
+      why: "when every location fails, it is the product, and EdgeFunctionsDown says so",
+    },
+    forSeconds: 15 * 60,
+    summary: "One Synthetic Monitoring probe location fails every check",
+    description: `A probe location's best latest result of ${down.jobs.join(", ")} is {{value}} while another location passes. Check Synthetic Monitoring's probe status; consider another location in synthetics.probes.`,
+  };
   return [
+    probeLocation,
     {
       ...common,
       id: "signal-missing-metrics-api",

@@ -51,7 +51,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       },
       {
         title: "Traffic and alerts",
-        panels: [invocations(ctx), firingAlerts("Firing alerts", ["signal-missing-metrics-api", "signal-missing-probes", "signal-missing-log-drain"]), budgetLeft(ctx, overall, 4), budgetLeft(ctx, email, 4), budgetLeft(ctx, pdf, 4)],
+        panels: [invocations(ctx), firingAlerts("Firing alerts", ["signal-missing-metrics-api", "signal-missing-probes", "signal-missing-log-drain", "probe-location-failing"]), budgetLeft(ctx, overall, 4), budgetLeft(ctx, email, 4), budgetLeft(ctx, pdf, 4)],
       },
     ],
     [functionVariable],

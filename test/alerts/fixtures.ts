@@ -111,6 +111,13 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       firesOnOneSample: "no 'for': the latest execution of two functions at two probe locations failing together is the outage itself",
     },
     "email-health-check-failing": { inputs: probes(["ain-health-check"]), safe: 0.75, breach: 0.25, exactBoundary: true },
+    "probe-location-failing": {
+      // Frankfurt at the level, London passing: the worst location's best latest result.
+      inputs: (level) => ["ain-health-check", "ain-decode-vin"].flatMap((job) => [gauge(`probe_success{job="${job}", probe="Frankfurt"}`, level), gauge(`probe_success{job="${job}", probe="London"}`, 1)]),
+      safe: 1,
+      breach: 0,
+      exactBoundary: true,
+    },
     "pdf-check-failing": { inputs: probes(["ain-generate-valuation-pdf"]), safe: 1, breach: 0, exactBoundary: true },
     "vin-decode-check-failing": { inputs: probes(["ain-decode-vin"]), safe: 0.6, breach: 0.1, exactBoundary: true },
     "vin-decode-latency-over": { inputs: latency(fn.vinDecode), safe: 2.5, breach: 4, exactBoundary: true },
