@@ -10,7 +10,8 @@ import { sloRecordingRules, type RecordingRule } from "./slo";
  */
 export function logRecordingRules(settings: Settings): RecordingRule[] {
   const stream = edgeLogs.stream(settings);
-  const ms = edgeLogs.executionTimeField;
+  // Structured metadata, milliseconds as a string; absent on some lines (e.g. a boot error).
+  const ms = settings.logDrain.executionTimeField;
   return [
     {
       record: edgeSeries.responsesRate5m,

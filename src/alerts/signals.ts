@@ -96,8 +96,6 @@ export const series = (name: string, ...matchers: (string | undefined)[]): strin
 export const edgeLogs = {
   /** RE2, as Loki runs it: method, status and the function slug out of the line. */
   linePattern: String.raw`^(?P<method>[A-Z]+) \| (?P<status>\d{3}) \| \S*/functions/v1/(?P<function>[^/?#\s]+)`,
-  /** Structured metadata: milliseconds as a string; absent on some lines (e.g. boot errors). */
-  executionTimeField: "metadata_execution_time_ms",
   /** Browsers' CORS preflights are not requests the product answers. */
   droppedMethod: "OPTIONS",
   /**

@@ -140,6 +140,13 @@ export const logDrain = z
       .describe(
         "The Loki stream of edge-function logs from the Supabase log drain. logflare's Loki adaptor sends source=\"supabase\" and the source table as service; confirm with a label-values query on service once the drain is set up.",
       ),
+    executionTimeField: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "expected a Loki label name such as metadata_execution_time_ms")
+      .default("metadata_execution_time_ms")
+      .describe(
+        "The structured-metadata field holding a request's execution time in milliseconds. The adaptor flattens the record's fields with '_', so function_edge_logs' metadata.execution_time_ms arrives as this; confirm in Explore on one line.",
+      ),
   })
   .prefault({})
   .describe("Where the Supabase log drain's edge-function logs arrive in Loki.");
