@@ -18,7 +18,11 @@ const grafana = new GrafanaFoundation("grafana", { settings });
 const withGrafana = { provider: grafana.provider };
 
 const metricsScrape = settings.metricsScrape.enabled ? new SupabaseMetricsScrape("supabase-metrics", { settings }, withGrafana) : undefined;
-const alerts = new AlertRules("alerts", { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings) }, withGrafana);
+const alerts = new AlertRules(
+  "alerts",
+  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid },
+  withGrafana,
+);
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
 const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
 const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;

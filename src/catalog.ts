@@ -1,5 +1,6 @@
 import { alertCatalog } from "./alerts/catalog";
-import { humanDuration, signalOf, timeToDetectSeconds } from "./alerts/detection";
+import { humanDuration, measuredTimeToDetect, signalOf, sqlTimeToDetectSeconds } from "./alerts/detection";
+import { EVALUATION_INTERVAL_SECONDS } from "./alerts/types";
 import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
@@ -15,6 +16,18 @@ export function uncoveredRunbookItems(alerts: DecoratedAlert[]): RunbookItemId[]
   return (Object.keys(runbookItems) as RunbookItemId[]).filter((id) => !covered.has(id));
 }
 
+/** The measured time to detect, or the SQL rule's for plus one evaluation; undefined for reminders. */
+function ttdSeconds(a: DecoratedAlert): number | undefined {
+  if (a.source === "postgres") return sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS);
+  return measuredTimeToDetect(a.name)?.seconds;
+}
+function ttdCell(a: DecoratedAlert): string {
+  if (a.source === "postgres") return `${humanDuration(sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS))} (for + 1 eval)`;
+  const m = measuredTimeToDetect(a.name);
+  if (!m) return a.area === "key-rotation" ? "a reminder: at the due date + for" : "not measured";
+  return m.shape === "producer" ? `${humanDuration(m.seconds)} (measured: ${m.scenario})` : `${humanDuration(m.seconds)} (measured: *threshold*)`;
+}
+
 const panelLink = (a: DecoratedAlert) => (a.panel ? `[${a.panel.dashboardUid} #${a.panel.panelId}](/d/${a.panel.dashboardUid}?viewPanel=${a.panel.panelId})` : "");
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -24,7 +37,7 @@ export function catalogMarkdown(settings: Settings): string {
     `# Monitoring catalog: ${settings.stack}`,
     "",
     "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it.",
-    "Time to detect = signal delay (probe 2 min, edge logs 2 min, Metrics API 1 min, SQL 0) + the rule's `for` + one 1-minute evaluation.",
+    "Time to detect is measured: promtool runs each incident scenario of test/alerts/incidents.ts on these rule files, with series shaped like the producers' (Synthetic Monitoring executions per probe off the evaluation grid, the Metrics API scraped once a minute, the log drain's recorded series), and records when the alert first fires after the incident starts (src/alerts/measured.ts). Alerts without an incident scenario are measured on their threshold fixture (marked *threshold*). SQL rules run in Grafana only: their query is live, so they take their `for` plus one evaluation (marked *for + 1 eval*). Log-drain delivery delay is not included: it is the drain's, and unknown.",
     "",
     "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | synthetic check | no data |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -34,13 +47,13 @@ export function catalogMarkdown(settings: Settings): string {
     const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${ttdCell(a)} | ${signalOf(a)} | ${panelLink(a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
   }
   lines.push("", "## Time to detect, by severity", "", "| severity | rules | fastest | slowest |", "|---|---|---|---|");
   for (const severity of ["P0", "P1", "P2", "P3"]) {
-    const ttds = alerts.filter((a) => a.severity === severity).map((a) => timeToDetectSeconds(a));
+    const ttds = alerts.filter((a) => a.severity === severity).map(ttdSeconds).filter((s): s is number => s !== undefined);
     if (ttds.length > 0) lines.push(`| ${severity} | ${ttds.length} | ${humanDuration(Math.min(...ttds))} | ${humanDuration(Math.max(...ttds))} |`);
   }
   lines.push(

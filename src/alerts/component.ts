@@ -1,10 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
+import { POSTGRES_DATASOURCE_UID } from "../grafana/datasources";
 import type { GrafanaRuleGroup } from "./render/grafana";
 
 export interface AlertRulesArgs {
   folderUid: pulumi.Input<string>;
   groups: GrafanaRuleGroup[];
+  /**
+   * The PostgreSQL data source's uid, as the resource's output: the SQL rules then depend on the
+   * data source, so Pulumi creates it first and replaces the rules if it is replaced.
+   */
+  postgresDatasourceUid: pulumi.Input<string>;
 }
 
 /** Maps the rendered rule groups onto Grafana RuleGroups in the folder. No logic lives here. */
@@ -17,7 +23,15 @@ export class AlertRules extends pulumi.ComponentResource {
       (group) =>
         new grafana.alerting.RuleGroup(
           group.name,
-          { name: group.name, folderUid: args.folderUid, intervalSeconds: group.intervalSeconds, rules: group.rules },
+          {
+            name: group.name,
+            folderUid: args.folderUid,
+            intervalSeconds: group.intervalSeconds,
+            rules: group.rules.map((rule) => ({
+              ...rule,
+              datas: rule.datas.map((d) => (d.datasourceUid === POSTGRES_DATASOURCE_UID ? { ...d, datasourceUid: args.postgresDatasourceUid } : d)),
+            })),
+          },
           { parent: this },
         ),
     );

@@ -8,6 +8,8 @@ import type { AlertSpec } from "./types";
 export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
   const capacity = settings.runbook.capacity;
   const m = (name: string) => series(name, sel.supabase);
+  const primary = (name: string) => series(name, sel.supabasePrimary);
+  const disk = (name: string) => series(name, sel.supabase, sel.databaseDisk);
   return [
     {
       id: "database-down",
@@ -16,18 +18,19 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
       severity: "P0",
-      severityReason: "Every function needs the database: with it down the system is completely down.",
+      severityReason: "Every function needs the database: with the primary down the system is completely down.",
       source: "prometheus",
-      value: `min(${m(supabaseMetrics.databaseUp)})`,
+      value: `min(${primary(supabaseMetrics.databaseUp)})`,
       comparator: "<",
       threshold: 1,
       unit: "up",
       forSeconds: 2 * 60,
       summary: "The Supabase database is down",
-      description: "pg_up is {{value}}: the Metrics API cannot reach Postgres. Expect timeouts and connection refused errors.",
-      noData: "Alerting",
-      execError: "Alerting",
-      stateReason: "If the Metrics API stops answering, the database may be the reason: silence must page.",
+      description: "pg_up is {{value}} on the primary: the Metrics API answers, and says it cannot reach Postgres. Expect timeouts and connection refused errors.",
+      noData: "OK",
+      execError: "OK",
+      stateReason:
+        "Only a Metrics API that answers pg_up = 0 says the database is down. No pg_up at all is the scrape failing (a wrong key, a moved endpoint): MetricsApiSignalMissing says so at P2, and a first deploy with no scrape yet must not page.",
     },
     {
       id: "database-connections-high",
@@ -38,16 +41,18 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       severity: "P2",
       severityReason: "At 80 % of max_connections the database still answers, slower: performance slow but functional, and an upgrade trigger.",
       source: "prometheus",
-      value: `100 * sum(${m(supabaseMetrics.connections)}) / max(${m(supabaseMetrics.maxConnections)})`,
+      // Per instance: connections are split by username, max_connections is per instance, and a
+      // read replica is its own instance with its own limit. The fullest instance is judged.
+      value: `max(100 * sum by (supabase_identifier) (${m(supabaseMetrics.connections)}) / on (supabase_identifier) max by (supabase_identifier) (${m(supabaseMetrics.maxConnections)}))`,
       comparator: ">=",
       threshold: capacity.databaseConnectionsPercent,
       unit: "percent",
       forSeconds: 10 * 60,
       summary: `Database connections are at ${capacity.databaseConnectionsPercent} % of the limit or more`,
-      description: `{{value}} % of max_connections are in use; the runbook keeps them under ${capacity.databaseConnectionsPercent} %. Check connection pooling, then long-running queries.`,
+      description: `{{value}} % of max_connections are in use on the fullest database instance (the primary, or a read replica); the runbook keeps them under ${capacity.databaseConnectionsPercent} %. Check connection pooling, then long-running queries.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "DatabaseDown covers a silent database; this rule judges only numbers it has.",
+      stateReason: "MetricsApiSignalMissing covers a silent Metrics API; this rule judges only numbers it has.",
     },
     {
       id: "database-queries-slow",
@@ -84,7 +89,7 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       unit: "count",
       forSeconds: 60,
       summary: `Queries have been running for over ${capacity.longRunningQuerySeconds} s`,
-      description: `{{value}} non-idle queries started more than ${capacity.longRunningQuerySeconds} s ago (the runbook's pg_stat_activity query). Kill them if safe.`,
+      description: `{{value}} client queries, not idle, started more than ${capacity.longRunningQuerySeconds} s ago (the runbook's pg_stat_activity query, client backends only: Realtime's walsender and the background workers are always active). Kill them if safe.`,
       noData: "OK",
       execError: "Error",
       stateReason: "count(*) always answers; a failing query shows as an error rather than a page.",
@@ -98,7 +103,8 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       severity: "P3",
       severityReason: "A capacity trend: an upgrade decision for the week, not a page.",
       source: "prometheus",
-      value: `100 * max(1 - ${m(supabaseMetrics.filesystemAvailableBytes)} / ${m(supabaseMetrics.filesystemSizeBytes)})`,
+      // /data holds the database; a full root disk (/) is Supabase's to manage and not this trigger.
+      value: `100 * max(1 - ${disk(supabaseMetrics.filesystemAvailableBytes)} / ${disk(supabaseMetrics.filesystemSizeBytes)})`,
       comparator: ">",
       threshold: capacity.storagePercent,
       unit: "percent",
@@ -107,7 +113,7 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       description: `The database disk is {{value}} % full (runbook upgrade trigger: storage > ${capacity.storagePercent} % of limit).`,
       noData: "OK",
       execError: "Error",
-      stateReason: "DatabaseDown covers a silent Metrics API.",
+      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
     },
   ];
 }

@@ -1,30 +1,52 @@
-import { EVALUATION_INTERVAL_SECONDS, type AlertSpec } from "./types";
+import type { Severity } from "../config/runbook";
+import type { RunbookItemId } from "../config/runbookItems";
+import { measuredDetection } from "./measured";
+import type { AlertSpec } from "./types";
 
 /**
- * Expected time to detect: how late the signal is, plus the rule's `for`, plus up to one evaluation
- * interval. The delays are the defaults of each source; the catalog states them.
+ * Time to detect, measured: promtool runs each incident scenario (test/alerts/incidents.ts) on the
+ * rule files the plan writes, and the first evaluation at which the alert fires, minus the
+ * incident's start, is recorded in measured.ts. The plan reads that file, so it stays fast and
+ * offline; the test fails when the file and promtool disagree.
  */
-export const signalDelaySeconds = {
-  probe: 120, // a health check runs every 2 minutes
-  "edge-logs": 120, // log drain delivery, then the 1-minute recording rule
-  "metrics-api": 60, // the Metrics API is scraped every minute
-  sql: 0, // queried live at each evaluation
-} as const;
-export type SignalKind = keyof typeof signalDelaySeconds;
+export interface MeasuredDetection {
+  alert: string;
+  severity: Severity | undefined;
+  item: RunbookItemId;
+  scenario: string;
+  /** "producer": series shaped like the producer's; "threshold": the alert's own threshold fixture. */
+  shape: "producer" | "threshold";
+  seconds: number;
+}
 
+/** The measured time to detect of an alert: its producer-shaped scenario's, else its threshold fixture's. */
+export function measuredTimeToDetect(alertName: string): MeasuredDetection | undefined {
+  const rows = measuredDetection.filter((m) => m.alert === alertName);
+  return rows.find((m) => m.shape === "producer") ?? rows[0];
+}
+
+export type SignalKind = "probe" | "edge-logs" | "metrics-api" | "sql" | "clock";
+
+/** Which pipeline an alert reads, for the catalog. */
 export function signalOf(spec: Pick<AlertSpec, "source" | "value">): SignalKind {
   if (spec.source === "postgres") return "sql";
   if (spec.value.includes("probe_")) return "probe";
   if (spec.value.includes("ain:")) return "edge-logs";
+  if (spec.value.includes("time()")) return "clock";
   return "metrics-api";
 }
 
-export function timeToDetectSeconds(spec: Pick<AlertSpec, "source" | "value" | "forSeconds">): number {
-  return signalDelaySeconds[signalOf(spec)] + spec.forSeconds + EVALUATION_INTERVAL_SECONDS;
+/** SQL rules run in Grafana only: the query is live, so detection is the rule's `for` plus one evaluation. */
+export function sqlTimeToDetectSeconds(spec: Pick<AlertSpec, "forSeconds">, evaluationSeconds: number): number {
+  return spec.forSeconds + evaluationSeconds;
 }
 
 export const humanDuration = (seconds: number): string => {
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 3600) {
+    const m = Math.floor(seconds / 60);
+    const s = seconds % 60;
+    return s === 0 ? `${m} min` : m === 0 ? `${s} s` : `${m} min ${s} s`;
+  }
   const hours = Math.floor(seconds / 3600);
   const mins = Math.round((seconds % 3600) / 60);
   return mins ? `${hours} h ${mins} min` : `${hours} h`;

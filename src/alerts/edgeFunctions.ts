@@ -1,9 +1,10 @@
 import { runbookItems, runbookSections } from "../config/runbookItems";
-import { functionCheckJobs } from "../synthetics/jobs";
+import { checkJobs } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
+import { checkFailingAlert } from "./checkFailing";
 import { latencyAlerts } from "./latency";
-import { probeSuccessRatio } from "./probes";
-import { burnRateAlerts, type Slo } from "./slo";
+import { bestLatestResult, reportingProbes } from "./probes";
+import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
 
 /** Edge functions as a whole: the system being down, the overall error budget, VIN decode latency. */
@@ -18,8 +19,19 @@ export function overallSlo({ settings }: AlertContext): Slo {
   };
 }
 
+/** The P0's signal: the checks listed in synthetics.systemDownChecks, their jobs and the slowest frequency. */
+export function systemDownSignal({ settings }: AlertContext): { jobs: string[]; frequencySeconds: number } {
+  const ids = settings.synthetics.systemDownChecks;
+  return { jobs: ids.map((id) => checkJobs[id]), frequencySeconds: Math.max(...ids.map((id) => settings.synthetics.checks[id].frequencySeconds)) };
+}
+
+/** Below this best latest result every system-down check failed at every reporting probe. */
+export const SYSTEM_DOWN_BELOW = 1;
+
 export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
+  const down = systemDownSignal(ctx);
+  const modes = settings.runbook.failureModes;
   const systemDown: AlertSpec = {
     id: "edge-functions-down",
     name: "EdgeFunctionsDown",
@@ -27,19 +39,39 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     covers: ["systemDown"],
     runbookSection: runbookSections.severityLevels,
     severity: "P0",
-    severityReason: "Every synthetic check of the product's functions fails: the system is completely down.",
+    severityReason: `The latest execution of every system-down check (${down.jobs.join(", ")}) failed at every probe location: functions with different dependencies all failing is the system completely down.`,
     source: "prometheus",
-    value: `max(${probeSuccessRatio(sel, functionCheckJobs)})`,
+    value: bestLatestResult(sel, down.jobs, down.frequencySeconds),
     comparator: "<",
-    threshold: settings.runbook.failureModes.healthCheckMinSuccessRatio,
-    unit: "ratio",
-    forSeconds: 3 * 60,
-    summary: "Every edge function check is failing",
-    description: "The best of the health, PDF and VIN checks succeeds in only {{value}} of its executions over 5 minutes.",
-    noData: "Alerting",
-    execError: "Alerting",
-    stateReason: "Checks that stop reporting are as bad as checks that fail: silence must page.",
+    threshold: SYSTEM_DOWN_BELOW,
+    unit: "up",
+    guard: {
+      query: reportingProbes(sel, down.jobs, down.frequencySeconds),
+      min: Math.min(2, settings.synthetics.probes.length),
+      unit: "count",
+      why: "a failure seen from one probe location alone is that location's network, not the system",
+    },
+    // No 'for': the checks' own spacing is the wait, and the latest result of every check at every probe must already agree.
+    forSeconds: 0,
+    keepFiringForSeconds: modes.systemDownKeepFiringMinutes * 60,
+    summary: "Every edge function check is failing at every probe location",
+    description: `The best latest result of ${down.jobs.join(", ")} across every probe location is {{value}}: all of them failed their last execution.`,
+    noData: "OK",
+    execError: "OK",
+    stateReason:
+      "Checks that stop reporting are Synthetic Monitoring's silence, not the product's: ProbesSignalMissing says so at P2. A first deploy with no data yet must not page, nor may a failing query.",
   };
+  const vinCheck = checkFailingAlert(ctx, {
+    id: "vin-decode-check-failing",
+    name: "VinDecodeCheckFailing",
+    area: "edge-functions",
+    covers: ["vinLatency"],
+    runbookSection: runbookSections.keyMetrics,
+    check: "vinDecode",
+    severity: "P2",
+    severityReason: "VIN decode failing on its own is a feature issue, not the system down (that is EdgeFunctionsDown): a ticket for the day.",
+    what: `${settings.functions.vinDecode} (VIN decode)`,
+  });
   const vin = latencyAlerts(ctx, {
     id: "vin-decode",
     title: "VIN decode",
@@ -48,6 +80,6 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: settings.functions.vinDecode,
     budgetSeconds: settings.runbook.latencyBudgets.vinDecodeSeconds,
   });
-  const budget = burnRateAlerts(overallSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
-  return [systemDown, ...vin, ...budget];
+  const budget = sloAlerts(overallSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
+  return [systemDown, vinCheck, ...vin, ...budget];
 }

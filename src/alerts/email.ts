@@ -1,10 +1,9 @@
 import { runbookItems, runbookSections } from "../config/runbookItems";
-import { checkJobs } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
+import { checkFailingAlert } from "./checkFailing";
 import { latencyAlerts } from "./latency";
-import { probeSuccessRatio } from "./probes";
 import { edgeSeries, series } from "./signals";
-import { burnRateAlerts, type Slo } from "./slo";
+import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
 
 const emailFunctions = ({ settings }: AlertContext) => [settings.functions.emailDelivery, settings.functions.healthCheck];
@@ -25,26 +24,17 @@ export function emailSlo(ctx: AlertContext): Slo {
 export function emailAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
   const modes = settings.runbook.failureModes;
-  const healthCheck: AlertSpec = {
+  const healthCheck = checkFailingAlert(ctx, {
     id: "email-health-check-failing",
     name: "EmailHealthCheckFailing",
     area: "email",
     covers: ["healthCheck"],
     runbookSection: runbookSections.quickHealthCheck,
+    check: "healthCheck",
     severity: "P1",
-    severityReason: "The runbook's own health check says email is not ready: a major feature is broken.",
-    source: "prometheus",
-    value: `min(${probeSuccessRatio(sel, [checkJobs.healthCheck])})`,
-    comparator: "<",
-    threshold: modes.healthCheckMinSuccessRatio,
-    unit: "ratio",
-    forSeconds: 5 * 60,
-    summary: `${settings.functions.healthCheck} is not answering {"success": true, "email_service_status": "ready"}`,
-    description: `Only {{value}} of the health check's executions over 5 minutes got 200 with "success": true and "email_service_status": "ready".`,
-    noData: "Alerting",
-    execError: "Alerting",
-    stateReason: "A health check that goes silent must alert: no data is treated as failing.",
-  };
+    severityReason: "The runbook's own health check says email is not ready: a major feature is broken. The other functions still answer, so it is not the P0.",
+    what: `${settings.functions.healthCheck} (the runbook's Quick Health Check: {"success": true, "email_service_status": "ready"})`,
+  });
   const unavailable: AlertSpec = {
     id: "email-endpoints-503",
     name: "EmailEndpointsUnavailable",
@@ -73,6 +63,6 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: settings.functions.emailDelivery,
     budgetSeconds: settings.runbook.latencyBudgets.emailDeliverySeconds,
   });
-  const budget = burnRateAlerts(emailSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
+  const budget = sloAlerts(emailSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [healthCheck, unavailable, ...latency, ...budget];
 }

@@ -2,7 +2,8 @@ import { runbookItems, runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { latencyAlerts } from "./latency";
 import { edgeSeries, series } from "./signals";
-import { burnRateAlerts, type Slo } from "./slo";
+import { sloAlerts, type Slo } from "./slo";
+import { checkFailingAlert } from "./checkFailing";
 import { pdfBucketQuery } from "../sql/queries";
 import type { AlertSpec } from "./types";
 
@@ -70,6 +71,17 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: fn,
     budgetSeconds: settings.runbook.latencyBudgets.pdfGenerationSeconds,
   });
-  const budget = burnRateAlerts(pdfSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
-  return [serverErrors, bucketMissing, ...latency, ...budget];
+  const budget = sloAlerts(pdfSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
+  const check = checkFailingAlert(ctx, {
+    id: "pdf-check-failing",
+    name: "PdfGenerationCheckFailing",
+    area: "pdf",
+    covers: ["pdf500s"],
+    runbookSection: runbookSections.pdfGenerationFailures,
+    check: "pdfGeneration",
+    severity: "P1",
+    severityReason: "The synthetic valuation cannot be turned into a PDF: a major feature is broken, while the rest of the product answers, so not the P0.",
+    what: `${fn} (PDF generation)`,
+  });
+  return [serverErrors, check, bucketMissing, ...latency, ...budget];
 }

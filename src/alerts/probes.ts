@@ -1,11 +1,55 @@
+import { EVALUATION_INTERVAL_SECONDS, duration } from "./types";
 import { probeMetrics, series, type Selectors } from "./signals";
 
 /**
- * Share of successful executions over 5 minutes, per check: what Synthetic Monitoring's own
- * "uptime" is made of. Counters, so increase() is exact on the ratio.
+ * Synthetic Monitoring series as the agent pushes them: one sample per execution per probe, at the
+ * check's frequency, each probe on its own offset, never aligned with rule evaluations
+ * (grafana/synthetic-monitoring-agent internal/scraper/scraper.go: tickWithOffset, and
+ * `probe_success` is pushed on every execution, failed ones included, labelled with `probe`).
+ * Between executions a series has no sample, so `increase(x[5m])` over a 10-minute check holds one
+ * sample and returns nothing. These helpers size every window from the check's frequency instead.
+ */
+
+/** A window holding at least two executions of a check at every probe: twice its frequency, a minute's slack, at least 5 minutes. */
+export function twoExecutionsWindowSeconds(frequencySeconds: number): number {
+  return Math.max(300, 2 * frequencySeconds + EVALUATION_INTERVAL_SECONDS);
+}
+
+/** A window holding the latest execution of a check at every probe: one frequency plus a minute's slack. */
+export function latestExecutionWindowSeconds(frequencySeconds: number): number {
+  return frequencySeconds + EVALUATION_INTERVAL_SECONDS;
+}
+
+/**
+ * Share of a check's executions that passed, over a window holding at least two per probe: every
+ * execution counts once, whichever probe ran it.
+ */
+export function probeSuccessShare(sel: Selectors, job: string, frequencySeconds: number): string {
+  const w = duration(twoExecutionsWindowSeconds(frequencySeconds));
+  const s = series(probeMetrics.success, sel.probe(job));
+  return `sum(sum_over_time(${s}[${w}])) / sum(count_over_time(${s}[${w}]))`;
+}
+
+/**
+ * The best latest result among the checks at every probe: 0 only when the latest execution of every
+ * one of them failed at every probe that reports. One probe location, or one function, still
+ * passing keeps it at 1.
+ */
+export function bestLatestResult(sel: Selectors, jobs: readonly string[], frequencySeconds: number): string {
+  return `max(last_over_time(${series(probeMetrics.success, sel.probes(jobs))}[${duration(latestExecutionWindowSeconds(frequencySeconds))}]))`;
+}
+
+/** How many probe locations report the checks at all: a P0 needs the failure seen from more than one. */
+export function reportingProbes(sel: Selectors, jobs: readonly string[], frequencySeconds: number): string {
+  return `count(count by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(jobs))}[${duration(latestExecutionWindowSeconds(frequencySeconds))}])))`;
+}
+
+/**
+ * The old ratio over probe_all_success_sum/_count, kept for dashboards that draw a check's uptime
+ * over a long range; alerts use the execution-aware forms above.
  */
 export function probeSuccessRatio(sel: Selectors, jobs: string[]): string {
-  const matcher = jobs.length === 1 ? sel.probe(jobs[0]) : `job=~${JSON.stringify(jobs.join("|"))}`;
+  const matcher = sel.probes(jobs);
   return (
     `sum by (job) (increase(${series(probeMetrics.successSum, matcher)}[5m]))` +
     ` / sum by (job) (increase(${series(probeMetrics.successCount, matcher)}[5m]))`

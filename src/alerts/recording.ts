@@ -9,16 +9,19 @@ import { sloRecordingRules, type RecordingRule } from "./slo";
  * series; the second turns those into error ratios and traffic per SLO window (PromQL).
  */
 export function logRecordingRules(settings: Settings): RecordingRule[] {
-  const stream = `${edgeLogs.streamSelector(settings)} ${edgeLogs.parse} | __error__=""`;
+  const stream = edgeLogs.stream(settings);
+  // Structured metadata, milliseconds as a string; absent on some lines (e.g. a boot error).
+  const ms = settings.logDrain.executionTimeField;
   return [
     {
       record: edgeSeries.responsesRate5m,
-      expr: `sum by (function, status) (rate(${stream} [5m]))`,
+      expr: `sum by (function, status) (rate(${stream} | keep function, status [5m]))`,
       labels: {},
     },
     {
+      // __error__ after unwrap drops lines whose execution time is missing or not a number.
       record: edgeSeries.latencyP95Seconds5m,
-      expr: `quantile_over_time(0.95, ${stream} | unwrap execution_ms [5m]) by (function) / 1000`,
+      expr: `quantile_over_time(0.95, ${stream} | keep function, ${ms} | unwrap ${ms} | __error__="" [5m]) by (function) / 1000`,
       labels: {},
     },
   ];

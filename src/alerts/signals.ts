@@ -21,6 +21,8 @@ export const supabaseMetrics = {
 
 /** Synthetic Monitoring series (there is no probe_http_total_duration_seconds). */
 export const probeMetrics = {
+  /** 1 or 0, pushed on every execution, failed ones included. */
+  success: "probe_success",
   successSum: "probe_all_success_sum",
   successCount: "probe_all_success_count",
   durationSeconds: "probe_all_duration_seconds",
@@ -44,10 +46,20 @@ export const sloSeries = {
 
 /** Label matchers, built once from the settings; `series` puts them on a metric. */
 export interface Selectors {
-  /** The Supabase project's Metrics API series. */
+  /** Every instance of the Supabase project: the primary and its read replicas. */
   supabase: string;
+  /**
+   * The primary database only. The Metrics API labels each instance with `supabase_identifier`:
+   * the project ref on the primary, `<ref>-<region>-<id>` on a read replica (supabase/supabase-grafana
+   * docs/metrics.md), while `supabase_project_ref` is the same on both.
+   */
+  supabasePrimary: string;
+  /** The database's own disk: Supabase keeps the data directory on /data, the OS on /. */
+  databaseDisk: string;
   /** One Synthetic Monitoring check, by its job name. */
   probe: (job: string) => string;
+  /** Several checks, by job name. */
+  probes: (jobs: readonly string[]) => string;
   /** Edge-function series for one function, or several. */
   edge: (functions: string | string[]) => string;
 }
@@ -55,9 +67,14 @@ export interface Selectors {
 const quote = (s: string) => JSON.stringify(s);
 
 export function selectors(settings: Pick<Settings, "supabaseProjectRef">): Selectors {
+  const ref = quote(settings.supabaseProjectRef);
   return {
-    supabase: `supabase_project_ref=${quote(settings.supabaseProjectRef)}`,
+    supabase: `supabase_project_ref=${ref}`,
+    supabasePrimary: `supabase_project_ref=${ref}, supabase_identifier=${ref}`,
+    databaseDisk: `mountpoint="/data"`,
     probe: (job) => `job=${quote(job)}`,
+    // Job names are fixed slugs of letters, digits and '-', so they need no regex escaping.
+    probes: (jobs) => (jobs.length === 1 ? `job=${quote(jobs[0])}` : `job=~${quote(jobs.join("|"))}`),
     // Function names are validated to letters, digits, '-' and '_', so they need no regex escaping.
     edge: (functions) => (Array.isArray(functions) ? `function=~${quote(functions.join("|"))}` : `function=${quote(functions)}`),
   };
@@ -69,12 +86,23 @@ export const series = (name: string, ...matchers: (string | undefined)[]): strin
   return present.length > 0 ? `${name}{${present.join(", ")}}` : name;
 };
 
-/** The Loki stream of edge-function logs from the Supabase log drain, and how to read a line. */
+/**
+ * How the Supabase log drain's edge-function records read in Loki (logflare's Loki adaptor,
+ * lib/logflare/backends/adaptor/loki_adaptor.ex): the line is `event_message`, as
+ * `POST | 500 | https://<ref>.supabase.co/functions/v1/<slug>`, and every other field arrives as
+ * structured metadata flattened with `_`, all values strings. The slug exists only in the path
+ * (metadata_function_id is a UUID), so the function comes from the line, as does the status.
+ */
 export const edgeLogs = {
-  streamSelector: (settings: Pick<Settings, "supabaseProjectRef">) =>
-    `{source="function_edge_logs", project=${quote(settings.supabaseProjectRef)}}`,
-  /** Extracts status, function and execution time from a function_edge_logs line. */
-  parse:
-    '| json status="response.status_code", pathname="request.pathname", execution_ms="execution_time_ms"' +
-    ' | label_format function=`{{ regexReplaceAll "^/(functions/v1/)?([^/?]+).*$" .pathname "${2}" }}`',
+  /** RE2, as Loki runs it: method, status and the function slug out of the line. */
+  linePattern: String.raw`^(?P<method>[A-Z]+) \| (?P<status>\d{3}) \| \S*/functions/v1/(?P<function>[^/?#\s]+)`,
+  /** Browsers' CORS preflights are not requests the product answers. */
+  droppedMethod: "OPTIONS",
+  /**
+   * The stream, parsed: selector from config, the line's fields extracted, preflights and lines
+   * that are not function calls dropped. Callers `keep` the labels they aggregate on, so per-line
+   * metadata such as `id` never becomes a series.
+   */
+  stream: (settings: Pick<Settings, "logDrain">): string =>
+    `${settings.logDrain.streamSelector} | regexp \`${edgeLogs.linePattern}\` | function != "" | method != "${edgeLogs.droppedMethod}"`,
 } as const;

@@ -7,6 +7,7 @@ import { pdfAlerts, pdfSlo } from "./pdf";
 import { keyRotationAlerts } from "./keyRotation";
 import { sharingTokenAlerts } from "./sharingTokens";
 import type { Slo } from "./slo";
+import { signalMissingAlerts } from "./signalsMissing";
 import { storageAlerts } from "./storage";
 import type { AlertSpec } from "./types";
 
@@ -23,6 +24,7 @@ export function alertSpecs(settings: Settings): AlertSpec[] {
     ...storageAlerts(ctx),
     ...sharingTokenAlerts(ctx),
     ...keyRotationAlerts(ctx),
+    ...signalMissingAlerts(ctx),
   ];
   const seen = new Set<string>();
   for (const spec of specs) {

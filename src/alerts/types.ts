@@ -2,7 +2,7 @@ import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 
 /** The runbook areas; one file of alert specs and one rule group each. */
-export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "key-rotation"] as const;
+export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "key-rotation", "signals"] as const;
 export type Area = (typeof areas)[number];
 
 /**
@@ -48,6 +48,8 @@ export interface AlertSpec {
   unit: Unit;
   guard?: Guard;
   forSeconds: number;
+  /** Keep firing this long after the condition clears, so one stray good sample does not resolve and re-page. */
+  keepFiringForSeconds?: number;
   summary: string;
   /** `{{value}}` is replaced by each renderer's own template for the current value. */
   description: string;
@@ -65,11 +67,34 @@ export interface DecoratedAlert extends AlertSpec {
   annotations: Record<string, string>;
 }
 
+/**
+ * A duration as Prometheus prints it (common/model.Duration.String), which is also how Grafana
+ * reads durations back: the largest units first, years and weeks only when they divide exactly
+ * (`7d` is `1w`, `90m` is `1h30m`, `10d` stays `10d`), and `0s` for nothing. Writing any other
+ * form makes every preview show a diff.
+ */
 export const duration = (seconds: number): string => {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
+  let ms = Math.round(seconds * 1000);
+  if (ms === 0) return "0s";
+  let out = "";
+  const units: [string, number, boolean][] = [
+    ["y", 365 * 86_400_000, true],
+    ["w", 7 * 86_400_000, true],
+    ["d", 86_400_000, false],
+    ["h", 3_600_000, false],
+    ["m", 60_000, false],
+    ["s", 1000, false],
+    ["ms", 1, false],
+  ];
+  for (const [unit, size, exactOnly] of units) {
+    if (exactOnly && ms % size !== 0) continue;
+    const n = Math.floor(ms / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      ms -= n * size;
+    }
+  }
+  return out;
 };
 
 /** Every rule group is evaluated this often; recorded series are sampled at this step. */

@@ -124,6 +124,19 @@ export const failureModes = z
       .lte(1)
       .default(0.5)
       .describe("The health check alerts when fewer than this share of its executions over 5 minutes succeed. 0.5 means both probe locations, not one flaky one, see the failure."),
+    systemDownDetectMinutes: z
+      .number()
+      .int()
+      .min(2)
+      .max(15)
+      .default(3)
+      .describe("The P0 'system completely down' must fire within this many minutes of a total outage. Not in the runbook ('Response: Immediate'); 3 minutes is what two-minute checks allow."),
+    systemDownKeepFiringMinutes: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(5)
+      .describe("A firing P0 'system down' keeps firing this long after its condition clears, so one stray successful execution does not resolve it and page again."),
     email503PerFiveMinutes: z.number().int().positive().default(3).describe("503s from the email functions in 5 minutes that mean 'email service down' (runbook § Email Service Down). One is a blip; three is a pattern."),
     pdf500PerFiveMinutes: z.number().int().positive().default(3).describe("500s from generate-valuation-pdf in 5 minutes that mean 'PDF generation failing'."),
     severeLatencyFactor: z.number().gt(1).default(2).describe("Latency this many times over its budget is 'performance severely degraded' (P1) rather than 'slow but functional' (P2)."),

@@ -15,6 +15,7 @@ export const runbookSections = {
   storageScaling: "Storage Scaling",
   severityLevels: "Severity Levels",
   apiKeyRotation: "API Key Rotation",
+  deploymentChecklist: "Production Deployment Checklist",
 } as const;
 export type RunbookSection = (typeof runbookSections)[keyof typeof runbookSections];
 
@@ -46,6 +47,7 @@ export const runbookItems = {
   tokenLifetime: { section: runbookSections.publicSharingTokenIssues, says: "Tokens expire after the 30-day limit" },
   keyRotation: { section: runbookSections.apiKeyRotation, says: "Monthly: API key rotation (if policy requires)" },
   invalidTokens: { section: runbookSections.publicSharingTokenIssues, says: '"Invalid token" errors, expired token messages' },
+  monitoringConfigured: { section: runbookSections.deploymentChecklist, says: "Monitoring alerts configured (and their signals arriving)" },
 } as const satisfies Record<string, RunbookItem>;
 export type RunbookItemId = keyof typeof runbookItems;
 

@@ -104,12 +104,24 @@ export const synthetics = z
     resendStatusUrl: httpsUrl.default("https://resend-status.com/api/v2/status.json").describe("Resend's status page API (Statuspage format)."),
     checks: z
       .strictObject({
-        healthCheck: checkSchedule(120, "Every 2 minutes: the runbook's health check, and the P0/P1 signal."),
-        pdfGeneration: checkSchedule(600, "Every 10 minutes: each run generates a real PDF."),
-        vinDecode: checkSchedule(300, "Every 5 minutes."),
-        resendStatus: checkSchedule(300, "Every 5 minutes, from one probe: it is Resend's page, not ours."),
+        healthCheck: checkSchedule(120, "Every 2 minutes: the runbook's health check, and one of the two P0 liveness signals."),
+        pdfGeneration: checkSchedule(1800, "Every 30 minutes: each run generates a real PDF in the production bucket, so it runs rarely and is not a P0 signal."),
+        vinDecode: checkSchedule(120, "Every 2 minutes: the P0 liveness signal that does not depend on Resend."),
+        resendStatus: checkSchedule(600, "Every 10 minutes, from one probe: it is Resend's page, not ours."),
       })
       .prefault({}),
+    systemDownChecks: z
+      .array(z.enum(["healthCheck", "pdfGeneration", "vinDecode"]))
+      .min(1)
+      .default(["healthCheck", "vinDecode"])
+      .describe(
+        "The checks whose latest execution must fail at every probe for the P0 'system completely down'. Two functions with different dependencies (the health check goes through Resend, VIN decode does not), so one function or one vendor failing is never a P0. Each must run often enough to page within runbook.failureModes.systemDownDetectMinutes.",
+      ),
+    pdfCheckReportKiB: z
+      .number()
+      .positive()
+      .default(200)
+      .describe("Size of the report one PDF check run leaves in the 'PDF Valuation Reports' bucket, for the storage the checks add (catalog). Not confirmed: measure one report and set it."),
   })
   .prefault({})
   .describe("Synthetic checks against the edge functions and Resend's status page.");
@@ -148,6 +160,26 @@ const githubLogin = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "expected a GitHub login: letters, digits and single inner dashes, at most 39");
 const githubRepo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repository name (letters, digits, '.', '_' or '-'), without the owner").refine((r) => r !== "." && r !== "..", "expected a repository name");
+
+export const logDrain = z
+  .strictObject({
+    streamSelector: z
+      .string()
+      .regex(/^\{\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*".*"\s*\}$/, 'expected a LogQL stream selector such as {source="supabase", service="function_edge_logs"}')
+      .default('{source="supabase", service="function_edge_logs"}')
+      .describe(
+        "The Loki stream of edge-function logs from the Supabase log drain. logflare's Loki adaptor sends source=\"supabase\" and the source table as service; confirm with a label-values query on service once the drain is set up.",
+      ),
+    executionTimeField: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "expected a Loki label name such as metadata_execution_time_ms")
+      .default("metadata_execution_time_ms")
+      .describe(
+        "The structured-metadata field holding a request's execution time in milliseconds. The adaptor flattens the record's fields with '_', so function_edge_logs' metadata.execution_time_ms arrives as this; confirm in Explore on one line.",
+      ),
+  })
+  .prefault({})
+  .describe("Where the Supabase log drain's edge-function logs arrive in Loki.");
 
 export const github = z
   .strictObject({
@@ -233,6 +265,7 @@ export const plainSchema = z.strictObject({
   runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
   functions,
   synthetics,
+  logDrain,
   contacts,
   paging,
   maintenance,
@@ -257,6 +290,18 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
     if (!s.metricsScrape.connectionsApiUrl) {
       problems.push({ key: "metricsScrape.connectionsApiUrl", problem: "required while metricsScrape.enabled is true (expected the connections API URL of the stack's region)" });
     }
+  }
+  // P0 within the target: the slowest system-down check's next run, plus one rule evaluation, must fit.
+  const detectSeconds = s.runbook.failureModes.systemDownDetectMinutes * 60;
+  for (const id of s.synthetics.systemDownChecks) {
+    const every = s.synthetics.checks[id].frequencySeconds;
+    if (every + 60 > detectSeconds) {
+      problems.push({
+        key: `synthetics.checks.${id}.frequencySeconds`,
+        problem: `${every} s is too slow for a system-down check: it must run at most every ${detectSeconds - 60} s so the P0 fires within runbook.failureModes.systemDownDetectMinutes (${s.runbook.failureModes.systemDownDetectMinutes} min) plus one 60 s evaluation`,
+      });
+    }
+    if (!s.synthetics.checks[id].enabled) problems.push({ key: `synthetics.checks.${id}.enabled`, problem: "expected true: it is listed in synthetics.systemDownChecks" });
   }
   if (s.paging.irm) {
     if (!s.oncallUrl) problems.push({ key: "oncallUrl", problem: "required when paging.irm is true (expected the IRM API URL of the stack's region)" });

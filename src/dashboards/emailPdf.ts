@@ -26,7 +26,7 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "PDF generation",
       panels: [
         alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 6),
-        checkSuccess(ctx, checkJobs.pdfGeneration, "generate-valuation-pdf check", runbookSections.pdfGenerationFailures),
+        checkSuccess(ctx, checkJobs.pdfGeneration, "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"]),
         alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 12),
         alertTrend(ctx, "pdf-generation-latency-over", "PDF generation latency (< 10 s)", 12),
         errorRatio(ctx, pdf, [], 12),

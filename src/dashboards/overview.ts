@@ -13,7 +13,7 @@ import { budgetLeft, errorRatio, invocations } from "./panels/traffic";
 /** What an on-call engineer opens first: is it up, is it fast, is it failing, what is firing. */
 export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
-  const burns = (slo: string) => ["fast", "medium", "slow", "veryslow"].map((s) => `${slo}-burn-${s}`);
+  const burns = (slo: string) => [...["fast", "medium", "slow", "veryslow"].map((s) => `${slo}-burn-${s}`), `${slo}-error-ratio-over-limit`];
   const functionVariable = new dashboard.QueryVariableBuilder("function")
     .label("Function")
     .datasource(ctx.prometheus)
@@ -32,7 +32,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       {
         panels: [
           checkSuccess(ctx, checkJobs.healthCheck, "Email health check", runbookSections.quickHealthCheck, ["email-health-check-failing"]),
-          alertStat(ctx, "edge-functions-down", "Edge functions up (best check)", 6),
+          alertStat(ctx, "edge-functions-down", "Edge functions up (best check)", 6, ["vin-decode-check-failing"]),
           alertStat(ctx, "database-down", "Database up", 6),
           alertStat(ctx, "database-connections-high", "DB connections (% of max)", 6),
         ],
@@ -51,7 +51,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       },
       {
         title: "Traffic and alerts",
-        panels: [invocations(ctx), firingAlerts("Firing alerts"), budgetLeft(ctx, overall, 4), budgetLeft(ctx, email, 4), budgetLeft(ctx, pdf, 4)],
+        panels: [invocations(ctx), firingAlerts("Firing alerts", ["signal-missing-metrics-api", "signal-missing-probes", "signal-missing-log-drain", "probe-location-failing"]), budgetLeft(ctx, overall, 4), budgetLeft(ctx, email, 4), budgetLeft(ctx, pdf, 4)],
       },
     ],
     [functionVariable],

@@ -14,11 +14,18 @@ export const pdfBucketQuery = (): string =>
   `SELECT count(*) AS pdf_buckets FROM storage.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)}`;
 
 /**
- * Runbook § Database Connection Issues, "Check for long-running queries": non-idle sessions whose
- * query started more than `seconds` ago. The monitoring session itself never counts.
+ * Only client sessions can run a long query someone should kill. On Supabase pg_stat_activity also
+ * holds Realtime's logical-replication walsender (`active` for days), autovacuum, pg_cron and pg_net
+ * workers; the runbook's query, as written, would call them all long-running.
+ */
+export const CLIENT_BACKENDS = "backend_type = 'client backend'";
+
+/**
+ * Runbook § Database Connection Issues, "Check for long-running queries": client sessions, not
+ * idle, whose query started more than `seconds` ago. The monitoring session itself never counts.
  */
 export const longRunningQueriesCountQuery = (seconds: number): string =>
-  `SELECT count(*) AS long_running_queries FROM pg_stat_activity WHERE state != 'idle' AND pid <> pg_backend_pid() AND query_start < now() - interval '${Math.round(seconds)} seconds'`;
+  `SELECT count(*) AS long_running_queries FROM pg_stat_activity WHERE ${CLIENT_BACKENDS} AND state != 'idle' AND pid <> pg_backend_pid() AND query_start < now() - interval '${Math.round(seconds)} seconds'`;
 
 /** Runbook § Public Sharing Token Issues: live tokens issued for longer than the lifetime policy. */
 export const tokensOverLifetimeQuery = (lifetimeDays: number): string =>
@@ -31,8 +38,7 @@ export const activeConnectionsQuery = "SELECT count(*) FROM pg_stat_activity";
 export const sessionsByStateQuery = "SELECT state, count(*) FROM pg_stat_activity GROUP BY state";
 
 /** Runbook § Database Connection Issues, "Check for long-running queries", with how long each has run. */
-export const longRunningQueriesQuery =
-  "SELECT query, state, query_start, extract(epoch FROM now() - query_start) AS running_seconds FROM pg_stat_activity WHERE state != 'idle' AND pid <> pg_backend_pid() ORDER BY query_start";
+export const longRunningQueriesQuery = `SELECT query, state, query_start, extract(epoch FROM now() - query_start) AS running_seconds FROM pg_stat_activity WHERE ${CLIENT_BACKENDS} AND state != 'idle' AND pid <> pg_backend_pid() ORDER BY query_start`;
 
 /**
  * Runbook § Useful Commands, "Check system health". The runbook selects `tablename`, which

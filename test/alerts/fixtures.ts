@@ -22,6 +22,11 @@ export interface AlertFixture {
   breach: number;
   /** The value is computed without rounding, so the threshold itself can be tested. */
   exactBoundary: boolean;
+  /**
+   * Why this alert fires on a single breaching sample, for a rule with no 'for' by design; the spike
+   * scenario then checks that it does, instead of that it does not.
+   */
+  firesOnOneSample?: string;
   /** Inputs with very little traffic, for alerts guarded against it. */
   lowTraffic?: () => InputSeries[];
 }
@@ -29,20 +34,53 @@ export interface AlertFixture {
 const gauge = (series: string, perSample: number): InputSeries => ({ series, kind: "gauge", perSample });
 const counter = (series: string, perSample: number): InputSeries => ({ series, kind: "counter", perSample });
 
-const probes = (jobs: string[]) => (ratio: number) =>
-  jobs.flatMap((job) => [counter(`probe_all_success_sum{job="${job}"}`, ratio), counter(`probe_all_success_count{job="${job}"}`, 1)]);
+/**
+ * probe_success at both probe locations, held at a level: a threshold test, not the producer's
+ * shape (test/alerts/sm-scenarios.test.ts feeds executions as Synthetic Monitoring pushes them).
+ */
+const probes = (jobs: string[]) => (level: number) =>
+  jobs.flatMap((job) => ["Frankfurt", "London"].map((probe) => gauge(`probe_success{job="${job}", probe="${probe}"}`, level)));
 
 /** Total request rate of the burn-rate fixtures: high enough that every traffic guard passes. */
 const BURN_TRAFFIC_PER_SECOND = 100;
 
 export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixture {
   const ref = `supabase_project_ref="${settings.supabaseProjectRef}"`;
+  const primary = `${ref}, supabase_identifier="${settings.supabaseProjectRef}"`;
   const fn = settings.functions;
   const edge = (functionName: string, status: string, perSecond: number) =>
     gauge(`ain:edge_responses:rate5m{function="${functionName}", status="${status}"}`, perSecond);
   const latency = (functionName: string) => (seconds: number) => [gauge(`ain:edge_latency_seconds:p95_5m{function="${functionName}"}`, seconds)];
 
   const burnFunction = { overall: fn.vinDecode, email: fn.emailDelivery, pdf: fn.pdfGeneration } as const;
+  const steady = /^(overall|email|pdf)-error-ratio-over-limit$/.exec(alert.id);
+  if (steady) {
+    const slo = steady[1] as keyof typeof burnFunction;
+    const traffic = (percent: number, total: number) => {
+      const errors = Math.min(total, (percent / 100) * total);
+      return [edge(burnFunction[slo], "500", errors), edge(burnFunction[slo], "200", total - errors)];
+    };
+    return {
+      inputs: (percent) => traffic(percent, BURN_TRAFFIC_PER_SECOND),
+      safe: alert.threshold * 0.8,
+      breach: alert.threshold * 2.5,
+      exactBoundary: false,
+      lowTraffic: () => traffic(100, 14 / 3600),
+    };
+  }
+  const missing = /^signal-missing-/.test(alert.id);
+  if (missing) {
+    // The value is 1 while the pipeline is silent: 0 feeds its series, 1 feeds nothing.
+    const present: Record<string, InputSeries[]> = {
+      "signal-missing-metrics-api": [gauge(`pg_up{${primary}}`, 1)],
+      "signal-missing-probes": probes(["ain-health-check", "ain-decode-vin"])(1),
+      "signal-missing-log-drain": [edge(fn.vinDecode, "200", 0.4)],
+    };
+    const series = present[alert.id];
+    if (!series) throw new Error(`no promtool fixture for ${alert.id}`);
+    return { inputs: (silent) => (silent ? [gauge("unrelated_series", 1)] : series), safe: 0, breach: 1, exactBoundary: true };
+  }
+
   const burn = /^(overall|email|pdf)-burn-/.exec(alert.id);
   if (burn) {
     const slo = burn[1] as keyof typeof burnFunction;
@@ -63,8 +101,25 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   }
 
   const table: Record<string, AlertFixture> = {
-    "edge-functions-down": { inputs: probes(["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]), safe: 0.75, breach: 0.25, exactBoundary: true },
-    "email-health-check-failing": { inputs: probes(["ain-health-check"]), safe: 1, breach: 0, exactBoundary: true },
+    "edge-functions-down": {
+      inputs: probes(["ain-health-check", "ain-decode-vin"]),
+      safe: 1,
+      breach: 0,
+      exactBoundary: true,
+      // One sample here is every system-down check failing at every probe at once: with two-minute
+      // checks, a 'for' would push the page past the 3-minute target (sm-scenarios measures it).
+      firesOnOneSample: "no 'for': the latest execution of two functions at two probe locations failing together is the outage itself",
+    },
+    "email-health-check-failing": { inputs: probes(["ain-health-check"]), safe: 0.75, breach: 0.25, exactBoundary: true },
+    "probe-location-failing": {
+      // Frankfurt at the level, London passing: the worst location's best latest result.
+      inputs: (level) => ["ain-health-check", "ain-decode-vin"].flatMap((job) => [gauge(`probe_success{job="${job}", probe="Frankfurt"}`, level), gauge(`probe_success{job="${job}", probe="London"}`, 1)]),
+      safe: 1,
+      breach: 0,
+      exactBoundary: true,
+    },
+    "pdf-check-failing": { inputs: probes(["ain-generate-valuation-pdf"]), safe: 1, breach: 0, exactBoundary: true },
+    "vin-decode-check-failing": { inputs: probes(["ain-decode-vin"]), safe: 0.6, breach: 0.1, exactBoundary: true },
     "vin-decode-latency-over": { inputs: latency(fn.vinDecode), safe: 2.5, breach: 4, exactBoundary: true },
     "vin-decode-latency-severe": { inputs: latency(fn.vinDecode), safe: 4.5, breach: 7.5, exactBoundary: true },
     "email-delivery-latency-over": { inputs: latency(fn.emailDelivery), safe: 4.25, breach: 6, exactBoundary: true },
@@ -83,9 +138,9 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       breach: 9,
       exactBoundary: false,
     },
-    "database-down": { inputs: (up) => [gauge(`pg_up{${ref}}`, up)], safe: 1, breach: 0, exactBoundary: true },
+    "database-down": { inputs: (up) => [gauge(`pg_up{${primary}}`, up)], safe: 1, breach: 0, exactBoundary: true },
     "database-connections-high": {
-      inputs: (percent) => [gauge(`connection_stats_connection_count{${ref}}`, percent), gauge(`max_connections_connection_count{${ref}}`, 100)],
+      inputs: (percent) => [gauge(`connection_stats_connection_count{${primary}, username="authenticator"}`, percent), gauge(`max_connections_connection_count{${primary}}`, 100)],
       safe: 79,
       breach: 91,
       exactBoundary: true,
@@ -97,7 +152,7 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       exactBoundary: true,
     },
     "database-disk-high": {
-      inputs: (percent) => [gauge(`node_filesystem_avail_bytes{${ref}}`, 1000 - percent * 10), gauge(`node_filesystem_size_bytes{${ref}}`, 1000)],
+      inputs: (percent) => [gauge(`node_filesystem_avail_bytes{${primary}, mountpoint="/data"}`, 1000 - percent * 10), gauge(`node_filesystem_size_bytes{${primary}, mountpoint="/data"}`, 1000)],
       safe: 70,
       breach: 93,
       exactBoundary: false,

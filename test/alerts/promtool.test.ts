@@ -40,7 +40,7 @@ describe("the rendered Prometheus rule files", () => {
 });
 
 describe("promtool test rules, for every alert", () => {
-  const areaFiles = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens"];
+  const areaFiles = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "signals"];
   /** The SLO whose recording rules an area's burn-rate alerts read. */
   const sloOfArea: Record<string, string | undefined> = { "edge-functions": "overall", email: "email", pdf: "pdf" };
   // Concurrent: each area is its own promtool process, so both cores work.
@@ -51,7 +51,7 @@ describe("promtool test rules, for every alert", () => {
     const run = await runPromtoolTests(dir, `${area}.test.yml`, [`${area}.yml`, ...(sloOfArea[area] ? [`slo-${sloOfArea[area]}.yml`] : [])], tests);
     console.log(`promtool ${area}: ${tests.length} cases for ${inArea.length} alerts in ${run.ms} ms`);
     expect(run.ok, run.output).toBe(true);
-  });
+  }, 240_000);
 
   it("key-rotation: a reminder fires once the period has passed since the recorded rotation, and not before", async () => {
     // promtool's clock starts at the Unix epoch, so the key is recorded as rotated then, weekly.

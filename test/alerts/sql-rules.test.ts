@@ -4,7 +4,9 @@ import { grafanaRuleGroups, type GrafanaRule } from "../../src/alerts/render/gra
 import { POSTGRES_DATASOURCE_UID } from "../../src/grafana/datasources";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
+import { longRunningQueriesQuery } from "../../src/sql/queries";
 import { startPostgres, type Postgres } from "../support/postgres";
+import { SLOW_QUERY_MARKER, supabaseLikeActivity } from "../support/supabaseActivity";
 
 /**
  * The SQL alert rules, exactly as deployed to Grafana, run on a real PostgreSQL 15 with
@@ -19,7 +21,8 @@ let rules: GrafanaRule[];
 const LONG_RUNNING_SECONDS = 1;
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  // Logical WAL, so the fixture can hold a walsender as Supabase Realtime does.
+  pg = await startPostgres({ wal_level: "logical", max_wal_senders: "4", max_replication_slots: "4" });
   await pg.load("healthy-data.sql");
   monitor = await pg.connect("grafana_readonly");
   settings = await settingsFor({ set: { runbook: { capacity: { longRunningQuerySeconds: LONG_RUNNING_SECONDS } } } });
@@ -76,24 +79,30 @@ describe("DatabaseLongRunningQueries", () => {
     expect(await evaluate("DatabaseLongRunningQueries")).toEqual({ value: 0, fires: false });
   });
 
-  it("catches a real pg_sleep held open in another connection, which the runbook's own query also lists", async () => {
-    const sleeper = await pg.connect();
-    const sleeping = sleeper.query("SELECT pg_sleep(60) /* ain-test-long-query */").catch(() => undefined);
+  it("on a Supabase-like pg_stat_activity, counts the slow client query and the session idle in a transaction, never the walsender or background processes", async () => {
+    const activity = await supabaseLikeActivity(pg);
     try {
+      expect(await activity.backendTypes()).toEqual(expect.arrayContaining(["autovacuum launcher", "client backend", "logical replication launcher", "walsender"]));
       await new Promise((r) => setTimeout(r, (LONG_RUNNING_SECONDS + 1) * 1000));
+      // The runbook's query, as written, calls the walsender long-running too: the defect this filter fixes.
+      const runbook = await monitor.query(
+        `SELECT backend_type, state, query FROM pg_stat_activity WHERE state != 'idle' AND pid <> pg_backend_pid() AND query_start < now() - interval '${LONG_RUNNING_SECONDS} seconds' ORDER BY backend_type`,
+      );
+      const runbookTypes = (runbook.rows as { backend_type: string }[]).map((r) => r.backend_type);
+      expect(runbookTypes).toContain("walsender");
       const { value, fires: firing } = await evaluate("DatabaseLongRunningQueries");
-      expect(value).toBe(1);
+      expect(value).toBe(2);
       expect(firing).toBe(true);
-      // The runbook's diagnosis query, as written, must show the same query.
-      const runbook = await monitor.query("SELECT query, state, query_start FROM pg_stat_activity WHERE state != 'idle' ORDER BY query_start");
-      expect(runbook.rows.map((r: { query: string }) => r.query).join("\n")).toContain("ain-test-long-query");
+      // The dashboard's list shows the same two, and the slow one by its text.
+      const panel = await monitor.query(longRunningQueriesQuery);
+      const listed = (panel.rows as { query: string; state: string }[]).filter((r) => Number((r as unknown as { running_seconds: number }).running_seconds) > LONG_RUNNING_SECONDS);
+      expect(listed.map((r) => r.state).sort()).toEqual(["active", "idle in transaction"]);
+      expect(listed.map((r) => r.query).join("\n")).toContain(SLOW_QUERY_MARKER);
     } finally {
-      // From another connection: the sleeper's own is busy sleeping.
-      await pg.load("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%ain-test-long-query%' AND pid <> pg_backend_pid()");
-      await sleeping;
-      await sleeper.end();
+      await activity.stop();
     }
-  });
+    expect(await evaluate("DatabaseLongRunningQueries")).toEqual({ value: 0, fires: false });
+  }, 30_000);
 
   it("does not count the monitoring session's own query", async () => {
     expect(sqlOf("DatabaseLongRunningQueries")).toContain("pid <> pg_backend_pid()");

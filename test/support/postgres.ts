@@ -15,6 +15,8 @@ const FIXTURES = path.resolve(__dirname, "../fixtures/sql");
 
 export interface Postgres {
   port: number;
+  /** The cluster's directory and the superuser's socket, for client tools such as pg_recvlogical. */
+  bin: string;
   connect(user?: string): Promise<Client>;
   /** Runs a fixture file (or SQL text) as the superuser. */
   load(fileOrSql: string): Promise<void>;
@@ -37,7 +39,8 @@ const asPostgres = (args: string[]) => {
   return execFileSync(cmd, rest, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 };
 
-export async function startPostgres(): Promise<Postgres> {
+/** Server settings a test needs beyond the defaults, e.g. `wal_level: "logical"` for a walsender. */
+export async function startPostgres(settings: Record<string, string> = {}): Promise<Postgres> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "ain-pg-"));
   const data = path.join(base, "data");
   if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres:postgres", base]);
@@ -45,7 +48,7 @@ export async function startPostgres(): Promise<Postgres> {
   asPostgres([`${BIN}/initdb`, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   asPostgres([
     `${BIN}/pg_ctl`, "-D", data, "-l", path.join(base, "log"), "-w", "-o",
-    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join("")}`,
     "start",
   ]);
   const connect = async (user = "postgres") => {
@@ -56,6 +59,7 @@ export async function startPostgres(): Promise<Postgres> {
   const admin = await connect();
   const pg: Postgres = {
     port,
+    bin: BIN,
     connect,
     load: async (fileOrSql) => {
       const sql = fileOrSql.endsWith(".sql") ? fs.readFileSync(path.join(FIXTURES, fileOrSql), "utf8") : fileOrSql;

@@ -23,6 +23,7 @@ export interface GrafanaRule {
   uid: string;
   name: string;
   for?: string;
+  keepFiringFor?: string;
   condition?: string;
   noDataState?: string;
   execErrState?: string;
@@ -60,6 +61,11 @@ const expression = (refId: string, model: Record<string, unknown>): RuleData => 
   model: JSON.stringify({ refId, datasource: { type: "__expr__", uid: EXPRESSION_DATASOURCE_UID }, ...model }),
 });
 const promQuery = (refId: string, ds: Datasources, expr: string) => query(refId, ds.prometheusUid, { expr, instant: true, range: false });
+/**
+ * Grafana's Loki backend reads `queryType`, not `instant`: without "instant" a rule runs a range
+ * query, and a recording rule's writer, which takes only numeric frames, records nothing.
+ */
+const lokiQuery = (refId: string, ds: Datasources, expr: string) => query(refId, ds.lokiUid, { expr, queryType: "instant" });
 const reduce = (refId: string, of: string) => expression(refId, { type: "reduce", expression: of, reducer: "last", settings: { mode: "dropNN" } });
 const threshold = (refId: string, of: string, type: string, value: number) =>
   expression(refId, { type: "threshold", expression: of, conditions: [{ evaluator: { type, params: [value] } }] });
@@ -80,6 +86,7 @@ export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources): Grafan
     uid: alert.uid,
     name: alert.name,
     for: duration(alert.forSeconds),
+    ...(alert.keepFiringForSeconds ? { keepFiringFor: duration(alert.keepFiringForSeconds) } : {}),
     condition,
     noDataState: alert.noData,
     execErrState: alert.execError,
@@ -96,12 +103,12 @@ export function recordingUid(rule: RecordingRule): string {
   return uid;
 }
 
-const recordingRule = (rule: RecordingRule, datasourceUid: string, targetUid: string): GrafanaRule => ({
+const recordingRule = (rule: RecordingRule, source: RuleData, targetUid: string): GrafanaRule => ({
   uid: recordingUid(rule),
   name: `${rule.record}${Object.entries(rule.labels).map(([k, v]) => ` ${k}=${v}`).join("")}`,
   labels: Object.keys(rule.labels).length > 0 ? rule.labels : undefined,
   record: { metric: rule.record, from: "A", targetDatasourceUid: targetUid },
-  datas: [query("A", datasourceUid, { expr: rule.expr, instant: true, range: false })],
+  datas: [source],
 });
 
 export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
@@ -112,12 +119,12 @@ export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
     {
       name: "ain-edge-logs-recording",
       intervalSeconds: interval,
-      rules: logRecordingRules(settings).map((r) => recordingRule(r, ds.lokiUid, ds.prometheusUid)),
+      rules: logRecordingRules(settings).map((r) => recordingRule(r, lokiQuery("A", ds, r.expr), ds.prometheusUid)),
     },
     {
       name: "ain-slo-recording",
       intervalSeconds: interval,
-      rules: sloRecordingRuleSet(settings).map((r) => recordingRule(r, ds.prometheusUid, ds.prometheusUid)),
+      rules: sloRecordingRuleSet(settings).map((r) => recordingRule(r, promQuery("A", ds, r.expr), ds.prometheusUid)),
     },
   ];
   for (const area of areas) {

@@ -41,6 +41,7 @@ export function prometheusRuleFiles(settings: Settings): Map<string, string> {
         alert: a.name,
         expr: prometheusExpr(a),
         for: duration(a.forSeconds),
+        ...(a.keepFiringForSeconds ? { keep_firing_for: duration(a.keepFiringForSeconds) } : {}),
         labels: a.labels,
         annotations: { ...a.annotations, description: prometheusDescription(a) },
       }));

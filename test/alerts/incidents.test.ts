@@ -1,0 +1,159 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderArtifacts } from "../../src/artifacts";
+import type { Settings } from "../../src/config/load";
+import { settingsFor } from "../support/offline";
+import { tempDir } from "../support/processes";
+import { runPromtoolTests, type PromtoolRun } from "../support/promtool";
+import { alertCatalog } from "../../src/alerts/catalog";
+import type { MeasuredDetection } from "../../src/alerts/detection";
+import { measuredDetection } from "../../src/alerts/measured";
+import { EVALUATION_INTERVAL_SECONDS } from "../../src/alerts/types";
+import type { PromtoolTest } from "../support/promtool";
+import { fixtureFor } from "./fixtures";
+import { incidents, incidentTest, measureTest, parseMeasurements, type Incident } from "./incidents";
+import { inputSeries } from "./scenarios";
+
+/**
+ * The runbook's incidents and near misses on producer-shaped series, on promtool with every rule
+ * file the plan writes loaded together, as Grafana evaluates them side by side.
+ */
+let settings: Settings;
+let dir: string;
+let ruleFiles: string[];
+let list: Incident[];
+
+beforeAll(async () => {
+  settings = await settingsFor();
+  dir = tempDir("incidents");
+  ruleFiles = [];
+  for (const [file, text] of renderArtifacts(settings)) {
+    if (!file.startsWith("prometheus/")) continue;
+    fs.writeFileSync(path.join(dir, path.basename(file)), text);
+    ruleFiles.push(path.basename(file));
+  }
+  list = incidents(settings);
+});
+
+/** Where the measured times live, for the catalog: generated, committed, kept in step here. */
+const MEASURED_FILE = path.join(__dirname, "../../src/alerts/measured.ts");
+/** Alerts no incident measures are measured on their threshold fixture: safe for 10 minutes, then breaching. */
+const LEAD_IN = 10;
+
+let incidentRun: PromtoolRun;
+let genericRun: PromtoolRun;
+let generic: Incident[];
+
+/** Every FAILED expectation promtool printed is a measurement sentinel, so no real expectation failed. */
+const onlySentinelsFailed = (output: string) => [...output.matchAll(/\n\s+exp: ([^\n]*)/g)].every((m) => m[1] === "{} -1E+00");
+
+beforeAll(async () => {
+  const alerts = alertCatalog(settings).filter((a) => a.source === "prometheus" && a.area !== "key-rotation");
+  const measuredByIncident = new Set(list.flatMap((i) => i.measure));
+  generic = alerts
+    .filter((a) => !measuredByIncident.has(a.name))
+    .map((a) => {
+      const fixture = fixtureFor(a, settings);
+      const minutes = LEAD_IN + a.forSeconds / 60 + 90;
+      return {
+        id: `threshold-${a.id}`,
+        item: a.covers[0],
+        kind: "incident" as const,
+        title: `${a.name}: its threshold fixture goes from ${fixture.safe} to ${fixture.breach}`,
+        startMinute: LEAD_IN,
+        minutes,
+        input: inputSeries(fixture, [{ value: fixture.safe, minutes: LEAD_IN }, { value: fixture.breach, minutes: minutes - LEAD_IN + 1 }]),
+        fires: [],
+        neverFires: [],
+        neverSeverities: [],
+        measure: [a.name],
+      };
+    });
+  // The incidents' own expectations and their measurements share the input, so one run does both;
+  // the threshold measurements run beside it, on the other core.
+  const withMeasures = list.map((i) => {
+    const t = incidentTest(i);
+    return { ...t, promql_expr_test: [...t.promql_expr_test, ...(measureTest(i)?.promql_expr_test ?? [])] };
+  });
+  const genericTests = generic.map((g) => measureTest(g)).filter((t): t is PromtoolTest => t !== undefined).map((t) => ({ ...t, interval: "1m" }));
+  [incidentRun, genericRun] = await Promise.all([
+    runPromtoolTests(dir, "incidents.test.yml", ruleFiles, withMeasures),
+    runPromtoolTests(dir, "thresholds.test.yml", ruleFiles, genericTests),
+  ]);
+  console.log(`promtool: ${list.length} incident scenarios in ${incidentRun.ms} ms, ${generic.length} threshold measurements in ${genericRun.ms} ms`);
+}, 400_000);
+
+describe("incidents and near misses on producer-shaped signals", () => {
+  it("each fires what it must, at its severity and in time, and nothing it must not", () => {
+    expect(incidentRun.output).toContain("FAILED");
+    expect(onlySentinelsFailed(incidentRun.output), incidentRun.output).toBe(true);
+  });
+
+  it("pages P0 for a total outage within runbook.failureModes.systemDownDetectMinutes", () => {
+    const fired = parseMeasurements(incidentRun.output).get("total-outage/EdgeFunctionsDown");
+    expect(fired).toBeDefined();
+    expect((fired ?? Infinity) - 30 * 60).toBeLessThanOrEqual(settings.runbook.failureModes.systemDownDetectMinutes * 60);
+  });
+
+  it("would fail if the P0 still read the best of every check, as it did: an email-only outage paged", async () => {
+    const file = fs.readFileSync(path.join(dir, "edge-functions.yml"), "utf8");
+    // The old rule's shape: a 5-minute increase over sparse executions, and silence paging.
+    const old = file.replace(/expr: \(max\(last_over_time\(probe_success\{[^\n]*/, 'expr: (max(sum by (job) (increase(probe_success{job=~"ain-health-check"}[5m])))) < 1 or absent(probe_success{job=~"ain-health-check"})');
+    expect(old).not.toBe(file);
+    fs.writeFileSync(path.join(dir, "edge-functions-old.yml"), old);
+    const emailOnly = list.find((i) => i.id === "email-only");
+    if (!emailOnly) throw new Error("email-only scenario missing");
+    const run = await runPromtoolTests(dir, "old.test.yml", ["edge-functions-old.yml"], [incidentTest({ ...emailOnly, fires: [] })]);
+    expect(run.ok).toBe(false);
+    expect(run.output).toContain('severity=\\"P0\\"');
+  }, 120_000);
+});
+
+describe("the catalog's time to detect", () => {
+  it("is what promtool measures from the scenarios, and src/alerts/measured.ts holds exactly that", () => {
+    expect(onlySentinelsFailed(genericRun.output), genericRun.output).toBe(true);
+    const got = new Map([...parseMeasurements(incidentRun.output), ...parseMeasurements(genericRun.output)]);
+    const severityOf = new Map(alertCatalog(settings).map((a) => [a.name, a.severity]));
+    const rows = [...list, ...generic].flatMap((i) =>
+      i.measure.map((alert) => {
+        const firstFiring = got.get(`${i.id}/${alert}`);
+        if (firstFiring === undefined) throw new Error(`${alert} never fired in ${i.id}`);
+        const row: MeasuredDetection = {
+          alert,
+          severity: severityOf.get(alert),
+          item: i.item,
+          scenario: i.id,
+          shape: i.id.startsWith("threshold-") ? "threshold" : "producer",
+          seconds: Math.round(firstFiring - i.startMinute * 60),
+        };
+        return row;
+      }),
+    );
+    if (process.env.AIN_WRITE_MEASURED === "1") fs.writeFileSync(MEASURED_FILE, measuredFileText(rows));
+    // promtool evaluates rule groups in Go map order, so an alert reading a recorded series can see
+    // it one evaluation later from run to run: equal up to one evaluation interval, same rows otherwise.
+    const stale = "stale: run AIN_WRITE_MEASURED=1 npx vitest run test/alerts/incidents.test.ts";
+    const key = (r: MeasuredDetection) => `${r.scenario}/${r.alert}`;
+    expect(measuredDetection.map(key).sort(), stale).toEqual(rows.map(key).sort());
+    for (const r of rows) {
+      const committed = measuredDetection.find((m) => key(m) === key(r));
+      expect({ ...committed, seconds: 0 }, stale).toEqual({ ...r, seconds: 0 });
+      expect(Math.abs((committed?.seconds ?? Infinity) - r.seconds), `${key(r)}: measured ${r.seconds} s; ${stale}`).toBeLessThanOrEqual(EVALUATION_INTERVAL_SECONDS);
+    }
+  });
+});
+
+function measuredFileText(rows: MeasuredDetection[]): string {
+  const sorted = [...rows].sort((a, b) => a.alert.localeCompare(b.alert) || a.scenario.localeCompare(b.scenario));
+  return [
+    "// Generated by test/alerts/incidents.test.ts from promtool runs of the incident scenarios; do not edit.",
+    "// Regenerate: AIN_WRITE_MEASURED=1 npx vitest run test/alerts/incidents.test.ts (the test fails while this is stale).",
+    'import type { MeasuredDetection } from "./detection";',
+    "",
+    "export const measuredDetection: MeasuredDetection[] = [",
+    ...sorted.map((r) => `  ${JSON.stringify(r)},`),
+    "];",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,322 @@
+import type { Settings } from "../../src/config/load";
+import type { Severity } from "../../src/config/runbook";
+import type { RunbookItemId } from "../../src/config/runbookItems";
+import { checkSpecs } from "../../src/synthetics/checks";
+import { healthyInstances, metricsApiSeries, type Instance } from "../fixtures/signals/supabase-metrics";
+import { SM_STEP_SECONDS, smSeries, sparseValues, staggeredProbes, type SmOutcome } from "../fixtures/signals/synthetic-monitoring";
+import type { PromtoolTest } from "../support/promtool";
+
+/**
+ * Incidents and near misses per runbook item, on series shaped like the producers': Synthetic
+ * Monitoring executions per probe off the evaluation grid, the Metrics API scraped once a minute
+ * with a primary and a read replica, and the log drain's recorded series. Each says what must fire,
+ * at which severity and by when, and what must never fire; `measure` names the alerts whose first
+ * firing is measured into src/alerts/measured.ts for the catalog.
+ */
+export interface Incident {
+  id: string;
+  item: RunbookItemId;
+  kind: "incident" | "near miss";
+  title: string;
+  /** When the trouble starts, in minutes from the start of the series. */
+  startMinute: number;
+  minutes: number;
+  input: { series: string; values: string }[];
+  /** Alerts that must be firing, with their severity, `byMinutes` after the start. */
+  fires: { alert: string; severity: Severity; byMinutes: number }[];
+  /** Alerts that must never fire in the whole scenario. */
+  neverFires: string[];
+  /** Severities that must never fire at all (e.g. "no P0 or P1"). */
+  neverSeverities: Severity[];
+  /** Alerts whose time to detect is measured, from startMinute. */
+  measure: string[];
+}
+
+const sloMinutes = 60;
+/** Requests per second by function and status, as the recorded series holds them. */
+type Traffic = Record<string, Record<string, number>>;
+
+export function incidents(settings: Settings): Incident[] {
+  const ref = settings.supabaseProjectRef;
+  const fn = settings.functions;
+  const checks = checkSpecs(settings)
+    .filter((c) => c.enabled && c.id !== "resendStatus")
+    .map((c, i) => ({ job: c.job, target: c.url, checkId: 4100 + i, frequencySeconds: c.frequencyMs / 1000 }));
+  const probes = staggeredProbes(settings.synthetics.probes);
+  const job = { health: "ain-health-check", pdf: "ain-generate-valuation-pdf", vin: "ain-decode-vin" };
+  const sm = (minutes: number, outcome: SmOutcome) => smSeries(checks, probes, minutes, outcome);
+  const metrics = (minutes: number, state: (minute: number) => Instance[] | undefined) => metricsApiSeries(ref, minutes, state);
+  const healthy = () => healthyInstances(ref);
+  /** The log drain's recorded series, as the Grafana recording rule writes it at every 1-minute evaluation. */
+  const drain = (minutes: number, perFunction: (minute: number) => Traffic) => {
+    const samples = new Map<string, Map<number, number>>();
+    for (let m = 0; m <= minutes; m++) {
+      for (const [f, statuses] of Object.entries(perFunction(m))) {
+        for (const [status, rate] of Object.entries(statuses)) {
+          const key = `ain:edge_responses:rate5m{function="${f}", status="${status}"}`;
+          if (!samples.has(key)) samples.set(key, new Map());
+          samples.get(key)?.set((m * 60) / SM_STEP_SECONDS, rate);
+        }
+      }
+    }
+    return [...samples].map(([series, values]) => ({ series, values: sparseValues(values, (minutes * 60) / SM_STEP_SECONDS) }));
+  };
+  /** Everyday traffic: the checks' own calls plus users, all answering 200. */
+  const everyday = (): Traffic => ({
+    [fn.vinDecode]: { "200": 0.4 },
+    [fn.healthCheck]: { "200": 0.02 },
+    [fn.emailDelivery]: { "200": 0.5 },
+    [fn.pdfGeneration]: { "200": 0.2 },
+  });
+  const allOk: SmOutcome = () => true;
+  const T = 30;
+  const list: Incident[] = [];
+  const add = (i: Omit<Incident, "neverFires" | "neverSeverities" | "measure"> & Partial<Pick<Incident, "neverFires" | "neverSeverities" | "measure">>) =>
+    list.push({ neverFires: [], neverSeverities: [], measure: [], ...i });
+
+  // --- system completely down (P0) ---
+  add({
+    id: "total-outage",
+    item: "systemDown",
+    kind: "incident",
+    title: "every edge function fails at every probe from minute T",
+    startMinute: T,
+    minutes: T + 20,
+    input: [...sm(T + 20, (_j, _p, s) => s < T * 60), ...metrics(T + 20, healthy), ...drain(T + 20, everyday)],
+    fires: [{ alert: "EdgeFunctionsDown", severity: "P0", byMinutes: settings.runbook.failureModes.systemDownDetectMinutes }],
+    measure: ["EdgeFunctionsDown"],
+  });
+  add({
+    id: "email-only",
+    item: "systemDown",
+    kind: "near miss",
+    title: "only test-email-integration fails (Resend's key revoked); PDF and VIN answer",
+    startMinute: T,
+    minutes: T + 30,
+    input: [...sm(T + 30, (j, _p, s) => !(j === job.health && s >= T * 60)), ...metrics(T + 30, healthy), ...drain(T + 30, everyday)],
+    fires: [{ alert: "EmailHealthCheckFailing", severity: "P1", byMinutes: 15 }],
+    neverFires: ["EdgeFunctionsDown"],
+    neverSeverities: ["P0"],
+    measure: ["EmailHealthCheckFailing"],
+  });
+  add({
+    id: "pdf-only",
+    item: "pdf500s",
+    kind: "near miss",
+    title: "only generate-valuation-pdf fails; the health check and VIN answer",
+    startMinute: T,
+    minutes: T + 150,
+    input: [...sm(T + 150, (j, _p, s) => !(j === job.pdf && s >= T * 60)), ...metrics(T + 150, healthy), ...drain(T + 150, everyday)],
+    fires: [{ alert: "PdfGenerationCheckFailing", severity: "P1", byMinutes: 140 }],
+    neverFires: ["EdgeFunctionsDown"],
+    neverSeverities: ["P0"],
+    measure: ["PdfGenerationCheckFailing"],
+  });
+  const [firstProbe] = settings.synthetics.probes;
+  add({
+    id: "one-probe-location",
+    item: "systemDown",
+    kind: "near miss",
+    title: `the ${firstProbe} probe location fails every check; the others pass`,
+    startMinute: T,
+    minutes: T + 40,
+    input: [...sm(T + 40, (_j, p, s) => !(p === firstProbe && s >= T * 60)), ...metrics(T + 40, healthy), ...drain(T + 40, everyday)],
+    fires: [{ alert: "ProbeLocationFailing", severity: "P3", byMinutes: 30 }],
+    neverSeverities: ["P0", "P1"],
+    measure: ["ProbeLocationFailing"],
+  });
+  add({
+    id: "stray-success",
+    item: "systemDown",
+    kind: "incident",
+    title: "a total outage with one stray successful execution in the middle keeps firing, so it pages once",
+    startMinute: T,
+    minutes: T + 20,
+    input: [...sm(T + 20, (j, p, s) => s < T * 60 || (j === job.health && p === firstProbe && s >= (T + 6) * 60 && s < (T + 8) * 60)), ...metrics(T + 20, healthy), ...drain(T + 20, everyday)],
+    fires: [
+      { alert: "EdgeFunctionsDown", severity: "P0", byMinutes: 3 },
+      { alert: "EdgeFunctionsDown", severity: "P0", byMinutes: 8 },
+      { alert: "EdgeFunctionsDown", severity: "P0", byMinutes: 10 },
+    ],
+  });
+
+  // --- database ---
+  add({
+    id: "metrics-api-scrape-fails",
+    item: "databaseDown",
+    kind: "near miss",
+    title: "the Metrics API scrape fails (a wrong key): no Supabase series at all, the product answers",
+    startMinute: T,
+    minutes: T + 30,
+    input: [...sm(T + 30, allOk), ...metrics(T + 30, (m) => (m < T ? healthy() : undefined)), ...drain(T + 30, everyday)],
+    fires: [{ alert: "MetricsApiSignalMissing", severity: "P2", byMinutes: 25 }],
+    neverFires: ["DatabaseDown"],
+    neverSeverities: ["P0", "P1"],
+    measure: ["MetricsApiSignalMissing"],
+  });
+  add({
+    id: "database-down",
+    item: "databaseDown",
+    kind: "incident",
+    title: "the primary's Postgres stops while the Metrics API answers pg_up 0",
+    startMinute: T,
+    minutes: T + 15,
+    input: [...sm(T + 15, allOk), ...metrics(T + 15, (m) => healthy().map((i) => (m >= T && i.identifier === ref ? { ...i, up: 0 } : i))), ...drain(T + 15, everyday)],
+    fires: [{ alert: "DatabaseDown", severity: "P0", byMinutes: 5 }],
+    measure: ["DatabaseDown"],
+  });
+  add({
+    id: "replica-down",
+    item: "databaseDown",
+    kind: "near miss",
+    title: "only the read replica's Postgres stops",
+    startMinute: T,
+    minutes: T + 15,
+    input: [...sm(T + 15, allOk), ...metrics(T + 15, (m) => healthy().map((i) => (m >= T && i.identifier !== ref ? { ...i, up: 0 } : i))), ...drain(T + 15, everyday)],
+    fires: [],
+    neverFires: ["DatabaseDown"],
+  });
+  const withConnections = (primaryShare: number, replicaShare: number) => (m: number) =>
+    healthy().map((i) => {
+      if (m < T) return i;
+      const share = i.identifier === ref ? primaryShare : replicaShare;
+      const total = Math.round(share * i.maxConnections);
+      return { ...i, connections: { authenticator: total - 10, postgres: 6, supabase_admin: 4 } };
+    });
+  add({
+    id: "connections-primary-high",
+    item: "connections",
+    kind: "incident",
+    title: "the primary at 87 % of max_connections, split across usernames",
+    startMinute: T,
+    minutes: T + 20,
+    input: [...metrics(T + 20, withConnections(0.87, 0.3)), ...sm(T + 20, allOk), ...drain(T + 20, everyday)],
+    fires: [{ alert: "DatabaseConnectionsHigh", severity: "P2", byMinutes: 13 }],
+    measure: ["DatabaseConnectionsHigh"],
+  });
+  add({
+    id: "connections-spread",
+    item: "connections",
+    kind: "near miss",
+    title: "the primary at 45 % and the replica at 40 %: 85 % only if wrongly summed",
+    startMinute: T,
+    minutes: T + 20,
+    input: [...metrics(T + 20, withConnections(0.45, 0.4)), ...sm(T + 20, allOk), ...drain(T + 20, everyday)],
+    fires: [],
+    neverFires: ["DatabaseConnectionsHigh"],
+  });
+  const withDisk = (rootUsed: number, dataUsed: number) => (m: number) => healthy().map((i) => (m < T ? i : { ...i, rootUsed, dataUsed }));
+  add({
+    id: "data-disk-full",
+    item: "databaseDisk",
+    kind: "incident",
+    title: "/data, where the database lives, at 86 %",
+    startMinute: T,
+    minutes: T + 40,
+    input: [...metrics(T + 40, withDisk(0.5, 0.86)), ...sm(T + 40, allOk), ...drain(T + 40, everyday)],
+    fires: [{ alert: "DatabaseDiskNearLimit", severity: "P3", byMinutes: 33 }],
+    measure: ["DatabaseDiskNearLimit"],
+  });
+  add({
+    id: "root-disk-full",
+    item: "databaseDisk",
+    kind: "near miss",
+    title: "the root disk / at 95 % while /data is at 40 %",
+    startMinute: T,
+    minutes: T + 40,
+    input: [...metrics(T + 40, withDisk(0.95, 0.4)), ...sm(T + 40, allOk), ...drain(T + 40, everyday)],
+    fires: [],
+    neverFires: ["DatabaseDiskNearLimit"],
+  });
+
+  // --- error rates, steady ---
+  const emailAt = (percent: number) => (m: number): Traffic => ({
+    ...everyday(),
+    [fn.emailDelivery]: m < sloMinutes ? { "200": 0.5 } : { "200": 0.5 * (1 - percent / 100), "500": 0.5 * (percent / 100) },
+  });
+  add({
+    id: "email-failures-steady",
+    item: "emailFailureRate",
+    kind: "incident",
+    title: "email failures held at 5 % (2.5x the runbook's 2 %) at 1,800 requests an hour",
+    startMinute: sloMinutes,
+    minutes: sloMinutes + 70,
+    input: [...drain(sloMinutes + 70, emailAt(5)), ...sm(sloMinutes + 70, allOk), ...metrics(sloMinutes + 70, healthy)],
+    fires: [{ alert: "EmailDeliveryErrorRateOverLimit", severity: "P2", byMinutes: 60 }],
+    neverSeverities: ["P0"],
+    measure: ["EmailDeliveryErrorRateOverLimit"],
+  });
+  add({
+    id: "email-failures-at-limit",
+    item: "emailFailureRate",
+    kind: "near miss",
+    title: "email failures held at the runbook's 1.9 %, just inside the limit",
+    startMinute: sloMinutes,
+    minutes: sloMinutes + 70,
+    input: [...drain(sloMinutes + 70, emailAt(1.9)), ...sm(sloMinutes + 70, allOk), ...metrics(sloMinutes + 70, healthy)],
+    fires: [],
+    neverFires: ["EmailDeliveryErrorRateOverLimit"],
+    neverSeverities: ["P0", "P1"],
+  });
+
+  // --- a quiet first up ---
+  add({
+    id: "first-up-no-signal",
+    item: "monitoringConfigured",
+    kind: "near miss",
+    title: "a first deploy: no series at all has arrived yet",
+    startMinute: 0,
+    minutes: 40,
+    input: [{ series: "unrelated_series", values: `1+0x${(40 * 60) / SM_STEP_SECONDS}` }],
+    fires: [
+      { alert: "MetricsApiSignalMissing", severity: "P2", byMinutes: 25 },
+      { alert: "ProbesSignalMissing", severity: "P2", byMinutes: 25 },
+      { alert: "LogDrainSignalMissing", severity: "P2", byMinutes: 30 },
+    ],
+    neverSeverities: ["P0", "P1"],
+  });
+  return list;
+}
+
+const one = [{ labels: "{}", value: 1 }];
+const none: { labels: string; value: number }[] = [];
+const at = (minutes: number) => `${minutes}m`;
+
+/** The promtool group asserting an incident's expectations. */
+export function incidentTest(i: Incident): PromtoolTest {
+  const all = i.minutes;
+  const checks: PromtoolTest["promql_expr_test"] = [
+    ...i.fires.map((f) => ({
+      expr: `count(ALERTS{alertname="${f.alert}", alertstate="firing", severity="${f.severity}"})`,
+      eval_time: at(i.startMinute + f.byMinutes),
+      exp_samples: one,
+    })),
+    ...i.neverFires.map((name) => ({ expr: `count(count_over_time(ALERTS{alertname="${name}", alertstate="firing"}[${all}m]))`, eval_time: at(all), exp_samples: none })),
+    ...i.neverSeverities.map((s) => ({ expr: `count(count_over_time(ALERTS{severity="${s}", alertstate="firing"}[${all}m]))`, eval_time: at(all), exp_samples: none })),
+  ];
+  return { name: `${i.kind}: ${i.id}: ${i.title}`, interval: `${SM_STEP_SECONDS}s`, input_series: i.input, promql_expr_test: checks };
+}
+
+/** A deliberately unmatched expectation: promtool prints what it got, the first firing's timestamp. */
+const SENTINEL = -1;
+export function measureTest(i: Incident): PromtoolTest | undefined {
+  if (i.measure.length === 0) return undefined;
+  return {
+    name: `measure: ${i.id}`,
+    interval: `${SM_STEP_SECONDS}s`,
+    input_series: i.input,
+    promql_expr_test: i.measure.map((alert) => ({
+      expr: `min(min_over_time(timestamp(ALERTS{alertname="${alert}", alertstate="firing", ain_scenario!="${i.id}"})[${i.minutes}m:1m]))`,
+      eval_time: at(i.minutes),
+      exp_samples: [{ labels: "{}", value: SENTINEL }],
+    })),
+  };
+}
+
+/** Reads the first-firing timestamps out of promtool's report of the sentinel expectations. */
+export function parseMeasurements(output: string): Map<string, number | undefined> {
+  const found = new Map<string, number | undefined>();
+  const re = /alertname=\\"([A-Za-z]+)\\", alertstate=\\"firing\\", ain_scenario!=\\"([a-z0-9-]+)\\"[^\n]*\n\s+exp:[^\n]*\n\s+got: (\[\]|\{\} ([-0-9.E+]+))/g;
+  for (const m of output.matchAll(re)) found.set(`${m[2]}/${m[1]}`, m[4] === undefined ? undefined : Number(m[4]));
+  return found;
+}
