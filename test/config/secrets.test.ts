@@ -29,7 +29,7 @@ describe("secret config", () => {
     const run = await runValidStack({ secrets: secretValues });
     const everything = JSON.stringify(run.recording);
     for (const value of Object.values(secretValues)) expect(everything).not.toContain(value);
-    expect(run.one("pulumi:providers:grafana").secretPaths).toEqual(["auth", "smAccessToken"]);
+    expect(run.one("pulumi:providers:grafana").secretPaths).toEqual(["auth", "connectionsApiAccessToken", "smAccessToken"]);
     expect(run.one("grafana:oss/dataSource:DataSource", "supabase-postgres").secretPaths).toEqual(["secureJsonDataEncoded"]);
   });
 
