@@ -24,6 +24,8 @@ export interface Journey {
   title: string;
   functionName: string;
   checkJob: string;
+  /** The function the check calls: email's check is the runbook's health check, not the sender. */
+  checkFunction: string;
   /** Alerts whose value is the check stat's own query. */
   checkAlerts: string[];
   latencyAlert: string;
@@ -42,6 +44,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       title: "PDF",
       functionName: fns.pdfGeneration,
       checkJob: checkJobs.pdfGeneration,
+      checkFunction: fns.pdfGeneration,
       checkAlerts: [],
       latencyAlert: "pdf-generation-latency-over",
       severeLatencyAlert: "pdf-generation-latency-severe",
@@ -53,6 +56,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       title: "Email",
       functionName: fns.emailDelivery,
       checkJob: checkJobs.healthCheck,
+      checkFunction: fns.healthCheck,
       checkAlerts: ["email-health-check-failing"],
       latencyAlert: "email-delivery-latency-over",
       severeLatencyAlert: "email-delivery-latency-severe",
@@ -64,6 +68,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       title: "VIN",
       functionName: fns.vinDecode,
       checkJob: checkJobs.vinDecode,
+      checkFunction: fns.vinDecode,
       checkAlerts: [],
       latencyAlert: "vin-decode-latency-over",
       severeLatencyAlert: "vin-decode-latency-severe",
@@ -82,7 +87,7 @@ export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, h
   const budget = j.errors.slo.budgetPercent;
   const latency = alertStat(ctx, j.latencyAlert, `${j.title} · p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, width, [j.severeLatencyAlert], j.next);
   return [
-    checkSuccess(ctx, j.checkJob, `${j.title} · check (${j.functionName})`, runbookSections.quickHealthCheck, j.checkAlerts, j.next, width, height),
+    checkSuccess(ctx, j.checkJob, `${j.title} · check (${j.checkFunction})`, runbookSections.quickHealthCheck, j.checkAlerts, j.next, width, height),
     { ...latency, height },
     statTile(ctx, {
       title: `${j.title} · errors, 1 h (< ${budget} %)`,
