@@ -7,13 +7,13 @@ import { errorRatioExpr } from "../alerts/slo";
 import { EVALUATION_INTERVAL_SECONDS } from "../alerts/types";
 import type { Settings } from "../config/load";
 import { runbookSections } from "../config/runbookItems";
-import { storageAddedPerDayQuery } from "../sql/queries";
+import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
 import { dashboardUids, describe, legend, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed } from "./layout";
 import { journeys } from "./panels/journeys";
 import { note } from "./panels/notes";
-import { sqlDailyBars } from "./panels/sql";
+import { sqlDailyBars, sqlTable } from "./panels/sql";
 import { statTile } from "./panels/stats";
 import { budgetColours } from "./panels/traffic";
 import { alertBoundary, colouring } from "./thresholds";
@@ -168,7 +168,16 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
         weekGrowth,
         note("Security updates", `Security updates check:\n\n- ${link("Supabase infrastructure and Postgres version", supabaseDashboardUrl(s, "/settings/infrastructure"))}\n- ${link("Security advisor", supabaseDashboardUrl(s, "/advisors/security"))}`, 6, 5),
         note("Backups", `Backup verification:\n\n- ${link("Scheduled backups", supabaseDashboardUrl(s, "/database/backups/scheduled"))}\n- Restore one into a branch project each month.`, 6, 5),
-        sqlDailyBars(ctx, "Storage growth by bucket, bytes per day (30 days)", storageAddedPerDayQuery, "Storage usage analysis: new objects' bytes per day and bucket, from storage.objects.", runbookSections.storageScaling, { unit: "bytes", width: 24 }),
+        sqlTable(
+          ctx,
+          "Slowest queries (mean time, since the statistics were reset)",
+          slowestQueriesQuery,
+          "Database performance review: the ten statements with the highest mean execution time, from pg_stat_statements.",
+          runbookSections.databaseScaling,
+          12,
+          { mean_seconds: "s", total_seconds: "s" },
+        ),
+        sqlDailyBars(ctx, "Storage growth by bucket, bytes per day (30 days)", storageAddedPerDayQuery, "Storage usage analysis: new objects' bytes per day and bucket, from storage.objects.", runbookSections.storageScaling, { unit: "bytes", width: 12 }),
       ],
     },
     {

@@ -88,3 +88,12 @@ export const createdLastWeekQuery = (what: ProductRows): string =>
 /** Week over week: the last 7 days against the 7 before, in percent; null when the week before had none. */
 export const createdWeekOverWeekQuery = (what: ProductRows): string =>
   `SELECT round(100.0 * (count(*) FILTER (WHERE created_at > now() - interval '7 days') - count(*) FILTER (WHERE created_at <= now() - interval '7 days')) / nullif(count(*) FILTER (WHERE created_at <= now() - interval '7 days'), 0), 1) AS week_over_week_percent FROM ${productRows[what].from} WHERE ${productRows[what].where} AND created_at > now() - interval '14 days'`;
+
+/**
+ * The weekly database performance review: the ten statements with the highest mean execution time
+ * since the statistics were reset. Supabase keeps pg_stat_statements in the `extensions` schema;
+ * its times are in milliseconds, shown here in seconds. Reading other roles' query text needs
+ * pg_read_all_stats, which the monitoring role has.
+ */
+export const slowestQueriesQuery =
+  "SELECT query, calls, mean_exec_time / 1000 AS mean_seconds, total_exec_time / 1000 AS total_seconds, rows FROM extensions.pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 10";

@@ -1,7 +1,7 @@
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
-import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, storageByBucketQuery, tableChurnQuery, tokenStatesQuery } from "../../src/sql/queries";
+import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, slowestQueriesQuery, storageByBucketQuery, tableChurnQuery, tokenStatesQuery } from "../../src/sql/queries";
 import { settingsFor } from "../support/offline";
 import { startPostgres, type Postgres } from "../support/postgres";
 
@@ -115,6 +115,22 @@ describe("the product view's counts", () => {
       await admin.query("ROLLBACK");
       await admin.end();
     }
+  });
+});
+
+describe("the weekly review's slowest queries", () => {
+  it("put a statement that really ran slowly first, in seconds, as the read-only role", async () => {
+    const app = await pg.connect();
+    try {
+      await app.query("SELECT pg_sleep(0.3), 'weekly-review-probe'");
+    } finally {
+      await app.end();
+    }
+    const { rows, fields } = await monitor.query(slowestQueriesQuery);
+    expect(fields.map((f) => f.name)).toEqual(["query", "calls", "mean_seconds", "total_seconds", "rows"]);
+    expect(rows[0].query).toContain("pg_sleep");
+    expect(rows[0].mean_seconds).toBeGreaterThanOrEqual(0.3);
+    expect(rows[0].mean_seconds).toBeLessThan(30);
   });
 });
 

@@ -45,7 +45,7 @@ export async function startPostgres(): Promise<Postgres> {
   asPostgres([`${BIN}/initdb`, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   asPostgres([
     `${BIN}/pg_ctl`, "-D", data, "-l", path.join(base, "log"), "-w", "-o",
-    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements`,
     "start",
   ]);
   const connect = async (user = "postgres") => {
