@@ -40,11 +40,23 @@ interface Volume {
 const okResponses = (ctx: DashboardContext, fn: string, window: string, offset?: string) =>
   `sum(sum_over_time(${series(edgeSeries.responsesRate5m, ctx.sel.edge(fn), 'status=~"2.."')}[${window}]${offset ? ` offset ${offset}` : ""})) * ${EVALUATION_INTERVAL_SECONDS}`;
 
+/** Requests per day: the bar for the day that ends at each step. */
+export const okResponsesPerDayExpr = (ctx: DashboardContext, fn: string) => okResponses(ctx, fn, "1d");
+/**
+ * The last 7 whole UTC days: the daily count at each midnight (a subquery with a 1-day step is
+ * aligned to midnights), summed. Cheaper than one 7-day range, which loads a week of one-minute
+ * samples at once, and steady through the day.
+ */
+const weekOfDays = (ctx: DashboardContext, fn: string, offset?: string) => `sum_over_time((${okResponsesPerDayExpr(ctx, fn)})[7d:1d]${offset ? ` offset ${offset}` : ""})`;
+export const okResponsesLastWeekExpr = (ctx: DashboardContext, fn: string) => weekOfDays(ctx, fn);
+/** Those 7 days against the 7 before, in percent; nothing when the week before had none. */
+export const weekOverWeekExpr = (ctx: DashboardContext, fn: string) => `100 * (${weekOfDays(ctx, fn)} / ${weekOfDays(ctx, fn, "7d")} - 1)`;
+
 function perDay(ctx: DashboardContext, v: Volume): Placed {
   const target: cog.Builder<cog.Dataquery> =
     v.source.kind === "sql"
       ? new SqlTarget("A", createdPerDayQuery(v.source.rows, PRODUCT_DAYS), "time_series")
-      : promTarget(okResponses(ctx, v.source.functionName, "1d"), "A", v.title).interval("1d");
+      : promTarget(okResponsesPerDayExpr(ctx, v.source.functionName), "A", v.title).interval("1d");
   const panel = new timeseries.PanelBuilder()
     .title(`${v.title} per day`)
     .description(describe(ctx.settings, `${v.why} One bar per day over the last ${PRODUCT_DAYS} days (UTC).`, runbookSections.keyMetrics))
@@ -66,12 +78,12 @@ function weekOverWeek(ctx: DashboardContext, v: Volume): Placed {
     v.source.kind === "sql"
       ? [new SqlTarget("A", createdLastWeekQuery(v.source.rows)), new SqlTarget("B", createdWeekOverWeekQuery(v.source.rows))]
       : [
-          promTarget(okResponses(ctx, v.source.functionName, "7d"), "A", "last 7 days").instant(),
-          promTarget(`100 * (${okResponses(ctx, v.source.functionName, "7d")} / ${okResponses(ctx, v.source.functionName, "7d", "7d")} - 1)`, "B", "week over week").instant(),
+          promTarget(okResponsesLastWeekExpr(ctx, v.source.functionName), "A", "last 7 days").instant(),
+          promTarget(weekOverWeekExpr(ctx, v.source.functionName), "B", "week over week").instant(),
         ];
   return statTile(ctx, {
     title: `${v.title}: last 7 days, week over week`,
-    text: `${v.why} The last 7 days, and their change against the 7 days before in percent (empty when the week before had none).`,
+    text: `${v.why} The last 7 days${v.source.kind === "edge" ? " (whole UTC days)" : ""}, and their change against the 7 days before in percent (empty when the week before had none).`,
     section: runbookSections.keyMetrics,
     colours: neutral("the runbook sets no volume targets; the product owner reads the trend"),
     unit: "short",

@@ -73,21 +73,27 @@ export const tokenStatusQuery = "SELECT token, expires_at, created_at FROM publi
  */
 export const productRows = {
   pdfs: { from: "storage.objects", where: `bucket_id IN (SELECT id FROM storage.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)})` },
-  sharedReports: { from: "public_tokens", where: "true" },
+  sharedReports: { from: "public_tokens", where: undefined },
 } as const;
 export type ProductRows = keyof typeof productRows;
 
+/** The rows' own filter, then the time condition. */
+const whereCreated = (what: ProductRows, since: string): string => {
+  const own = productRows[what].where;
+  return `WHERE ${own ? `${own} AND ` : ""}created_at > now() - interval '${since}'`;
+};
+
 /** Rows created per day over the last `days` days, as a time series. */
 export const createdPerDayQuery = (what: ProductRows, days: number): string =>
-  `SELECT date_trunc('day', created_at) AS time, count(*) AS ${what === "pdfs" ? "pdfs_generated" : "reports_shared"} FROM ${productRows[what].from} WHERE ${productRows[what].where} AND created_at > now() - interval '${Math.round(days)} days' GROUP BY 1 ORDER BY 1`;
+  `SELECT date_trunc('day', created_at) AS time, count(*) AS ${what === "pdfs" ? "pdfs_generated" : "reports_shared"} FROM ${productRows[what].from} ${whereCreated(what, `${Math.round(days)} days`)} GROUP BY 1 ORDER BY 1`;
 
 /** Rows created in the last 7 days. */
 export const createdLastWeekQuery = (what: ProductRows): string =>
-  `SELECT count(*) AS last_7_days FROM ${productRows[what].from} WHERE ${productRows[what].where} AND created_at > now() - interval '7 days'`;
+  `SELECT count(*) AS last_7_days FROM ${productRows[what].from} ${whereCreated(what, "7 days")}`;
 
 /** Week over week: the last 7 days against the 7 before, in percent; null when the week before had none. */
 export const createdWeekOverWeekQuery = (what: ProductRows): string =>
-  `SELECT round(100.0 * (count(*) FILTER (WHERE created_at > now() - interval '7 days') - count(*) FILTER (WHERE created_at <= now() - interval '7 days')) / nullif(count(*) FILTER (WHERE created_at <= now() - interval '7 days'), 0), 1) AS week_over_week_percent FROM ${productRows[what].from} WHERE ${productRows[what].where} AND created_at > now() - interval '14 days'`;
+  `SELECT round(100.0 * (count(*) FILTER (WHERE created_at > now() - interval '7 days') - count(*) FILTER (WHERE created_at <= now() - interval '7 days')) / nullif(count(*) FILTER (WHERE created_at <= now() - interval '7 days'), 0), 1) AS week_over_week_percent FROM ${productRows[what].from} ${whereCreated(what, "14 days")}`;
 
 /**
  * The weekly database performance review: the ten statements with the highest mean execution time
