@@ -71,7 +71,8 @@ export class Canvas {
     readonly width: number,
     readonly height: number,
   ) {
-    this.png = new PNG({ width, height });
+    // One filter (Sub) rather than trying all five per line: large flat areas compress as well, five times faster.
+    this.png = new PNG({ width, height, filterType: 1 });
     this.rect(0, 0, width, height, PALETTE.background);
   }
 
