@@ -137,7 +137,12 @@ export const swatchAt = (g: { x: number; y: number; w: number; h: number }, n: n
 /** Height of the title band above the grid. */
 export const HEADER_PX = 3 * LINE_PX;
 
-const fmtStep = (v: number | null) => (v === null ? "BASE" : String(Math.round(v * 1000) / 1000));
+/** A step's value, rounded for the eye; a step just above a round number (">" rules) shows as ">N". */
+const fmtStep = (v: number | null) => {
+  if (v === null) return "BASE";
+  const r = Math.round(v * 1000) / 1000;
+  return r === v ? String(r) : r < v ? `>${r}` : `<${r}`;
+};
 
 /** Draws a dashboard's panels; `foldRows` marks the bottom of the first screen with a line. */
 export function renderLayout(title: string, panels: LayoutPanel[], foldRows?: number): Canvas {
