@@ -85,6 +85,41 @@ describe("every dashboard", () => {
     }
   });
 
+  it("says in words why a data panel is empty, instead of Grafana's bare 'No data'", () => {
+    for (const d of dashboards) {
+      for (const p of withQueries(d)) {
+        const noValue = (p.fieldConfig?.defaults as { noValue?: string } | undefined)?.noValue;
+        expect(noValue, `${d.uid} ${p.title}`).toMatch(/\w+ \w+/);
+      }
+    }
+  });
+
+  it("refreshes by purpose: on-call views every minute, Storage hourly, Reviews and Product never", () => {
+    const refresh = Object.fromEntries(dashboards.map((d) => [d.uid, d.model.refresh]));
+    expect(refresh).toEqual({
+      "ain-overview": "1m",
+      "ain-database": "1m",
+      "ain-email-pdf": "1m",
+      "ain-sharing-tokens": "5m",
+      "ain-storage": "1h",
+      "ain-reviews": "",
+      "ain-product": "",
+    });
+  });
+
+  it("gives daily and monthly panels their own range, and draws daily counts as bars", () => {
+    for (const d of dashboards) {
+      for (const p of withQueries(d) as (Panel & { timeFrom?: string; interval?: string; fieldConfig?: { defaults?: { custom?: { drawStyle?: string } } } })[]) {
+        if (p.interval === "1d") {
+          expect(p.timeFrom, `${d.uid} ${p.title}`).toMatch(/^\d+d$/);
+          expect(p.fieldConfig?.defaults?.custom?.drawStyle, `${d.uid} ${p.title}`).toBe("bars");
+        }
+      }
+    }
+    const daily = dashboards.flatMap((d) => withQueries(d).filter((p) => (p as { interval?: string }).interval === "1d"));
+    expect(daily.length).toBeGreaterThanOrEqual(7);
+  });
+
   it("runs fewer than 25 queries per refresh", () => {
     for (const d of dashboards) {
       const queries = withQueries(d).reduce((n, p) => n + (p.targets ?? []).length, 0);
