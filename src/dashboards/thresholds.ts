@@ -91,6 +91,9 @@ export function alertBoundary(a: Pick<AlertSpec, "comparator" | "threshold" | "u
   };
 }
 
+/** A band's start without float noise (0.8 x 3 is 2.4000000000000004): bands are for the eye, not the boundary. */
+const tidy = (n: number) => Number(n.toPrecision(12));
+
 const fmt = (n: number) => String(Math.round(n * 1e6) / 1e6);
 
 export function colouring(b: Boundary): Colouring {
@@ -107,7 +110,7 @@ export function colouring(b: Boundary): Colouring {
         legend: `Red below ${fmt(x)} (${what}), green from ${fmt(x)}. No warning band: whole numbers, nothing lies between.`,
       };
     }
-    const greenFrom = b.max !== undefined ? x + WARNING_SHARE * (b.max - x) : x / (1 - WARNING_SHARE);
+    const greenFrom = tidy(b.max !== undefined ? x + WARNING_SHARE * (b.max - x) : x / (1 - WARNING_SHARE));
     return {
       steps: [
         { value: null, color: COLOURS.breach },
@@ -118,7 +121,7 @@ export function colouring(b: Boundary): Colouring {
     };
   }
   const redFrom = comparator === ">=" ? x : b.integer ? Math.floor(x) + 1 : nextUp(x);
-  const warnFrom = b.integer ? Math.ceil((1 - WARNING_SHARE) * redFrom) : (1 - WARNING_SHARE) * x;
+  const warnFrom = b.integer ? Math.ceil((1 - WARNING_SHARE) * redFrom) : tidy((1 - WARNING_SHARE) * x);
   const redText = comparator === ">=" ? `from ${fmt(x)}` : `above ${fmt(x)}`;
   if (b.noBand || warnFrom <= 0 || warnFrom >= redFrom) {
     const why = b.noBand ?? `nothing lies between the healthy ${b.integer ? "count" : "value"} and the first one past ${fmt(x)}`;
