@@ -30,6 +30,13 @@ export function probeSuccessShare(sel: Selectors, job: string, frequencySeconds:
   return `sum(sum_over_time(${s}[${w}])) / sum(count_over_time(${s}[${w}]))`;
 }
 
+/** The same share for several checks, one series per job, over a window holding two runs of the slowest of them. */
+export function probeSuccessShareByJob(sel: Selectors, jobs: readonly string[], slowestFrequencySeconds: number): string {
+  const w = duration(twoExecutionsWindowSeconds(slowestFrequencySeconds));
+  const s = series(probeMetrics.success, sel.probes(jobs));
+  return `sum by (job) (sum_over_time(${s}[${w}])) / sum by (job) (count_over_time(${s}[${w}]))`;
+}
+
 /**
  * The best latest result among the checks at every probe: 0 only when the latest execution of every
  * one of them failed at every probe that reports. One probe location, or one function, still
@@ -42,16 +49,4 @@ export function bestLatestResult(sel: Selectors, jobs: readonly string[], freque
 /** How many probe locations report the checks at all: a P0 needs the failure seen from more than one. */
 export function reportingProbes(sel: Selectors, jobs: readonly string[], frequencySeconds: number): string {
   return `count(count by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(jobs))}[${duration(latestExecutionWindowSeconds(frequencySeconds))}])))`;
-}
-
-/**
- * The old ratio over probe_all_success_sum/_count, kept for dashboards that draw a check's uptime
- * over a long range; alerts use the execution-aware forms above.
- */
-export function probeSuccessRatio(sel: Selectors, jobs: string[]): string {
-  const matcher = sel.probes(jobs);
-  return (
-    `sum by (job) (increase(${series(probeMetrics.successSum, matcher)}[5m]))` +
-    ` / sum by (job) (increase(${series(probeMetrics.successCount, matcher)}[5m]))`
-  );
 }

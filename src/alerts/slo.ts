@@ -64,20 +64,23 @@ const ERROR_STATUS = "5..";
 /**
  * Error ratio over a window: the 5-minute rates sampled every evaluation, summed over the window,
  * errors over all. With no errors at all the numerator is 0, not absent, so panels show 0 %.
+ * Recording rules use it per SLO; dashboards use it for windows nobody records (30 days) and for
+ * journeys without an SLO of their own (VIN decode).
  */
-export function sloRecordingRules(slo: Slo, sel: Selectors): RecordingRule[] {
+export function errorRatioExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
   const scope = slo.functions ? sel.edge(slo.functions) : undefined;
   const errors = series(edgeSeries.responsesRate5m, scope, `status=~"${ERROR_STATUS}"`);
   const all = series(edgeSeries.responsesRate5m, scope);
+  return w === "5m"
+    ? `(sum(${errors}) or vector(0)) / sum(${all})`
+    : `(sum(sum_over_time(${errors}[${w}])) or vector(0)) / sum(sum_over_time(${all}[${w}]))`;
+}
+
+export function sloRecordingRules(slo: Slo, sel: Selectors): RecordingRule[] {
+  const scope = slo.functions ? sel.edge(slo.functions) : undefined;
+  const all = series(edgeSeries.responsesRate5m, scope);
   const labels = { slo: slo.id };
-  const ratios = ratioWindows.map((w) => ({
-    record: sloSeries.errorRatio(w),
-    expr:
-      w === "5m"
-        ? `(sum(${errors}) or vector(0)) / sum(${all})`
-        : `(sum(sum_over_time(${errors}[${w}])) or vector(0)) / sum(sum_over_time(${all}[${w}]))`,
-    labels,
-  }));
+  const ratios = ratioWindows.map((w) => ({ record: sloSeries.errorRatio(w), expr: errorRatioExpr(slo, sel, w), labels }));
   // Requests in the window: each sample is a per-second rate held for one evaluation interval.
   const traffic = trafficWindows.map((w) => ({
     record: sloSeries.requestsPerHour(w),

@@ -5,10 +5,11 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { alertContext } from "../alerts/context";
 import type { Selectors } from "../alerts/signals";
 import { alertSpecs } from "../alerts/specs";
-import type { AlertSpec, Comparator, Unit } from "../alerts/types";
+import type { AlertSpec, Unit } from "../alerts/types";
 import type { Settings } from "../config/load";
 import { githubAnchor } from "../config/runbookItems";
 import { POSTGRES_DATASOURCE_UID } from "../grafana/datasources";
+import type { Colouring } from "./thresholds";
 
 /**
  * Shared defaults of every dashboard: data sources, units, threshold styling, runbook links and
@@ -23,6 +24,7 @@ export const dashboardUids = {
   emailPdf: "ain-email-pdf",
   sharingTokens: "ain-sharing-tokens",
   reviews: "ain-reviews",
+  product: "ain-product",
 } as const;
 export type DashboardKey = keyof typeof dashboardUids;
 
@@ -36,6 +38,7 @@ export interface DashboardContext {
   alertIds: () => string[];
   prometheus: common.DataSourceRef;
   postgres: common.DataSourceRef;
+  loki: common.DataSourceRef;
 }
 
 export function dashboardContext(settings: Settings): DashboardContext {
@@ -51,6 +54,7 @@ export function dashboardContext(settings: Settings): DashboardContext {
     alertIds: () => [...specs.keys()],
     prometheus: { type: "prometheus", uid: settings.prometheusDatasourceUid },
     postgres: { type: "grafana-postgresql-datasource", uid: POSTGRES_DATASOURCE_UID },
+    loki: { type: "loki", uid: settings.lokiDatasourceUid },
   };
 }
 
@@ -66,27 +70,18 @@ export const grafanaUnit: Record<Unit, string> = {
   days: "d",
 };
 
-/** Green on the good side of the threshold, red past it: the same number the alert uses. */
-export function thresholdSteps(threshold: number, comparator: Comparator): cog.Builder<dashboard.ThresholdsConfig> {
-  const steps =
-    comparator === "<"
-      ? [
-          { value: null, color: "red" },
-          { value: threshold, color: "green" },
-        ]
-      : [
-          { value: null, color: "green" },
-          { value: threshold, color: "red" },
-        ];
-  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+/** A panel's threshold steps from a colour policy of thresholds.ts: the only way panels get colours. */
+export function thresholdsOf(c: Colouring): cog.Builder<dashboard.ThresholdsConfig> {
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(c.steps.map((s) => ({ ...s })));
 }
 
 export const thresholdLine = () => new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed);
 
 export const runbookUrl = (settings: Settings, section: string) => `${settings.runbookUrl}#${githubAnchor(section)}`;
 
-/** A panel description that ends with the runbook section to open. */
-export const describe = (settings: Settings, text: string, section: string) => `${text}\n\nRunbook: [${section}](${runbookUrl(settings, section)})`;
+/** A panel description that ends with the runbook section to open; `colours` says what each colour means. */
+export const describe = (settings: Settings, text: string, section: string, colours?: Colouring) =>
+  `${text}${colours ? `\n\n${colours.legend}` : ""}\n\nRunbook: [${section}](${runbookUrl(settings, section)})`;
 
 export function promTarget(expr: string, refId: string, legend = "__auto"): prometheus.DataqueryBuilder {
   return new prometheus.DataqueryBuilder().expr(expr).refId(refId).legendFormat(legend).range();
@@ -114,6 +109,14 @@ export class SqlTarget implements cog.Builder<cog.Dataquery> {
 }
 
 export const legend = () => new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
+
+/**
+ * Where next: a tile's link to the dashboard that explains it, carrying the time range over
+ * (`${__url_time_range}`, Grafana's data-link variable for from/to). Used both as the panel's
+ * header link and as a data link, so a click on the value itself opens it.
+ */
+export const drillDownUrl = (key: DashboardKey) => `/d/${dashboardUids[key]}?\${__url_time_range}`;
+export const drillDown = (title: string, key: DashboardKey) => [new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(drillDownUrl(key))];
 
 export const dashboardLink = (title: string, key: DashboardKey) =>
   new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${dashboardUids[key]}`).keepTime(true).includeVars(true);

@@ -10,15 +10,44 @@ export interface BuiltDashboard {
   model: dashboard.Dashboard;
   /** Alert id -> panel id of the panel that draws its value. */
   alertPanels: Record<string, number>;
+  /** Alerts whose home panel (time series with threshold line and state annotations) is here. */
+  homeAlerts: string[];
 }
 
 const titles: Record<DashboardKey, string> = {
   overview: "AIN · Overview",
   database: "AIN · Database",
   storage: "AIN · Storage",
-  emailPdf: "AIN · Email & PDF",
+  emailPdf: "AIN · Journeys: email, PDF, VIN",
   sharingTokens: "AIN · Sharing tokens",
   reviews: "AIN · Daily, weekly, monthly reviews",
+  product: "AIN · Product (30 days)",
+};
+
+/**
+ * How often each dashboard refreshes, by what it is for: on-call views every minute; the storage
+ * view scans storage.objects through the pooler, so hourly; reviews and the product view answer
+ * 7- to 30-day questions, so they never refresh by themselves ("" turns auto-refresh off).
+ */
+const refresh: Record<DashboardKey, string> = {
+  overview: "1m",
+  database: "1m",
+  emailPdf: "1m",
+  sharingTokens: "5m",
+  storage: "1h",
+  reviews: "",
+  product: "",
+};
+
+/** The range each dashboard opens on. */
+const timeRange: Record<DashboardKey, string> = {
+  overview: "now-6h",
+  database: "now-6h",
+  emailPdf: "now-6h",
+  sharingTokens: "now-7d",
+  storage: "now-7d",
+  reviews: "now-24h",
+  product: "now-30d",
 };
 
 /** The parts every dashboard shares: uid, tags, time, links to the others and to Supabase. */
@@ -29,14 +58,15 @@ export function compose(
   rows: Row[],
   variables: cog.Builder<dashboard.VariableModel>[] = [],
 ): BuiltDashboard {
-  const { panels, alertPanels } = layout(rows);
+  const { panels, alertPanels, homeAlerts } = layout(rows);
   const builder = new dashboard.DashboardBuilder(titles[key])
     .uid(dashboardUids[key])
     .description(description)
     .tags([...DASHBOARD_TAGS, key])
     .timezone("utc")
-    .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
+    .time({ from: timeRange[key], to: "now" })
+    .refresh(refresh[key])
+    .annotations([alertStateAnnotations()])
     .editable()
     .variables([new dashboard.ConstantVariableBuilder("project").label("Supabase project").value(ctx.settings.supabaseProjectRef), ...variables])
     .links([
@@ -48,5 +78,20 @@ export function compose(
     if (panel instanceof dashboard.RowBuilder) builder.withRow(panel);
     else builder.withPanel(panel as cog.Builder<dashboard.Panel>);
   }
-  return { key, uid: dashboardUids[key], title: titles[key], model: builder.build(), alertPanels };
+  return { key, uid: dashboardUids[key], title: titles[key], model: builder.build(), alertPanels, homeAlerts };
+}
+
+/**
+ * Grafana's built-in "Annotations & Alerts" query: alert rules whose __dashboardUid__/__panelId__
+ * point at a panel of this dashboard draw their state changes (pending, firing, normal) on it.
+ */
+function alertStateAnnotations() {
+  return new dashboard.AnnotationQueryBuilder()
+    .name("Annotations & Alerts")
+    .builtIn(1)
+    .datasource({ type: "grafana", uid: "-- Grafana --" })
+    .enable(true)
+    .hide(true)
+    .iconColor("rgba(0, 211, 255, 1)")
+    .type("dashboard");
 }

@@ -4,15 +4,24 @@ import type { DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { sqlStat, sqlTable } from "./panels/sql";
+import { neutral } from "./thresholds";
 
 /** Runbook § Database Connection Issues and § Database Scaling, with the runbook's own queries. */
 export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
   const s = ctx.settings;
+  const section = runbookSections.databaseConnectionIssues;
   return compose(ctx, "database", "Connections, sessions, long-running queries, query time and table churn of the Supabase database.", [
     {
       panels: [
         alertStat(ctx, "database-down", "Database up", 6),
-        sqlStat(ctx, "Active connections", activeConnectionsQuery, "The runbook's 'Check active connections' query, live.", runbookSections.databaseConnectionIssues),
+        sqlStat(
+          ctx,
+          "Active connections",
+          activeConnectionsQuery,
+          "The runbook's 'Check active connections' query, live: every backend, including Supabase's own workers.",
+          section,
+          neutral("the limit is a share of max_connections, coloured on 'Connection utilisation' beside it; a raw count has no policy"),
+        ),
         alertStat(ctx, "database-long-running-queries", `Queries running > ${s.runbook.capacity.longRunningQuerySeconds} s`, 6),
         alertStat(ctx, "database-disk-high", "Database disk used", 6),
       ],
@@ -27,8 +36,8 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "Diagnosis (the runbook's queries)",
       panels: [
-        sqlTable(ctx, "Sessions by state", sessionsByStateQuery, "The runbook's 'Monitor active sessions' query.", runbookSections.databaseConnectionIssues, 8),
-        sqlTable(ctx, "Non-idle queries, oldest first", longRunningQueriesQuery, "The runbook's long-running query check. Kill a query only if it is safe.", runbookSections.databaseConnectionIssues, 16),
+        sqlTable(ctx, "Sessions by state", sessionsByStateQuery, "The runbook's 'Monitor active sessions' query.", section, 8),
+        sqlTable(ctx, "Non-idle queries, oldest first", longRunningQueriesQuery, "The runbook's long-running query check. Kill a query only if it is safe.", section, 16, { running_seconds: "s" }),
         sqlTable(ctx, "Table churn (pg_stat_user_tables)", tableChurnQuery, "Inserts, updates and deletes per table since the statistics were reset: the runbook's 'Check system health'.", runbookSections.databaseScaling, 24),
       ],
     },

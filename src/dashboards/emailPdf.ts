@@ -2,23 +2,30 @@ import { alertContext } from "../alerts/context";
 import { sloCatalog } from "../alerts/specs";
 import { runbookSections } from "../config/runbookItems";
 import { checkJobs } from "../synthetics/jobs";
-import type { DashboardContext } from "./common";
+import { promTarget, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { checkSuccess } from "./panels/health";
-import { errorRatio } from "./panels/traffic";
+import { journeyErrorExpr, journeys } from "./panels/journeys";
+import { statTile } from "./panels/stats";
+import { budgetColours, errorRatio } from "./panels/traffic";
 
-/** Runbook § Email Service Down and § PDF Generation Failures, side by side. */
+/**
+ * The journeys' detail: runbook § Email Service Down and § PDF Generation Failures side by side,
+ * and VIN decode, which the Overview's tiles also link here. The uid stays ain-email-pdf.
+ */
 export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
   const [, email, pdf] = sloCatalog(alertContext(ctx.settings));
-  return compose(ctx, "emailPdf", "Email delivery through Resend and PDF generation: latency, failure rates against 2 % and 0.5 %, and their health checks.", [
+  const vin = journeys(ctx).find((j) => j.id === "vin");
+  if (!vin) throw new Error("no VIN journey");
+  return compose(ctx, "emailPdf", "The user journeys in detail: email through Resend, PDF generation and VIN decode, with latency, failure rates against their budgets, and their checks.", [
     {
       title: "Email (Resend)",
       panels: [
         checkSuccess(ctx, checkJobs.healthCheck, "test-email-integration", runbookSections.quickHealthCheck),
         checkSuccess(ctx, checkJobs.resendStatus, "Resend status page", runbookSections.emailServiceDown),
         alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 12),
-        alertTrend(ctx, "email-delivery-latency-over", "Email delivery latency (< 5 s)", 12),
+        alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 12),
         errorRatio(ctx, email, [], 12),
       ],
     },
@@ -28,8 +35,25 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
         alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 6),
         checkSuccess(ctx, checkJobs.pdfGeneration, "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"]),
         alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 12),
-        alertTrend(ctx, "pdf-generation-latency-over", "PDF generation latency (< 10 s)", 12),
+        alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 12),
         errorRatio(ctx, pdf, [], 12),
+      ],
+    },
+    {
+      title: "VIN decode",
+      panels: [
+        checkSuccess(ctx, checkJobs.vinDecode, `${vin.functionName} check`, runbookSections.keyMetrics),
+        statTile(ctx, {
+          title: `VIN errors, 1 h (< ${vin.errors.slo.budgetPercent} %)`,
+          text: `Server errors of ${vin.functionName} as a share of its requests over the last hour, held to the overall budget: the runbook gives VIN decode none of its own.`,
+          section: vin.errors.slo.runbookSection,
+          colours: budgetColours(vin.errors.slo.budgetPercent),
+          unit: "percent",
+          datasource: ctx.prometheus,
+          targets: [promTarget(journeyErrorExpr(ctx, vin), "A")],
+          noValue: "no requests in the last hour",
+        }),
+        alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12),
       ],
     },
   ]);

@@ -16,6 +16,11 @@ export interface Placed {
   height?: number;
   /** Alert ids whose value this panel draws. */
   alerts?: string[];
+  /**
+   * The panel the alert rule points at (a time series with the threshold line, where Grafana draws
+   * the rule's state changes as annotations). Without one, the first panel drawing the alert is used.
+   */
+  alertHome?: boolean;
 }
 
 export interface Row {
@@ -27,13 +32,16 @@ export const GRID_WIDTH = 24;
 
 export interface LaidOut {
   panels: cog.Builder<dashboard.Panel | dashboard.RowPanel>[];
-  /** Alert id -> the panel id that draws it. */
+  /** Alert id -> the panel id that draws it, its home panel when it has one. */
   alertPanels: Record<string, number>;
+  /** Alerts that have a home panel on this dashboard. */
+  homeAlerts: string[];
 }
 
 export function layout(rows: Row[]): LaidOut {
   const panels: cog.Builder<dashboard.Panel | dashboard.RowPanel>[] = [];
   const alertPanels: Record<string, number> = {};
+  const homeAlerts = new Set<string>();
   let id = 1;
   let y = 0;
   for (const row of rows) {
@@ -52,12 +60,16 @@ export function layout(rows: Row[]): LaidOut {
       }
       const panelId = id++;
       placed.panel.gridPos({ x, y, w: placed.width, h }).id(panelId);
-      for (const alertId of placed.alerts ?? []) alertPanels[alertId] = panelId;
+      for (const alertId of placed.alerts ?? []) {
+        if (homeAlerts.has(alertId)) continue;
+        if (placed.alertHome) homeAlerts.add(alertId);
+        if (placed.alertHome || alertPanels[alertId] === undefined) alertPanels[alertId] = panelId;
+      }
       panels.push(placed.panel);
       x += placed.width;
       rowHeight = Math.max(rowHeight, h);
     }
     y += rowHeight;
   }
-  return { panels, alertPanels };
+  return { panels, alertPanels, homeAlerts: [...homeAlerts] };
 }

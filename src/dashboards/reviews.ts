@@ -1,81 +1,202 @@
-import * as stat from "@grafana/grafana-foundation-sdk/stat";
-import { series, sloSeries, supabaseMetrics } from "../alerts/signals";
-import { dashboardUids, describe, promTarget, supabaseDashboardUrl, thresholdSteps, type DashboardContext } from "./common";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as logs from "@grafana/grafana-foundation-sdk/logs";
+import * as loki from "@grafana/grafana-foundation-sdk/loki";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { edgeLogs, edgeSeries, series, sloSeries, supabaseMetrics } from "../alerts/signals";
+import { errorRatioExpr } from "../alerts/slo";
+import { EVALUATION_INTERVAL_SECONDS } from "../alerts/types";
+import type { Settings } from "../config/load";
+import { runbookSections } from "../config/runbookItems";
+import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
+import { dashboardUids, describe, legend, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed } from "./layout";
+import { journeys } from "./panels/journeys";
+import { alertStat } from "./panels/alertPanels";
 import { note } from "./panels/notes";
-import { periodDays } from "../rotation/periods";
+import { sqlDailyBars, sqlTable } from "./panels/sql";
+import { statTile } from "./panels/stats";
+import { budgetColours } from "./panels/traffic";
+import { alertBoundary, colouring } from "./thresholds";
 
-/** The runbook's Maintenance Tasks: each daily, weekly and monthly item as a panel or a link. */
+const SECTION = "Maintenance Tasks";
+
+/**
+ * The day's failed edge-function requests, as log lines: the drain's stream, parsed as the
+ * recording rules parse it, keeping server errors. Built from signals.ts so it follows the drain.
+ */
+export const failedRequestsLogQuery = (settings: Pick<Settings, "logDrain">): string => `${edgeLogs.stream(settings)} | status=~"5.."`;
+
+/** The runbook's Maintenance Tasks, each daily, weekly and monthly item as a figure, a log or a list. */
 export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
   const s = ctx.settings;
   const budgets = s.runbook.errorBudgets;
-  const section = "Maintenance Tasks";
-  const reviewStat = (title: string, expr: string, unit: string, threshold: number, comparator: ">=" | "<", text: string, width = 6): Placed => ({
-    panel: new stat.PanelBuilder()
-      .title(title)
-      .description(describe(s, text, section))
-      .datasource(ctx.prometheus)
-      .withTarget(promTarget(expr, "A").instant())
-      .unit(unit)
-      .thresholds(thresholdSteps(threshold, comparator))
-      .noValue("no traffic"),
-    width,
-    height: 5,
-  });
-  const dayRatio = (slo: string) => `100 * ${sloSeries.errorRatio("1d")}{slo="${slo}"}`;
   const m = (name: string) => series(name, ctx.sel.supabase);
   const link = (text: string, url: string) => `[${text}](${url})`;
-  const keyAlerts = ctx.alertIds().filter((id) => id.startsWith("key-rotation-"));
-  const keyPanel = new stat.PanelBuilder()
-    .title("Days since each key was rotated")
-    .description(describe(s, `API key rotation (if policy requires): due every ${s.rotation.every}. Rotate with the README's *Key rotation* steps, then record the date in rotation.lastRotated.`, "API Key Rotation"))
+  const dayRatio = (slo: string, title: string, budget: number, text: string): Placed =>
+    statTile(ctx, {
+      title,
+      text,
+      section: SECTION,
+      colours: budgetColours(budget),
+      unit: "percent",
+      datasource: ctx.prometheus,
+      targets: [promTarget(`100 * ${sloSeries.errorRatio("1d")}{slo="${slo}"}`, "A")],
+      noValue: "no requests in 24 h",
+      timeFrom: "24h",
+      width: 4,
+    });
+
+  const errorsPerHour = new timeseries.PanelBuilder()
+    .title("Server errors per hour, by function (24 h)")
+    .description(describe(ctx.settings, "Check error rates and review edge function logs: 5xx responses per hour, from the edge-function logs.", SECTION))
     .datasource(ctx.prometheus)
-    .unit("d")
-    .thresholds(thresholdSteps(periodDays[s.rotation.every], ">="))
-    .noValue("no rotation dates recorded");
-  keyAlerts.forEach((id, i) => keyPanel.withTarget(promTarget(ctx.alert(id).value, String.fromCharCode(65 + i), ctx.alert(id).name.replace("RotationOverdue", "")).instant()));
-  const keyRotation: Placed = { panel: keyPanel, width: 6, height: 5, alerts: keyAlerts };
-  return compose(ctx, "reviews", "The runbook's daily, weekly and monthly maintenance tasks, each with the figure or the page to check it on.", [
+    .withTarget(promTarget(`sum by (function) (sum_over_time(${series(edgeSeries.responsesRate5m, 'status=~"5.."')}[1h])) * ${EVALUATION_INTERVAL_SECONDS}`, "A", "{{function}}").interval("1h"))
+    .timeFrom("24h")
+    .interval("1h")
+    .drawStyle(common.GraphDrawStyle.Bars)
+    .fillOpacity(80)
+    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+    .unit("short")
+    .decimals(0)
+    .noValue("no server errors in 24 h")
+    .legend(legend());
+
+  const failures = new logs.PanelBuilder()
+    .title("Failed requests today (5xx), newest first")
+    .description(describe(ctx.settings, "Review edge function logs for anomalies: every 5xx line of the last 24 hours from the Supabase log drain in Loki. Expand a line for its structured metadata (function id, deployment, execution time).", SECTION))
+    .datasource(ctx.loki)
+    .withTarget(new loki.DataqueryBuilder().refId("A").expr(failedRequestsLogQuery(s)).queryType("range").maxLines(500))
+    .timeFrom("24h")
+    .showTime(true)
+    .wrapLogMessage(true)
+    .enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending)
+    .noValue("no failed requests in 24 h");
+
+  const slowQueries = ctx.alert("database-queries-slow");
+  const weekAverage = statTile(ctx, {
+    title: "Average query time, last 7 days",
+    text: `Database performance review: the upgrade trigger is > ${slowQueries.threshold} s average.`,
+    section: SECTION,
+    colours: colouring({ ...alertBoundary(slowQueries), what: "the runbook's upgrade trigger" }),
+    unit: "s",
+    datasource: ctx.prometheus,
+    targets: [promTarget(`sum(increase(${m(supabaseMetrics.queryTimeSecondsTotal)}[7d])) / sum(increase(${m(supabaseMetrics.queriesTotal)}[7d]))`, "A").instant()],
+    noValue: "no queries recorded in 7 days",
+    sparkline: false,
+  });
+  const weeklyGrowthLimitMb = (s.runbook.capacity.storagePlanLimitGiB * 1024) / 52;
+  const weekGrowth = statTile(ctx, {
+    title: "Storage growth, last 7 days",
+    text: "Storage usage analysis: red when a week's growth would fill the plan within a year.",
+    section: SECTION,
+    colours: colouring({ comparator: ">=", threshold: weeklyGrowthLimitMb, unit: "count", integer: false, what: "a year's worth of the plan per week" }),
+    unit: "decmbytes",
+    datasource: ctx.prometheus,
+    targets: [promTarget(`max(${m(supabaseMetrics.storageSizeMb)}) - max(${m(supabaseMetrics.storageSizeMb)} offset 7d)`, "A").instant()],
+    noValue: "no storage samples 7 days apart",
+    sparkline: false,
+  });
+
+  const journeyList = journeys(ctx);
+  const monthlyP95 = journeyList.map((j) => {
+    const a = ctx.alert(j.latencyAlert);
+    return statTile(ctx, {
+      title: `${j.title} p95, 30 days (< ${a.threshold} s)`,
+      text: `Performance optimization review: the 95th percentile of ${j.functionName}'s 5-minute p95 over 30 days. The recorded series keep 5-minute quantiles, so this is a p95 of p95s; the exact figure needs 30 days of log lines.`,
+      section: SECTION,
+      colours: colouring({ ...alertBoundary(a), what: "the runbook's budget" }),
+      unit: "s",
+      datasource: ctx.prometheus,
+      targets: [promTarget(`max(quantile_over_time(0.95, ${series(edgeSeries.latencyP95Seconds5m, ctx.sel.edge(j.functionName))}[30d]))`, "A").instant()],
+      noValue: "no requests in 30 days",
+      sparkline: false,
+      width: 4,
+    });
+  });
+  const attainment = journeyList.map((j) => {
+    const target = 100 - j.errors.slo.budgetPercent;
+    return statTile(ctx, {
+      title: `${j.title} SLO attained, 30 days (≥ ${target} %)`,
+      text: `Share of ${j.functionName}'s requests over 30 days that were not server errors, against the SLO of ${target} % (the runbook's < ${j.errors.slo.budgetPercent} %).`,
+      section: SECTION,
+      colours: colouring({ comparator: "<", threshold: target, unit: "percent", integer: false, max: 100, what: "the SLO is missed" }),
+      unit: "percent",
+      datasource: ctx.prometheus,
+      targets: [promTarget(`100 * (1 - ${errorRatioExpr(j.errors.slo, ctx.sel, "30d")})`, "A").instant()],
+      noValue: "no requests in 30 days",
+      sparkline: false,
+      width: 4,
+    });
+  });
+
+  const keyAlerts = ctx.alertIds().filter((id) => id.startsWith("key-rotation-"));
+  const keyAges: Placed[] = keyAlerts.length
+    ? [
+        statTile(ctx, {
+          title: "Days since each key was rotated",
+          text: `API key rotation (if policy requires): due every ${s.rotation.every}. Rotate with the README's *Key rotation* steps, then record the date in rotation.lastRotated.`,
+          section: runbookSections.apiKeyRotation,
+          colours: colouring({ ...alertBoundary(ctx.alert(keyAlerts[0])), what: "the rotation is overdue" }),
+          unit: "d",
+          datasource: ctx.prometheus,
+          targets: keyAlerts.map((id, i) => promTarget(ctx.alert(id).value, String.fromCharCode(65 + i), ctx.alert(id).name.replace("RotationOverdue", "")).instant()),
+          noValue: "no rotation dates recorded",
+          sparkline: false,
+          width: 8,
+          alerts: keyAlerts,
+        }),
+      ]
+    : [note("Days since each key was rotated", "No rotation dates are recorded in `rotation.lastRotated`: record them to see each key's age here.", 8, 5)];
+
+  return compose(ctx, "reviews", "The runbook's daily, weekly and monthly maintenance tasks, each with the figure, log or list to check it on; prose only where no query can answer.", [
     {
       title: "Daily",
       panels: [
-        reviewStat("Error rate, last 24 h", dayRatio("overall"), "percent", budgets.overallPercent, ">=", `Check error rates: budget < ${budgets.overallPercent} %.`),
-        reviewStat("Email failures, last 24 h", dayRatio("email"), "percent", budgets.emailDeliveryFailurePercent, ">=", `Verify email delivery rates: budget < ${budgets.emailDeliveryFailurePercent} %.`),
-        reviewStat("PDF failures, last 24 h", dayRatio("pdf"), "percent", budgets.pdfGenerationFailurePercent, ">=", `PDF generation failures: budget < ${budgets.pdfGenerationFailurePercent} %.`),
-        note("Edge function logs", `Review edge function logs for anomalies:\n\n- ${link("Supabase edge function logs", supabaseDashboardUrl(s, "/logs/edge-functions-logs"))}\n- ${link("Overview dashboard", `/d/${dashboardUids.overview}`)}`, 6, 5),
+        dayRatio("overall", "Error rate, last 24 h", budgets.overallPercent, `Check error rates: budget < ${budgets.overallPercent} %.`),
+        dayRatio("email", "Email failures, last 24 h", budgets.emailDeliveryFailurePercent, `Verify email delivery rates: budget < ${budgets.emailDeliveryFailurePercent} % (the email function's 5xx share; Resend alone knows delivery).`),
+        dayRatio("pdf", "PDF failures, last 24 h", budgets.pdfGenerationFailurePercent, `PDF generation failures: budget < ${budgets.pdfGenerationFailurePercent} %.`),
+        { panel: errorsPerHour, width: 12, height: 5 },
+        { panel: failures, width: 24, height: 10 },
+      ],
+    },
+    {
+      // Each pipeline's "signal missing" alert draws here: a dashboard that is quiet because nothing arrives is not healthy.
+      title: "Daily: is every signal arriving?",
+      panels: [
+        alertStat(ctx, "signal-missing-metrics-api", "Metrics API missing", 8),
+        alertStat(ctx, "signal-missing-probes", "Probe results missing", 8),
+        alertStat(ctx, "signal-missing-log-drain", "Log drain missing", 8),
       ],
     },
     {
       title: "Weekly",
       panels: [
-        reviewStat(
-          "Average query time, last 7 days",
-          `sum(increase(${m(supabaseMetrics.queryTimeSecondsTotal)}[7d])) / sum(increase(${m(supabaseMetrics.queriesTotal)}[7d]))`,
-          "s",
-          s.runbook.capacity.averageQuerySeconds,
-          ">=",
-          "Database performance review: the upgrade trigger is > 1 s average.",
-        ),
-        reviewStat(
-          "Storage growth, last 7 days",
-          `max(${m(supabaseMetrics.storageSizeMb)}) - max(${m(supabaseMetrics.storageSizeMb)} offset 7d)`,
-          "decmbytes",
-          (s.runbook.capacity.storagePlanLimitGiB * 1024) / 52,
-          ">=",
-          "Storage usage analysis: red when a week's growth would fill the plan within a year.",
-        ),
+        weekAverage,
+        weekGrowth,
         note("Security updates", `Security updates check:\n\n- ${link("Supabase infrastructure and Postgres version", supabaseDashboardUrl(s, "/settings/infrastructure"))}\n- ${link("Security advisor", supabaseDashboardUrl(s, "/advisors/security"))}`, 6, 5),
         note("Backups", `Backup verification:\n\n- ${link("Scheduled backups", supabaseDashboardUrl(s, "/database/backups/scheduled"))}\n- Restore one into a branch project each month.`, 6, 5),
+        sqlTable(
+          ctx,
+          "Slowest queries (mean time, since the statistics were reset)",
+          slowestQueriesQuery,
+          "Database performance review: the ten statements with the highest mean execution time, from pg_stat_statements.",
+          runbookSections.databaseScaling,
+          12,
+          { mean_seconds: "s", total_seconds: "s" },
+        ),
+        sqlDailyBars(ctx, "Storage growth by bucket, bytes per day (30 days)", storageAddedPerDayQuery, "Storage usage analysis: new objects' bytes per day and bucket, from storage.objects.", runbookSections.storageScaling, { unit: "bytes", width: 12 }),
       ],
     },
     {
       title: "Monthly",
       panels: [
-        keyRotation,
-        note("Performance optimisation", `Performance optimization review: latency against budgets on the ${link("overview", `/d/${dashboardUids.overview}`)}, query time on the ${link("database dashboard", `/d/${dashboardUids.database}`)}.`, 6, 5),
-        note("Cost", `Cost analysis and optimization:\n\n- ${link("Supabase usage", supabaseDashboardUrl(s, "/settings/billing/usage"))}\n- Synthetic Monitoring executions: see the plan's output.`, 6, 5),
-        note("User feedback", "User feedback review: collect support tickets and *Invalid token* reports; the sharing-token dashboard shows refused links.", 6, 5),
+        ...monthlyP95,
+        ...attainment,
+        ...keyAges,
+        note("Cost", `Cost analysis and optimization:\n\n- ${link("Supabase usage", supabaseDashboardUrl(s, "/settings/billing/usage"))}\n- Synthetic Monitoring executions: see the plan's output.`, 8, 5),
+        note("User feedback", `User feedback review: collect support tickets and *Invalid token* reports; the ${link("sharing-token dashboard", `/d/${dashboardUids.sharingTokens}`)} shows refused links.`, 8, 5),
       ],
     },
   ]);

@@ -5,7 +5,8 @@ import type { DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { note } from "./panels/notes";
-import { sqlStat, sqlTable, sqlTimeseries } from "./panels/sql";
+import { sqlDailyBars, sqlStat, sqlTable } from "./panels/sql";
+import { colouring, neutral } from "./thresholds";
 
 /** Runbook § Public Sharing Token Issues: tokens by state, the lifetime policy, refused links. */
 export function sharingTokensDashboard(ctx: DashboardContext): BuiltDashboard {
@@ -19,14 +20,37 @@ export function sharingTokensDashboard(ctx: DashboardContext): BuiltDashboard {
     [
       {
         panels: [
-          sqlStat(ctx, "Tokens by state", tokenStatesQuery(tokens.expiringSoonHours), `Live, expiring within ${tokens.expiringSoonHours} h, expired, and issued in the last day.`, section, "short", 12),
-          sqlStat(ctx, "Longest live token lifetime", longestTokenLifetimeQuery, `No live token may outlive the ${tokens.lifetimeDays}-day policy.`, section, "d", 6),
+          sqlStat(
+            ctx,
+            "Tokens by state",
+            tokenStatesQuery(tokens.expiringSoonHours),
+            `Live, expiring within ${tokens.expiringSoonHours} h, expired, and issued in the last day.`,
+            section,
+            neutral("how many tokens are live or expired is traffic, not health; the policy is on lifetimes, beside it"),
+            { width: 12 },
+          ),
+          sqlStat(
+            ctx,
+            "Longest live token lifetime",
+            longestTokenLifetimeQuery,
+            `No live token may outlive the ${tokens.lifetimeDays}-day policy.`,
+            section,
+            colouring({
+              comparator: ">",
+              threshold: tokens.lifetimeDays,
+              unit: "days",
+              integer: false,
+              what: `past the ${tokens.lifetimeDays}-day policy`,
+              noBand: `every token is issued for exactly ${tokens.lifetimeDays} days, so the healthy value sits on the boundary`,
+            }),
+            { unit: "d", noValue: "no live tokens" },
+          ),
           alertStat(ctx, "sharing-token-lifetime-over-policy", `Live tokens over ${tokens.lifetimeDays} days`, 6),
         ],
       },
       {
         panels: [
-          sqlTimeseries(ctx, "Tokens issued per day", tokensIssuedPerDayQuery, "How many reports are shared each day.", section),
+          sqlDailyBars(ctx, "Tokens issued per day (30 days)", tokensIssuedPerDayQuery, "How many reports are shared each day, from public_tokens.created_at.", section),
           alertTrend(ctx, "sharing-invalid-token-surge", "Refused links per hour (invalid or expired token)", 12),
         ],
       },

@@ -1,12 +1,13 @@
-import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { series, supabaseMetrics } from "../alerts/signals";
 import { runbookSections } from "../config/runbookItems";
 import { storageAddedPerDayQuery, storageByBucketQuery } from "../sql/queries";
-import { describe, legend, promTarget, thresholdSteps, type DashboardContext } from "./common";
+import { describe, legend, promTarget, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
-import { sqlTable, sqlTimeseries } from "./panels/sql";
+import { sqlDailyBars, sqlTable } from "./panels/sql";
+import { statTile } from "./panels/stats";
+import { colouring } from "./thresholds";
 
 /** Runbook § Storage Scaling: usage by bucket, growth, share of the plan limit, days until full. */
 export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
@@ -20,20 +21,23 @@ export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
     .datasource(ctx.prometheus)
     .withTarget(promTarget(`max(${growthMbPerDay})`, "A", "MB per day"))
     .unit("decmbytes")
+    .noValue("no storage samples in the range")
     .legend(legend());
-  const daysUntilFull = new stat.PanelBuilder()
-    .title("Days until the plan limit")
-    .description(describe(ctx.settings, `At the last day's growth rate. Under ${capacity.storageDaysToFullWarning} days the StorageFullWithinHorizon alert fires.`, runbookSections.storageScaling))
-    .datasource(ctx.prometheus)
-    .withTarget(promTarget(`(${limitMb} - max(${storageMb})) / max(${growthMbPerDay} > 0)`, "A").instant())
-    .unit("d")
-    .thresholds(thresholdSteps(capacity.storageDaysToFullWarning, "<"))
-    .noValue("not growing");
+  const daysUntilFull = statTile(ctx, {
+    title: "Days until the plan limit",
+    text: `At the last day's growth rate. Under ${capacity.storageDaysToFullWarning} days the StorageFullWithinHorizon alert fires.`,
+    section: runbookSections.storageScaling,
+    colours: colouring({ comparator: "<", threshold: capacity.storageDaysToFullWarning, unit: "days", integer: false, what: "StorageFullWithinHorizon fires" }),
+    unit: "d",
+    datasource: ctx.prometheus,
+    targets: [promTarget(`(${limitMb} - max(${storageMb})) / max(${growthMbPerDay} > 0)`, "A")],
+    noValue: "not growing",
+  });
   return compose(ctx, "storage", "Supabase Storage: where the bytes are, how fast they grow, and when the plan limit is reached.", [
     {
       panels: [
         alertStat(ctx, "storage-near-plan-limit", `Share of the ${capacity.storagePlanLimitGiB} GiB plan`, 6),
-        { panel: daysUntilFull, width: 6, height: 5 },
+        daysUntilFull,
         alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 6),
         alertStat(ctx, "storage-full-soon", `Predicted use in ${capacity.storageDaysToFullWarning} days`, 6),
       ],
@@ -44,8 +48,11 @@ export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "By bucket (the runbook's query)",
       panels: [
-        sqlTable(ctx, "Usage by bucket", storageByBucketQuery, "Files and bytes per bucket, from storage.objects: the runbook's 'Check storage usage'.", runbookSections.storageScaling, 10),
-        sqlTimeseries(ctx, "Bytes added per day, by bucket", storageAddedPerDayQuery, "New objects' bytes per day: where growth comes from. PDFs are candidates for the runbook's cleanup.", runbookSections.storageScaling, "bytes", 14),
+        sqlTable(ctx, "Usage by bucket", storageByBucketQuery, "Files and bytes per bucket, from storage.objects: the runbook's 'Check storage usage'.", runbookSections.storageScaling, 10, { total_size: "bytes" }),
+        sqlDailyBars(ctx, "Bytes added per day, by bucket (30 days)", storageAddedPerDayQuery, "New objects' bytes per day: where growth comes from. PDFs are candidates for the runbook's cleanup.", runbookSections.storageScaling, {
+          unit: "bytes",
+          width: 14,
+        }),
       ],
     },
   ]);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Settings } from "../config/load";
-import { POSTGRES_DATASOURCE_UID } from "./datasources";
+import { ALERT_FOLDER_TITLE, POSTGRES_DATASOURCE_UID } from "./datasources";
 
 export interface GrafanaFoundationArgs {
   settings: Settings;
@@ -41,7 +41,7 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
 
     this.folder = new grafana.oss.Folder(
       "ain-monitoring",
-      { uid: settings.folderUid, title: "AIN monitoring", preventDestroyIfNotEmpty: true },
+      { uid: settings.folderUid, title: ALERT_FOLDER_TITLE, preventDestroyIfNotEmpty: true },
       children,
     );
 

@@ -72,3 +72,40 @@ export const tokensIssuedPerDayQuery =
 
 /** Runbook § Public Sharing Token Issues, "Check token status", for the token typed into $token. */
 export const tokenStatusQuery = "SELECT token, expires_at, created_at FROM public_tokens WHERE token = '${token}'";
+
+/**
+ * Product volumes from the rows a journey leaves behind: a generated PDF is an object in the PDF
+ * bucket (found by id or name, as pdfBucketQuery does); a shared report is a row in public_tokens.
+ */
+export const productRows = {
+  pdfs: { from: "storage.objects", where: `bucket_id IN (SELECT id FROM storage.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)})` },
+  sharedReports: { from: "public_tokens", where: undefined },
+} as const;
+export type ProductRows = keyof typeof productRows;
+
+/** The rows' own filter, then the time condition. */
+const whereCreated = (what: ProductRows, since: string): string => {
+  const own = productRows[what].where;
+  return `WHERE ${own ? `${own} AND ` : ""}created_at > now() - interval '${since}'`;
+};
+
+/** Rows created per day over the last `days` days, as a time series. */
+export const createdPerDayQuery = (what: ProductRows, days: number): string =>
+  `SELECT date_trunc('day', created_at) AS time, count(*) AS ${what === "pdfs" ? "pdfs_generated" : "reports_shared"} FROM ${productRows[what].from} ${whereCreated(what, `${Math.round(days)} days`)} GROUP BY 1 ORDER BY 1`;
+
+/** Rows created in the last 7 days. */
+export const createdLastWeekQuery = (what: ProductRows): string =>
+  `SELECT count(*) AS last_7_days FROM ${productRows[what].from} ${whereCreated(what, "7 days")}`;
+
+/** Week over week: the last 7 days against the 7 before, in percent; null when the week before had none. */
+export const createdWeekOverWeekQuery = (what: ProductRows): string =>
+  `SELECT round(100.0 * (count(*) FILTER (WHERE created_at > now() - interval '7 days') - count(*) FILTER (WHERE created_at <= now() - interval '7 days')) / nullif(count(*) FILTER (WHERE created_at <= now() - interval '7 days'), 0), 1) AS week_over_week_percent FROM ${productRows[what].from} ${whereCreated(what, "14 days")}`;
+
+/**
+ * The weekly database performance review: the ten statements with the highest mean execution time
+ * since the statistics were reset. Supabase keeps pg_stat_statements in the `extensions` schema;
+ * its times are in milliseconds, shown here in seconds. Reading other roles' query text needs
+ * pg_read_all_stats, which the monitoring role has.
+ */
+export const slowestQueriesQuery =
+  "SELECT query, calls, mean_exec_time / 1000 AS mean_seconds, total_exec_time / 1000 AS total_seconds, rows FROM extensions.pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 10";

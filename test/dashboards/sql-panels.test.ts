@@ -1,7 +1,7 @@
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
-import { storageByBucketQuery, tableChurnQuery, tokenStatesQuery } from "../../src/sql/queries";
+import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, slowestQueriesQuery, storageByBucketQuery, tableChurnQuery, tokenStatesQuery } from "../../src/sql/queries";
 import { settingsFor } from "../support/offline";
 import { startPostgres, type Postgres } from "../support/postgres";
 
@@ -12,6 +12,13 @@ interface SqlPanel {
   type: string;
   sql: string;
   format: string;
+}
+
+interface TablePanel {
+  type: string;
+  title: string;
+  targets?: { rawSql?: string }[];
+  fieldConfig?: { overrides?: { matcher: { id: string; options: string } }[] };
 }
 
 let pg: Postgres;
@@ -42,8 +49,8 @@ const NUMERIC = new Set([20, 21, 23, 700, 701, 1700]); // int8, int2, int4, floa
 const TIMESTAMPTZ = 1184;
 
 describe("SQL panels on PostgreSQL 15", () => {
-  it("there are SQL panels on the database, storage and sharing-token dashboards", () => {
-    expect(new Set(panels.map((p) => p.dashboard))).toEqual(new Set(["ain-database", "ain-storage", "ain-email-pdf", "ain-sharing-tokens"]));
+  it("there are SQL panels on the database, storage, sharing-token, review and product dashboards", () => {
+    expect(new Set(panels.map((p) => p.dashboard))).toEqual(new Set(["ain-database", "ain-storage", "ain-email-pdf", "ain-sharing-tokens", "ain-reviews", "ain-product"]));
     expect(panels.length).toBeGreaterThanOrEqual(12);
   });
 
@@ -66,6 +73,64 @@ describe("SQL panels on PostgreSQL 15", () => {
         expect(result.fields.length, where).toBeGreaterThan(1);
       }
     }
+  });
+});
+
+describe("units in tables", () => {
+  it("name columns the query really returns, so bytes and seconds are not shown as plain numbers", async () => {
+    const settings = await settingsFor();
+    let overrides = 0;
+    for (const d of dashboardCatalog(settings)) {
+      for (const p of (d.model.panels ?? []) as unknown as TablePanel[]) {
+        if (p.type !== "table") continue;
+        const sql = p.targets?.[0]?.rawSql as string;
+        const { fields } = await monitor.query(interpolate(sql));
+        for (const o of p.fieldConfig?.overrides ?? []) {
+          expect(fields.map((f) => f.name), `${d.uid} "${p.title}"`).toContain(o.matcher.options);
+          overrides++;
+        }
+      }
+    }
+    expect(overrides).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("the product view's counts", () => {
+  it("count PDFs in the PDF bucket only and shares from public_tokens, per day and week over week", async () => {
+    const admin = await pg.connect();
+    try {
+      await admin.query("BEGIN");
+      // 20 more PDFs 8 to 12 days ago: the week before had 20, this week 40, so +100 %.
+      await admin.query(
+        "INSERT INTO storage.objects (bucket_id, name, metadata, created_at) SELECT 'PDF Valuation Reports', 'old/' || g || '.pdf', '{\"size\": 1000}', now() - interval '8 days' - (g % 5 || ' days')::interval FROM generate_series(1, 20) g",
+      );
+      const perDay = await admin.query(createdPerDayQuery("pdfs", 30));
+      expect(perDay.rows.reduce((n: number, r: { pdfs_generated: string }) => n + Number(r.pdfs_generated), 0)).toBe(60);
+      expect((await admin.query(createdLastWeekQuery("pdfs"))).rows[0]).toEqual({ last_7_days: "40" });
+      expect((await admin.query(createdWeekOverWeekQuery("pdfs"))).rows[0]).toEqual({ week_over_week_percent: "100.0" });
+      // Tokens: two this week, none the week before: no percentage rather than a division by zero.
+      expect((await admin.query(createdLastWeekQuery("sharedReports"))).rows[0]).toEqual({ last_7_days: "2" });
+      expect((await admin.query(createdWeekOverWeekQuery("sharedReports"))).rows[0]).toEqual({ week_over_week_percent: null });
+    } finally {
+      await admin.query("ROLLBACK");
+      await admin.end();
+    }
+  });
+});
+
+describe("the weekly review's slowest queries", () => {
+  it("put a statement that really ran slowly first, in seconds, as the read-only role", async () => {
+    const app = await pg.connect();
+    try {
+      await app.query("SELECT pg_sleep(0.3), 'weekly-review-probe'");
+    } finally {
+      await app.end();
+    }
+    const { rows, fields } = await monitor.query(slowestQueriesQuery);
+    expect(fields.map((f) => f.name)).toEqual(["query", "calls", "mean_seconds", "total_seconds", "rows"]);
+    expect(rows[0].query).toContain("pg_sleep");
+    expect(rows[0].mean_seconds).toBeGreaterThanOrEqual(0.3);
+    expect(rows[0].mean_seconds).toBeLessThan(30);
   });
 });
 

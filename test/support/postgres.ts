@@ -48,7 +48,7 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
   asPostgres([`${BIN}/initdb`, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   asPostgres([
     `${BIN}/pg_ctl`, "-D", data, "-l", path.join(base, "log"), "-w", "-o",
-    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join("")}`,
+    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements${Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join("")}`,
     "start",
   ]);
   const connect = async (user = "postgres") => {

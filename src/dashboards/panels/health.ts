@@ -1,45 +1,68 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import { COMMON_LABELS } from "../../alerts/catalog";
 import { probeSuccessShare, twoExecutionsWindowSeconds } from "../../alerts/probes";
 import { duration } from "../../alerts/types";
 import { checkSpecs } from "../../synthetics/checks";
-import { DASHBOARD_TAGS, describe, promTarget, thresholdSteps, type DashboardContext } from "../common";
+import type { Severity } from "../../config/runbook";
+import { ALERT_FOLDER_TITLE } from "../../grafana/datasources";
+import { promTarget, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
+import { colouring } from "../thresholds";
+import { statTile } from "./stats";
 
 /** Synthetic check health and the list of firing alerts: the first things an on-call engineer reads. */
-export function checkSuccess(ctx: DashboardContext, job: string, title: string, section: string, alertIds: string[] = []): Placed {
+export function checkSuccess(ctx: DashboardContext, job: string, title: string, section: string, alertIds: string[] = [], next?: DashboardKey, width = 6, height = 5): Placed {
   const threshold = ctx.settings.runbook.failureModes.healthCheckMinSuccessRatio;
   const check = checkSpecs(ctx.settings).find((c) => c.job === job);
   if (!check) throw new Error(`no synthetic check with job ${job}`);
   const every = check.frequencyMs / 1000;
-  const panel = new stat.PanelBuilder()
-    .title(title)
-    .description(describe(ctx.settings, `Share of the synthetic check's executions that passed over ${duration(twoExecutionsWindowSeconds(every))}, two runs at every probe (job ${job}). Below ${threshold * 100} % is failing.`, section))
-    .datasource(ctx.prometheus)
-    .withTarget(promTarget(probeSuccessShare(ctx.sel, job, every), "A").instant())
-    .unit("percentunit")
-    .min(0)
-    .max(1)
-    .thresholds(thresholdSteps(threshold, "<"))
-    .noValue("no data: check not reporting");
-  return { panel, width: 6, height: 5, alerts: alertIds };
+  // Two runs at every probe: a shorter window holds no execution of a slow check (one push per run).
+  const window = duration(twoExecutionsWindowSeconds(every));
+  return statTile(ctx, {
+    title,
+    text: `Share of this synthetic check's executions that passed over ${window}, two runs at every probe (job ${job}), on its own: one failing check is not hidden by the others. Below ${threshold * 100} % is failing.`,
+    section,
+    colours: colouring({ comparator: "<", threshold, unit: "ratio", integer: false, max: 1, what: "where the check alerts fire" }),
+    unit: "percentunit",
+    datasource: ctx.prometheus,
+    targets: [promTarget(probeSuccessShare(ctx.sel, job, every), "A")],
+    noValue: `no executions in ${window}: check not reporting`,
+    min: 0,
+    max: 1,
+    next,
+    width,
+    height,
+    alerts: alertIds,
+  });
 }
 
-export function firingAlerts(title: string, alertIds: string[] = []): Placed {
+/**
+ * What is firing now, from Grafana's current alert list panel (options as in grafana
+ * public/app/plugins/panel/alertlist/types.ts, UnifiedAlertListOptions): only this stack's rules,
+ * by their folder and by the labels every rule carries, and only the given severities; within the
+ * panel, grouped by the severity label. `tags` belonged to the old panel and is gone.
+ */
+export function firingAlerts(ctx: DashboardContext, title: string, severities: Severity[], width: number, height: number): Placed {
+  const labels = Object.entries(COMMON_LABELS).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const panel = new dashboard.PanelBuilder()
     .type("alertlist")
     .title(title)
-    .description("Every AIN alert that is firing or pending now, most severe first. Each links its runbook section.")
+    .description(
+      `Alerts of this stack (folder "${ALERT_FOLDER_TITLE}", labels ${labels.join(", ")}) at ${severities.join(" or ")} that are firing or pending, grouped by severity, oldest first: how long each has been firing is shown beside it. Each rule links its runbook section and its panel. Empty means nothing at ${severities.join("/")} is firing.`,
+    )
     .options({
-      alertInstanceLabelFilter: "",
-      alertName: "",
-      dashboardAlerts: false,
-      groupMode: "default",
-      maxItems: 20,
-      sortOrder: 1,
-      stateFilter: { firing: true, pending: true, noData: true, error: true, normal: false },
       viewMode: "list",
-      tags: DASHBOARD_TAGS.slice(0, 1),
+      groupMode: "custom",
+      groupBy: ["severity"],
+      // SortOrder.TimeAsc: the longest-firing first, which answers "since when".
+      sortOrder: 4,
+      maxItems: 20,
+      showInstances: true,
+      dashboardAlerts: false,
+      alertName: "",
+      folder: { uid: ctx.settings.folderUid, title: ALERT_FOLDER_TITLE },
+      alertInstanceLabelFilter: `{${[...labels, `severity=~"${severities.join("|")}"`].join(", ")}}`,
+      stateFilter: { firing: true, pending: true, noData: true, error: true, normal: false, recovering: false },
     });
-  return { panel, width: 12, height: 10, alerts: alertIds };
+  return { panel, width, height };
 }

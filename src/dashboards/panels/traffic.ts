@@ -1,49 +1,64 @@
-import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeSeries, series, sloSeries } from "../../alerts/signals";
 import type { Slo } from "../../alerts/slo";
 import { runbookSections } from "../../config/runbookItems";
-import { describe, legend, promTarget, thresholdLine, thresholdSteps, type DashboardContext } from "../common";
+import { describe, legend, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
 import type { Placed } from "../layout";
+import { colouring, type Colouring } from "../thresholds";
 
 /** Edge-function traffic and error budgets, from the series recorded out of the logs. */
-export function invocations(ctx: DashboardContext): Placed {
+export function invocations(ctx: DashboardContext, width = 12): Placed {
   const panel = new timeseries.PanelBuilder()
     .title("Invocations per function")
-    .description(describe(ctx.settings, "Requests per minute by function, from the edge-function logs. The runbook asks to track usage patterns and per-function rates.", runbookSections.keyMetrics))
+    .description(describe(ctx.settings, "Requests per minute by function, from the edge-function logs. The runbook asks to track usage patterns and per-function rates. Filtered by the Function variable.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
     .withTarget(promTarget(`sum by (function) (${series(edgeSeries.responsesRate5m, 'function=~"$function"')}) * 60`, "A", "{{function}}"))
     .unit("reqpm")
+    .noValue("no requests recorded")
     .legend(legend());
-  return { panel, width: 12 };
+  return { panel, width };
 }
 
-/** The error ratio of an SLO over 5 minutes and 1 hour, with the budget as a line. */
-export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], width = 8): Placed {
+/** p95 latency of every function the Function variable selects, beside the journeys' own budgets. */
+export function latencyByFunction(ctx: DashboardContext, width = 12): Placed {
+  const panel = new timeseries.PanelBuilder()
+    .title("p95 latency per function")
+    .description(describe(ctx.settings, "p95 execution time over 5 minutes by function, from the edge-function logs, for the functions the Function variable selects. The journeys' budgets are on their own panels.", runbookSections.keyMetrics))
+    .datasource(ctx.prometheus)
+    .withTarget(promTarget(`max by (function) (${series(edgeSeries.latencyP95Seconds5m, 'function=~"$function"')})`, "A", "{{function}}"))
+    .unit("s")
+    .noValue("no requests in the range: no latency to judge")
+    .legend(legend());
+  return { panel, width };
+}
+
+/** An SLO's error budget as a colour policy: red at the budget itself ("< X" means X is a breach). */
+export const budgetColours = (budgetPercent: number): Colouring =>
+  colouring({ comparator: ">=", threshold: budgetPercent, unit: "percent", integer: false, what: "the runbook's budget" });
+
+/**
+ * The error ratio of an SLO over the given windows (5 minutes and 1 hour unless said otherwise),
+ * with the budget as a line; the home of its burn-rate alerts.
+ */
+export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], width = 8, windows = ["5m", "1h"]): Placed {
   const ratio = (w: string) => `100 * ${sloSeries.errorRatio(w)}{slo="${slo.id}"}`;
+  const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()
     .title(`${slo.title}: error rate vs ${slo.budgetPercent} %`)
-    .description(describe(ctx.settings, `Server errors (5xx) as a share of requests. The runbook's budget is < ${slo.budgetPercent} %; burn-rate alerts page when it is spent 14.4x or 6x too fast.`, slo.runbookSection))
+    .description(
+      describe(
+        ctx.settings,
+        `Server errors (5xx) as a share of requests. The runbook's budget is < ${slo.budgetPercent} %; burn-rate alerts page when it is spent 14.4x or 6x too fast, and their state changes show here.`,
+        slo.runbookSection,
+        colours,
+      ),
+    )
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(ratio("5m"), "A", "5 min"))
-    .withTarget(promTarget(ratio("1h"), "B", "1 hour"))
+    .targets(windows.map((w, i) => promTarget(ratio(w), String.fromCharCode(65 + i), w)))
     .unit("percent")
-    .thresholds(thresholdSteps(slo.budgetPercent, ">="))
+    .thresholds(thresholdsOf(colours))
     .thresholdsStyle(thresholdLine())
+    .noValue("no requests: no error rate")
     .legend(legend());
-  return { panel, width, alerts: alertIds };
-}
-
-/** Error budget left over the last 30 days, from the daily ratios. */
-export function budgetLeft(ctx: DashboardContext, slo: Slo, width = 4): Placed {
-  const spent = `avg_over_time(${sloSeries.errorRatio("1d")}{slo="${slo.id}"}[30d]) / ${slo.budgetPercent / 100}`;
-  const panel = new stat.PanelBuilder()
-    .title(`${slo.title}: budget left (30 d)`)
-    .description(describe(ctx.settings, `How much of the ${slo.budgetPercent} % error budget is left over the last 30 days. Below 0 the SLO of ${100 - slo.budgetPercent} % is missed.`, slo.runbookSection))
-    .datasource(ctx.prometheus)
-    .withTarget(promTarget(`100 * (1 - ${spent})`, "A").instant())
-    .unit("percent")
-    .thresholds(thresholdSteps(0, "<"))
-    .noValue("no traffic");
-  return { panel, width, height: 5 };
+  return { panel, width, alerts: alertIds, alertHome: alertIds.length > 0 };
 }

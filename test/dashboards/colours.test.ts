@@ -1,0 +1,154 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { alertCatalog } from "../../src/alerts/catalog";
+import type { DecoratedAlert } from "../../src/alerts/types";
+import type { Settings } from "../../src/config/load";
+import { dashboardCatalog } from "../../src/dashboards/catalog";
+import type { BuiltDashboard } from "../../src/dashboards/compose";
+import { breaches, colourAt, COLOURS, nextUp, type Step } from "../../src/dashboards/thresholds";
+import { settingsFor } from "../support/offline";
+
+/**
+ * Colours that mean something: every stat has explicit thresholds; every panel drawing an alert's
+ * value is red exactly where the alert fires, by Grafana's own colouring rule (value >= step,
+ * grafana packages/grafana-data/src/field/thresholds.ts getActiveThreshold), and has a warning band
+ * on the safe side unless its description says why there is none.
+ */
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  description?: string;
+  targets?: { expr?: string; rawSql?: string }[];
+  fieldConfig?: { defaults?: { thresholds?: { steps: Step[] } } };
+}
+
+let settings: Settings;
+let dashboards: BuiltDashboard[];
+let alerts: DecoratedAlert[];
+beforeAll(async () => {
+  settings = await settingsFor();
+  dashboards = dashboardCatalog(settings);
+  alerts = alertCatalog(settings);
+});
+
+const panelsOf = (d: BuiltDashboard) => (d.model.panels ?? []) as unknown as Panel[];
+const all = () => dashboards.flatMap((d) => panelsOf(d).map((p) => ({ d, p, where: `${d.uid} "${p.title}"` })));
+const stepsOf = (p: Panel) => p.fieldConfig?.defaults?.thresholds?.steps ?? [];
+const drawsValue = (p: Panel, value: string) => (p.targets ?? []).some((t) => t.expr === value || t.rawSql === value);
+
+/**
+ * Alerts sharing one value (over budget at P2, far over at P1) are drawn by one panel, which turns
+ * red where the first of them fires; the later ones fire only on values already red.
+ */
+function firstToFire(a: DecoratedAlert): boolean {
+  const siblings = alerts.filter((x) => x.value === a.value && x.comparator === a.comparator);
+  const first = a.comparator === "<" ? Math.max(...siblings.map((x) => x.threshold)) : Math.min(...siblings.map((x) => x.threshold));
+  return a.threshold === first;
+}
+
+/** Values on both sides of a boundary, and on it: where a colour off by one step would show. */
+function probes(threshold: number): number[] {
+  const below = threshold === 0 ? -Number.MIN_VALUE : threshold - Math.abs(threshold) * 1e-9;
+  return [0, threshold / 2, 0.8 * threshold, below, threshold, nextUp(threshold), threshold + Math.abs(threshold) * 1e-6, threshold + 1, threshold * 2, 1, 1e6];
+}
+
+describe("every stat", () => {
+  it("has explicit thresholds, and a warning band or a stated reason for none", () => {
+    const stats = all().filter(({ p }) => p.type === "stat");
+    expect(stats.length).toBeGreaterThan(40);
+    for (const { p, where } of stats) {
+      const colours = stepsOf(p).map((s) => s.color);
+      expect(colours.length, where).toBeGreaterThan(0);
+      expect(stepsOf(p)[0].value, where).toBeNull();
+      if (colours.includes(COLOURS.warning)) {
+        expect([
+          [COLOURS.ok, COLOURS.warning, COLOURS.breach],
+          [COLOURS.breach, COLOURS.warning, COLOURS.ok],
+        ]).toContainEqual(colours);
+      } else {
+        expect(p.description, where).toMatch(/No warning band: .+|No colour policy: .+/);
+      }
+    }
+  });
+
+  it("never paints a healthy number red", () => {
+    // Values the issue found painted red, each with a value that is healthy under its policy.
+    const healthy: [string, string, number][] = [
+      ["ain-database", `Queries running > ${300} s`, 0],
+      ["ain-sharing-tokens", "Live tokens over 30 days", 0],
+      ["ain-sharing-tokens", "Longest live token lifetime", 30],
+      ["ain-database", "Active connections", 80],
+      ["ain-sharing-tokens", "Tokens by state", 80],
+      ["ain-storage", "Days until the plan limit", 14],
+    ];
+    for (const [uid, title, value] of healthy) {
+      const p = panelsOf(dashboards.find((d) => d.uid === uid) as BuiltDashboard).find((x) => x.title === title);
+      expect(p, `${uid} ${title}`).toBeDefined();
+      expect(colourAt(stepsOf(p as Panel), value), `${uid} ${title} at ${value}`).not.toBe(COLOURS.breach);
+    }
+  });
+});
+
+describe("every panel against its alert", () => {
+  it("each alert but the burn rates is drawn somewhere, and every panel drawing it is red exactly where it fires", () => {
+    let checked = 0;
+    for (const a of alerts) {
+      const drawing = all().filter(({ p }) => drawsValue(p, a.value) && stepsOf(p).length > 0);
+      if (a.unit === "burn-rate") continue;
+      expect(drawing.length, `${a.name} is drawn on no panel`).toBeGreaterThan(0);
+      if (!firstToFire(a)) {
+        for (const { p, where } of drawing) {
+          for (const v of probes(a.threshold)) if (breaches(a.comparator, a.threshold, v)) expect(colourAt(stepsOf(p), v), `${where} at ${v}`).toBe(COLOURS.breach);
+        }
+        continue;
+      }
+      for (const { p, where } of drawing) {
+        const steps = stepsOf(p);
+        const integer = a.source === "postgres" && a.unit === "count";
+        for (const v of probes(a.threshold).filter((x) => !integer || Number.isInteger(x))) {
+          const red = colourAt(steps, v) === COLOURS.breach;
+          expect(red, `${where} for ${a.name} (${a.comparator} ${a.threshold}) at ${v}`).toBe(breaches(a.comparator, a.threshold, v));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it("puts the warning band on the safe side, just before the boundary", () => {
+    for (const a of alerts.filter((x) => x.unit !== "burn-rate" && firstToFire(x))) {
+      for (const { p, where } of all().filter(({ p }) => drawsValue(p, a.value))) {
+        const warning = stepsOf(p).find((s) => s.color === COLOURS.warning);
+        if (!warning || warning.value === null) continue;
+        expect(breaches(a.comparator, a.threshold, warning.value), `${where}: the band starts past the boundary`).toBe(false);
+        if (a.comparator === "<") expect(warning.value, where).toBe(a.threshold);
+        else expect(warning.value, where).toBeCloseTo(0.8 * a.threshold, 9);
+      }
+    }
+  });
+
+  it("burn-rate alerts sit on a panel that draws their SLO's ratio against the budget", () => {
+    for (const a of alerts.filter((x) => x.unit === "burn-rate")) {
+      const d = dashboards.find((x) => x.uid === a.annotations.__dashboardUid__) as BuiltDashboard;
+      const p = panelsOf(d).find((x) => x.id === Number(a.annotations.__panelId__)) as Panel;
+      const slo = a.id.split("-")[0];
+      expect(p.targets?.map((t) => t.expr).join(" "), a.name).toContain(`slo="${slo}"`);
+      const budget = Number(/vs ([\d.]+) %/.exec(p.title)?.[1]);
+      expect(stepsOf(p).at(-1), a.name).toEqual({ value: budget, color: COLOURS.breach });
+    }
+  });
+});
+
+describe("colours follow the runbook model", () => {
+  it.each([
+    ["database-long-running-queries", { runbook: { capacity: { longRunningQuerySeconds: 120 } } }, 1],
+    ["storage-near-plan-limit", { runbook: { capacity: { storagePercent: 70 } } }, nextUp(70)],
+    ["vin-decode-latency-over", { runbook: { latencyBudgets: { vinDecodeSeconds: 2 } } }, 2],
+  ])("%s turns red where the changed config says", async (id, set, redFrom) => {
+    const changed = await settingsFor({ set });
+    const a = alertCatalog(changed).find((x) => x.id === id) as DecoratedAlert;
+    const d = dashboardCatalog(changed).find((x) => x.uid === a.annotations.__dashboardUid__) as BuiltDashboard;
+    const p = panelsOf(d).find((x) => x.id === Number(a.annotations.__panelId__)) as Panel;
+    expect(stepsOf(p).at(-1)).toEqual({ value: redFrom, color: COLOURS.breach });
+  });
+});

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { COMMON_LABELS } from "../../src/alerts/catalog";
+import { alertSpecs } from "../../src/alerts/specs";
+import type { Settings } from "../../src/config/load";
+import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardContext } from "../../src/dashboards/common";
+import type { BuiltDashboard } from "../../src/dashboards/compose";
+import { FIRST_SCREEN_ROWS } from "../../src/dashboards/overview";
+import { journeyErrorExpr, journeys } from "../../src/dashboards/panels/journeys";
+import { failedRequestsLogQuery } from "../../src/dashboards/reviews";
+import { ALERT_FOLDER_TITLE } from "../../src/grafana/datasources";
+import { logqlErrors } from "../support/logql";
+import { settingsFor } from "../support/offline";
+
+/** The Overview's first screen, read as the on-call engineer reads it at 3 a.m. */
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  options?: Record<string, unknown>;
+  links?: { url?: string }[];
+  targets?: { expr?: string; rawSql?: string; instant?: boolean; range?: boolean }[];
+  fieldConfig?: { defaults?: { links?: { url?: string }[] } };
+  timeFrom?: string;
+}
+
+let settings: Settings;
+let dashboards: BuiltDashboard[];
+let overview: Panel[];
+let firstScreen: Panel[];
+beforeAll(async () => {
+  settings = await settingsFor();
+  dashboards = dashboardCatalog(settings);
+  overview = (dashboards[0].model.panels ?? []) as unknown as Panel[];
+  firstScreen = overview.filter((p) => p.gridPos.y + p.gridPos.h <= FIRST_SCREEN_ROWS);
+});
+
+const exprs = (p: Panel) => (p.targets ?? []).map((t) => t.expr ?? t.rawSql ?? "");
+
+describe("the Overview's first screen (1920x1080, no scrolling)", () => {
+  it("starts with what is firing: alert lists of this stack's rules, pages apart from tickets, grouped by severity", () => {
+    const lists = firstScreen.filter((p) => p.type === "alertlist");
+    expect(lists.map((p) => p.gridPos.y)).toEqual([0, 0]);
+    const severities = lists.map((p) => String(p.options?.alertInstanceLabelFilter));
+    expect(severities[0]).toContain('severity=~"P0|P1"');
+    expect(severities[1]).toContain('severity=~"P2|P3"');
+    for (const p of lists) {
+      for (const [k, v] of Object.entries(COMMON_LABELS)) expect(p.options?.alertInstanceLabelFilter).toContain(`${k}="${v}"`);
+      expect(p.options?.folder).toEqual({ uid: settings.folderUid, title: ALERT_FOLDER_TITLE });
+      expect(p.options).toMatchObject({ groupMode: "custom", groupBy: ["severity"], viewMode: "list" });
+      expect(p.options?.stateFilter).toMatchObject({ firing: true, pending: true, normal: false });
+      // The old panel's option, which the current alert list ignores (so it listed every rule).
+      expect(p.options).not.toHaveProperty("tags");
+    }
+  });
+
+  it("shows each journey's check, p95 latency and error share on its own tile", () => {
+    const ctx = dashboardContext(settings);
+    const specs = new Map(alertSpecs(settings).map((a) => [a.id, a]));
+    const stats = firstScreen.filter((p) => p.type === "stat");
+    for (const j of journeys(ctx)) {
+      // The check tile draws the journey's own check alert, over two of that check's runs.
+      const check = specs.get(j.checkAlert)?.value;
+      expect(check).toContain(`job="${j.checkJob}"`);
+      for (const expr of [check, specs.get(j.latencyAlert)?.value, journeyErrorExpr(ctx, j)]) {
+        expect(stats.filter((p) => exprs(p).includes(expr as string)), `${j.title}: ${expr}`).toHaveLength(1);
+      }
+    }
+    // Each check on its own: no tile takes the best of several checks.
+    for (const p of stats) for (const e of exprs(p)) expect((e.match(/job=~/g) ?? []).length, p.title).toBe(0);
+  });
+
+  it("draws a sparkline on every tile that can have one, and links every tile onward with the time range", () => {
+    const stats = firstScreen.filter((p) => p.type === "stat");
+    expect(stats.length).toBeGreaterThanOrEqual(12);
+    for (const p of stats) {
+      const prom = (p.targets ?? []).filter((t) => t.expr);
+      if (prom.length > 0) {
+        expect(p.options?.graphMode, p.title).toBe("area");
+        expect(prom.every((t) => t.range === true && !t.instant), p.title).toBe(true);
+      }
+      const urls = [...(p.links ?? []), ...(p.fieldConfig?.defaults?.links ?? [])].map((l) => l.url);
+      expect(urls.length, p.title).toBeGreaterThan(0);
+      for (const url of urls) {
+        expect(url, p.title).toMatch(/^\/d\/ain-[a-z-]+\?\$\{__url_time_range\}$/);
+        expect(dashboards.map((d) => `/d/${d.uid}`), p.title).toContain(url?.split("?")[0]);
+      }
+    }
+  });
+
+  it("fits: nothing on it reaches below the fold, and the time series below carry the alerts' state changes", () => {
+    expect(firstScreen.length).toBeGreaterThanOrEqual(14);
+    const below = overview.filter((p) => p.gridPos.y >= FIRST_SCREEN_ROWS);
+    expect(below.some((p) => p.type === "timeseries")).toBe(true);
+    const annotations = (dashboards[0].model.annotations as { list?: { builtIn?: number; enable?: boolean }[] }).list ?? [];
+    expect(annotations).toContainEqual(expect.objectContaining({ builtIn: 1, enable: true }));
+  });
+});
+
+describe("the daily review's log panel", () => {
+  it("reads the drain's stream through signals.ts and parses as LogQL", () => {
+    const reviews = dashboards.find((d) => d.key === "reviews") as BuiltDashboard;
+    const logPanel = ((reviews.model.panels ?? []) as unknown as Panel[]).find((p) => p.type === "logs") as Panel;
+    expect(exprs(logPanel)).toEqual([failedRequestsLogQuery(settings)]);
+    expect(logPanel.timeFrom).toBe("24h");
+    expect(logqlErrors(failedRequestsLogQuery(settings))).toEqual([]);
+    expect(logqlErrors(`${failedRequestsLogQuery(settings)} |`)).not.toEqual([]);
+  });
+});
