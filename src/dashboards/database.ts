@@ -28,7 +28,14 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "Diagnosis (the runbook's queries)",
       panels: [
         sqlTable(ctx, "Sessions by state", sessionsByStateQuery, "The runbook's 'Monitor active sessions' query.", runbookSections.databaseConnectionIssues, 8),
-        sqlTable(ctx, "Non-idle queries, oldest first", longRunningQueriesQuery, "The runbook's long-running query check. Kill a query only if it is safe.", runbookSections.databaseConnectionIssues, 16),
+        sqlTable(
+          ctx,
+          "Non-idle queries, oldest first",
+          longRunningQueriesQuery,
+          "The runbook's long-running query check, client sessions only: pid, age in seconds, state, wait event, application and the statement's first 120 characters with its literals masked. Kill a query only if it is safe (pg_cancel_backend(pid), as postgres).",
+          runbookSections.databaseConnectionIssues,
+          16,
+        ),
         sqlTable(ctx, "Table churn (pg_stat_user_tables)", tableChurnQuery, "Inserts, updates and deletes per table since the statistics were reset: the runbook's 'Check system health'.", runbookSections.databaseScaling, 24),
       ],
     },

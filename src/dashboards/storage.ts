@@ -45,7 +45,7 @@ export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "By bucket (the runbook's query)",
       panels: [
         sqlTable(ctx, "Usage by bucket", storageByBucketQuery, "Files and bytes per bucket, from storage.objects: the runbook's 'Check storage usage'.", runbookSections.storageScaling, 10),
-        sqlTimeseries(ctx, "Bytes added per day, by bucket", storageAddedPerDayQuery, "New objects' bytes per day: where growth comes from. PDFs are candidates for the runbook's cleanup.", runbookSections.storageScaling, "bytes", 14),
+        sqlTimeseries(ctx, "Bytes added per day, by bucket", storageAddedPerDayQuery, "New objects' bytes per day over the last 30 days: where growth comes from. PDFs are candidates for the runbook's cleanup.", runbookSections.storageScaling, "bytes", 14, "30d"),
       ],
     },
   ]);

@@ -4,11 +4,12 @@ import { grafanaRuleGroups, type GrafanaRule } from "../../src/alerts/render/gra
 import { POSTGRES_DATASOURCE_UID } from "../../src/grafana/datasources";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
-import { startPostgres, type Postgres } from "../support/postgres";
+import { longRunningQueriesQuery } from "../../src/sql/queries";
+import { MONITOR, startPostgres, type Postgres } from "../support/postgres";
 
 /**
- * The SQL alert rules, exactly as deployed to Grafana, run on a real PostgreSQL 15 with
- * Supabase-shaped tables, read through the read-only monitoring role.
+ * The SQL alert rules, exactly as deployed to Grafana, run on a real PostgreSQL with
+ * Supabase-shaped tables, read through the monitoring role of db/monitoring-role.sql.
  */
 let pg: Postgres;
 let monitor: Client;
@@ -21,7 +22,7 @@ const LONG_RUNNING_SECONDS = 1;
 beforeAll(async () => {
   pg = await startPostgres();
   await pg.load("healthy-data.sql");
-  monitor = await pg.connect("grafana_readonly");
+  monitor = await pg.connect(MONITOR);
   settings = await settingsFor({ set: { runbook: { capacity: { longRunningQuerySeconds: LONG_RUNNING_SECONDS } } } });
   rules = grafanaRuleGroups(settings).flatMap((g) => g.rules);
 }, 60_000);
@@ -76,17 +77,18 @@ describe("DatabaseLongRunningQueries", () => {
     expect(await evaluate("DatabaseLongRunningQueries")).toEqual({ value: 0, fires: false });
   });
 
-  it("catches a real pg_sleep held open in another connection, which the runbook's own query also lists", async () => {
-    const sleeper = await pg.connect();
+  it("catches a real pg_sleep held open by another role, which the long-running panel also lists", async () => {
+    // The application's role, not the monitoring one: its session details are hidden from pg_stat_activity.
+    const sleeper = await pg.connect("authenticator");
     const sleeping = sleeper.query("SELECT pg_sleep(60) /* ain-test-long-query */").catch(() => undefined);
     try {
       await new Promise((r) => setTimeout(r, (LONG_RUNNING_SECONDS + 1) * 1000));
       const { value, fires: firing } = await evaluate("DatabaseLongRunningQueries");
       expect(value).toBe(1);
       expect(firing).toBe(true);
-      // The runbook's diagnosis query, as written, must show the same query.
-      const runbook = await monitor.query("SELECT query, state, query_start FROM pg_stat_activity WHERE state != 'idle' ORDER BY query_start");
-      expect(runbook.rows.map((r: { query: string }) => r.query).join("\n")).toContain("ain-test-long-query");
+      // The panel beside the alert shows the same session.
+      const panel = await monitor.query(longRunningQueriesQuery);
+      expect(panel.rows.map((r: { statement: string }) => r.statement).join("\n")).toContain("ain-test-long-query");
     } finally {
       // From another connection: the sleeper's own is busy sleeping.
       await pg.load("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%ain-test-long-query%' AND pid <> pg_backend_pid()");

@@ -15,8 +15,14 @@ export function sqlStat(ctx: DashboardContext, title: string, sql: string, text:
   return { panel, width, height: 5 };
 }
 
-export function sqlTimeseries(ctx: DashboardContext, title: string, sql: string, text: string, section: string, unit = "short", width = 12): Placed {
-  const panel = new timeseries.PanelBuilder()
+/**
+ * A time series over `$__timeFilter`; `timeFrom` ("30d") gives the panel its own relative range,
+ * for per-day series the dashboard's hours would cut to one bar.
+ */
+export function sqlTimeseries(ctx: DashboardContext, title: string, sql: string, text: string, section: string, unit = "short", width = 12, timeFrom?: string): Placed {
+  const builder = new timeseries.PanelBuilder();
+  if (timeFrom) builder.timeFrom(timeFrom);
+  const panel = builder
     .title(title)
     .description(describe(ctx.settings, text, section))
     .datasource(ctx.postgres)
