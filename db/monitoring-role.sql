@@ -76,8 +76,8 @@ COMMENT ON SCHEMA ain_monitoring IS 'What ain-monitoring''s Grafana role may rea
 -- Sessions, for the runbook's pg_stat_activity queries. A role without pg_read_all_stats sees
 -- other roles' sessions with state, wait event, timings and query hidden ('<insufficient
 -- privilege>'), so a long-running query would never count. This function reads them as postgres
--- (pg_monitor) and returns the statement with every string literal masked (escaped quotes and
--- backslashes included; an unterminated one to the end) and everything from the first dollar
+-- (pg_monitor) and returns the statement with every string literal masked (doubled quotes, and
+-- backslash escapes in E'' strings, included; an unterminated one to the end) and everything from the first dollar
 -- quote on masked, then cut to 120 characters: enough to recognise a query, not to read a token or an e-mail in it.
 -- SECURITY DEFINER with an empty search_path: every name below is schema-qualified, so nothing
 -- the caller creates (a temp table, a function in another schema) is ever picked up.
@@ -104,7 +104,7 @@ AS $body$
          pg_catalog.left(
            pg_catalog.regexp_replace(
              pg_catalog.regexp_replace(a.query, '\$([A-Za-z_][A-Za-z0-9_]*)?\$.*$', '$…', 'g'),
-             '''([^''\\]|''''|\\.)*(''|$)', '''…''', 'g'),
+             '([Ee]''([^''\\]|''''|\\.)*|''([^'']|'''')*)(''|$)', '''…''', 'g'),
            120)
   FROM pg_catalog.pg_stat_activity AS a
 $body$;
@@ -168,5 +168,31 @@ GRANT USAGE ON SCHEMA ain_monitoring TO grafana_readonly;
 GRANT SELECT ON ain_monitoring.token_lifetimes, ain_monitoring.storage_objects, ain_monitoring.buckets TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.activity() TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.token_state(text, interval) TO grafana_readonly;
+
+-- Prove the result: grafana_readonly holds nothing outside ain_monitoring. A grant made by another
+-- role (supabase_admin, say) is not revoked by postgres above; say which, rather than leave it.
+DO $verify$
+DECLARE
+  extra text;
+BEGIN
+  SELECT pg_catalog.string_agg(x.what, ', ' ORDER BY x.what) INTO extra FROM (
+    SELECT pg_catalog.format('%s ON %s (granted by %s)', e.privilege_type, c.oid::regclass, e.grantor::regrole) AS what
+    FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) e
+    WHERE e.grantee = 'grafana_readonly'::regrole AND c.relnamespace <> 'ain_monitoring'::regnamespace
+    UNION ALL
+    SELECT pg_catalog.format('%s ON %s(%s) (granted by %s)', e.privilege_type, a.attrelid::regclass, a.attname, e.grantor::regrole)
+    FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) e
+    WHERE e.grantee = 'grafana_readonly'::regrole
+    UNION ALL
+    SELECT pg_catalog.format('%s ON SCHEMA %s (granted by %s)', e.privilege_type, n.nspname, e.grantor::regrole)
+    FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) e
+    WHERE e.grantee = 'grafana_readonly'::regrole AND n.nspname <> 'ain_monitoring'
+  ) AS x;
+  IF extra IS NOT NULL THEN
+    RAISE EXCEPTION 'grafana_readonly holds more than this file grants: %', extra
+      USING HINT = 'Revoke each as the role that granted it, then apply this file again.';
+  END IF;
+END
+$verify$;
 
 COMMIT;
