@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
@@ -13,6 +16,8 @@ export interface Settings extends Omit<PlainSettings, "functionsBaseUrl" | "post
   ownsNotificationPolicy: boolean;
   functionsBaseUrl: string;
   postgresHost: string;
+  /** The PEM text of postgresCaCertFile, read and checked; undefined when postgresSslMode opts out. */
+  postgresCaCertificate?: string;
   secrets: Record<SecretKey, pulumi.Output<string> | undefined>;
 }
 
@@ -126,8 +131,14 @@ export function loadSettings(): Settings {
     }
   }
 
+  let postgresCaCertificate: string | undefined;
   if (parsed.success) {
     for (const { key, problem } of crossKeyProblems(parsed.data)) problems.push(`${PROJECT}:${key}: ${problem}`);
+    if (parsed.data.postgresSslMode === "verify-full" && parsed.data.postgresCaCertFile) {
+      const read = readCaCertificate(parsed.data.postgresCaCertFile);
+      if ("problem" in read) problems.push(`${PROJECT}:postgresCaCertFile: ${read.problem}`);
+      else postgresCaCertificate = read.pem;
+    }
   }
 
   const isSet = (key: string) => (pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? "").trim() !== "";
@@ -154,6 +165,7 @@ export function loadSettings(): Settings {
     ownsNotificationPolicy: plain.notificationPolicyOwner === stack,
     functionsBaseUrl: plain.functionsBaseUrl ?? `https://${plain.supabaseProjectRef}.supabase.co/functions/v1`,
     postgresHost: plain.postgresHost ?? `db.${plain.supabaseProjectRef}.supabase.co`,
+    postgresCaCertificate,
     secrets,
   };
 
@@ -167,4 +179,30 @@ export function loadSettings(): Settings {
     }
   }
   return settings;
+}
+
+/**
+ * Reads the CA certificate for verify-full, relative to the project directory (Pulumi runs the
+ * program there), and checks it is one: a PEM CA certificate that has not expired. Grafana would
+ * otherwise fail only when the data source first connects.
+ */
+export function readCaCertificate(file: string): { pem: string } | { problem: string } {
+  const full = path.resolve(process.cwd(), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, "utf8");
+  } catch {
+    return { problem: `cannot read ${file} (expected the path, relative to the project directory, of Supabase's CA certificate in PEM)` };
+  }
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(text)?.[0];
+  if (!pem) return { problem: `${file} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)` };
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    return { problem: `${file} is not a readable X.509 certificate` };
+  }
+  if (!cert.ca) return { problem: `${file} is not a CA certificate (${cert.subject.replace(/\n/g, ", ")}); expected Supabase's root CA` };
+  if (new Date(cert.validTo).getTime() < Date.now()) return { problem: `${file} expired on ${cert.validTo}; download the current one from the Supabase Dashboard` };
+  return { pem: pem.endsWith("\n") ? pem : `${pem}\n` };
 }

@@ -247,7 +247,20 @@ export const plainSchema = z.strictObject({
     .string()
     .regex(/^[a-z_][a-z0-9_.]*$/, "expected a PostgreSQL role name")
     .default("grafana_readonly")
-    .describe("A read-only role that can read pg_stat_activity, public_tokens and storage.objects."),
+    .describe("The monitoring role of db/monitoring-role.sql (through the pooler: grafana_readonly.<supabaseProjectRef>)."),
+  postgresSslMode: z
+    .enum(["verify-full", "require"])
+    .default("verify-full")
+    .describe(
+      "TLS of the PostgreSQL data source. verify-full checks the server's certificate against postgresCaCertFile and its host name; require encrypts without checking who answers, an explicit opt-out.",
+    ),
+  postgresCaCertFile: z
+    .string()
+    .regex(/^[^\0\n]+\.(crt|pem)$/, "expected the path of a .crt or .pem file")
+    .optional()
+    .describe(
+      "Supabase's CA certificate (PEM), as a path relative to the project directory; required while postgresSslMode is verify-full. Download it from the Supabase Dashboard: Project Settings > Database > SSL Configuration.",
+    ),
   unprefixedStack: z
     .string()
     .min(1)
@@ -284,6 +297,13 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
     if (s.github.reviewers.users.length + s.github.reviewers.teams.length === 0) {
       problems.push({ key: "github.reviewers", problem: "expected at least one user or team: a production deploy needs someone to approve it" });
     }
+  }
+  if (s.postgresSslMode === "verify-full" && !s.postgresCaCertFile) {
+    problems.push({
+      key: "postgresCaCertFile",
+      problem:
+        "required while postgresSslMode is verify-full (expected the path of Supabase's CA certificate, such as certs/supabase-prod-ca-2021.crt, from Dashboard > Project Settings > Database > SSL Configuration; or set postgresSslMode to require to opt out of verifying the server)",
+    });
   }
   if (s.metricsScrape.enabled) {
     if (!s.metricsScrape.grafanaStackId) problems.push({ key: "metricsScrape.grafanaStackId", problem: "required while metricsScrape.enabled is true (expected the numeric Grafana Cloud stack id)" });

@@ -37,7 +37,15 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "Diagnosis (the runbook's queries)",
       panels: [
         sqlTable(ctx, "Sessions by state", sessionsByStateQuery, "The runbook's 'Monitor active sessions' query.", section, 8),
-        sqlTable(ctx, "Non-idle queries, oldest first", longRunningQueriesQuery, "The runbook's long-running query check. Kill a query only if it is safe.", section, 16, { running_seconds: "s" }),
+        sqlTable(
+          ctx,
+          "Non-idle queries, oldest first",
+          longRunningQueriesQuery,
+          "The runbook's long-running query check, client sessions only: pid, age in seconds, state, wait event, application and the statement's first 120 characters with its literals masked. Kill a query only if it is safe (pg_cancel_backend(pid), as postgres).",
+          section,
+          16,
+          { age_seconds: "s" },
+        ),
         sqlTable(ctx, "Table churn (pg_stat_user_tables)", tableChurnQuery, "Inserts, updates and deletes per table since the statistics were reset: the runbook's 'Check system health'.", runbookSections.databaseScaling, 24),
       ],
     },

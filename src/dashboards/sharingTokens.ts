@@ -1,6 +1,6 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { runbookSections } from "../config/runbookItems";
-import { longestTokenLifetimeQuery, tokensIssuedPerDayQuery, tokenStatesQuery, tokenStatusQuery } from "../sql/queries";
+import { longestTokenLifetimeQuery, TOKEN_VARIABLE, tokensIssuedPerDayQuery, tokenStatesQuery, tokenStatusQuery } from "../sql/queries";
 import type { DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
@@ -12,7 +12,7 @@ import { colouring, neutral } from "./thresholds";
 export function sharingTokensDashboard(ctx: DashboardContext): BuiltDashboard {
   const tokens = ctx.settings.runbook.sharingTokens;
   const section = runbookSections.publicSharingTokenIssues;
-  const tokenVariable = new dashboard.TextBoxVariableBuilder("token").label("Token to check").defaultValue("problem-token");
+  const tokenVariable = new dashboard.TextBoxVariableBuilder(TOKEN_VARIABLE).label("Token to check").defaultValue("problem-token");
   return compose(
     ctx,
     "sharingTokens",
@@ -50,13 +50,20 @@ export function sharingTokensDashboard(ctx: DashboardContext): BuiltDashboard {
       },
       {
         panels: [
-          sqlDailyBars(ctx, "Tokens issued per day (30 days)", tokensIssuedPerDayQuery, "How many reports are shared each day, from public_tokens.created_at.", section),
+          sqlDailyBars(ctx, `Tokens issued per day (${tokens.lifetimeDays} days)`, tokensIssuedPerDayQuery, `How many reports are shared each day, over the last ${tokens.lifetimeDays} days.`, section, { days: tokens.lifetimeDays }),
           alertTrend(ctx, "sharing-invalid-token-surge", "Refused links per hour (invalid or expired token)", 12),
         ],
       },
       {
         panels: [
-          sqlTable(ctx, "Check a token", tokenStatusQuery, "The runbook's 'Check token status' query, for the token typed above.", section, 16),
+          sqlTable(
+            ctx,
+            "Check a token",
+            tokenStatusQuery(tokens.expiringSoonHours),
+            `The runbook's 'Check token status', for the token typed above: live, expiring (within ${tokens.expiringSoonHours} h), expired or unknown. The token itself is never shown.`,
+            section,
+            16,
+          ),
           note(
             "The 30-day policy",
             `A sharing token lives **${tokens.lifetimeDays} days**. When a user reports *Invalid token*:\n\n1. Check it above: has it expired?\n2. Check the RLS policies on \`public_tokens\`.\n3. Regenerate the token if it is corrupted.`,

@@ -45,9 +45,13 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
       children,
     );
 
-    // Grafana reads the password from secureJsonData only; building that JSON inside apply keeps
-    // the whole document a secret, because its input is one.
+    // Grafana reads the password and the CA certificate from secureJsonData only (its TLS loader,
+    // pkg/tsdb/grafana-postgresql-datasource/tls/tls_loader.go, takes tlsCACert there when
+    // tlsConfigurationMethod is file-content; Grafana Cloud has no file path to offer). Building
+    // that JSON inside apply keeps the whole document a secret, because its input is one.
     const password = settings.secrets.postgresPassword;
+    const tls = settings.postgresSslMode === "verify-full" ? { tlsConfigurationMethod: "file-content" } : {};
+    const caCert = settings.postgresCaCertificate ? { tlsCACert: settings.postgresCaCertificate } : {};
     this.postgres = new grafana.oss.DataSource(
       "supabase-postgres",
       {
@@ -59,13 +63,14 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
         databaseName: settings.postgresDatabase,
         jsonDataEncoded: JSON.stringify({
           database: settings.postgresDatabase,
-          sslmode: "require",
+          sslmode: settings.postgresSslMode,
+          ...tls,
           postgresVersion: 1500,
           timescaledb: false,
           maxOpenConns: 5,
           connMaxLifetime: 14400,
         }),
-        secureJsonDataEncoded: password && pulumi.secret(password.apply((p) => JSON.stringify({ password: p }))),
+        secureJsonDataEncoded: password && pulumi.secret(password.apply((p) => JSON.stringify({ password: p, ...caCert }))),
       },
       children,
     );

@@ -1,7 +1,12 @@
 /**
  * The runbook's SQL, and the few queries built on it, in one place: alert rules and dashboard
- * panels both read them, and the tests run every one on a real PostgreSQL 15. Numbers come from
- * the validated runbook model; the only string literal goes through `literal`.
+ * panels both read them, and the tests run every one on a real PostgreSQL as the monitoring role.
+ * Numbers come from the validated runbook model; string literals go through `literal`, dashboard
+ * variables through `sqlVariable`.
+ *
+ * The monitoring role (db/monitoring-role.sql) holds no privilege on any table: it reads the
+ * ain_monitoring schema, whose views carry only the columns the panels need and whose SECURITY
+ * DEFINER functions return sessions with their literals masked and a token's state, never a token.
  */
 
 export const PDF_BUCKET = "PDF Valuation Reports";
@@ -9,36 +14,58 @@ export const PDF_BUCKET = "PDF Valuation Reports";
 /** A PostgreSQL string literal. */
 export const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
+/** The schema of db/monitoring-role.sql. */
+export const MONITORING_SCHEMA = "ain_monitoring";
+const m = MONITORING_SCHEMA;
+
+/**
+ * A dashboard variable inside SQL. `:sqlstring` makes Grafana quote the value itself (a `'` is
+ * doubled, the whole wrapped in quotes), on every version; a bare `'${var}'` relies on the data
+ * source doubling quotes, which older Grafana does not do. Never write the quotes around it.
+ */
+export const sqlVariable = (name: string): string => `\${${name}:sqlstring}`;
+
+/** Sessions as the monitoring role may see them: every session, literals masked (db/monitoring-role.sql). */
+const sessions = `${m}.activity()`;
+/**
+ * On Supabase, pg_stat_activity always holds non-client backends (Realtime's walsender stays
+ * active for days, autovacuum, pg_cron, pg_net workers): only client backends run queries.
+ */
+const clientQueries = "backend_type = 'client backend' AND state != 'idle' AND pid <> pg_backend_pid()";
+
 /** Runbook § Storage Scaling: whether the PDF bucket exists. One row, one number. */
 export const pdfBucketQuery = (): string =>
-  `SELECT count(*) AS pdf_buckets FROM storage.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)}`;
+  `SELECT count(*) AS pdf_buckets FROM ${m}.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)}`;
 
 /**
- * Only client sessions can run a long query someone should kill. On Supabase pg_stat_activity also
- * holds Realtime's logical-replication walsender (`active` for days), autovacuum, pg_cron and pg_net
- * workers; the runbook's query, as written, would call them all long-running.
- */
-export const CLIENT_BACKENDS = "backend_type = 'client backend'";
-
-/**
- * Runbook § Database Connection Issues, "Check for long-running queries": client sessions, not
- * idle, whose query started more than `seconds` ago. The monitoring session itself never counts.
+ * Runbook § Database Connection Issues, "Check for long-running queries": non-idle client sessions
+ * whose query started more than `seconds` ago. The monitoring session itself never counts. Read
+ * through ain_monitoring.activity(): without pg_read_all_stats, pg_stat_activity shows other
+ * roles' state, backend_type and query_start as NULL, and nothing would ever count.
  */
 export const longRunningQueriesCountQuery = (seconds: number): string =>
-  `SELECT count(*) AS long_running_queries FROM pg_stat_activity WHERE ${CLIENT_BACKENDS} AND state != 'idle' AND pid <> pg_backend_pid() AND query_start < now() - interval '${Math.round(seconds)} seconds'`;
+  `SELECT count(*) AS long_running_queries FROM ${sessions} WHERE ${clientQueries} AND query_start < now() - interval '${Math.round(seconds)} seconds'`;
 
 /** Runbook § Public Sharing Token Issues: live tokens issued for longer than the lifetime policy. */
 export const tokensOverLifetimeQuery = (lifetimeDays: number): string =>
-  `SELECT count(*) AS tokens_over_lifetime FROM public_tokens WHERE expires_at > now() AND expires_at - created_at > interval '${Math.round(lifetimeDays)} days'`;
+  `SELECT count(*) AS tokens_over_lifetime FROM ${m}.token_lifetimes WHERE expires_at > now() AND expires_at - created_at > interval '${Math.round(lifetimeDays)} days'`;
 
-/** Runbook § Database Connection Issues: "Check active connections", as written. */
+/**
+ * Runbook § Database Connection Issues: "Check active connections", as written. Every role sees
+ * every session's row in pg_stat_activity (only the details are hidden), so the count is whole.
+ */
 export const activeConnectionsQuery = "SELECT count(*) FROM pg_stat_activity";
 
-/** Runbook § Useful Commands, "Monitor active sessions", as written. */
-export const sessionsByStateQuery = "SELECT state, count(*) FROM pg_stat_activity GROUP BY state";
+/** Runbook § Useful Commands, "Monitor active sessions": state is hidden from pg_stat_activity for other roles' sessions. */
+export const sessionsByStateQuery = `SELECT state, count(*) FROM ${sessions} GROUP BY state`;
 
-/** Runbook § Database Connection Issues, "Check for long-running queries", with how long each has run. */
-export const longRunningQueriesQuery = `SELECT query, state, query_start, extract(epoch FROM now() - query_start) AS running_seconds FROM pg_stat_activity WHERE ${CLIENT_BACKENDS} AND state != 'idle' AND pid <> pg_backend_pid() ORDER BY query_start`;
+/**
+ * Runbook § Database Connection Issues, "Check for long-running queries": what an on-call engineer
+ * needs to decide whether to kill one (pid, how long, state, what it waits on, which application,
+ * the start of the statement with its literals masked), never the literals themselves.
+ */
+export const longRunningQueriesQuery =
+  `SELECT pid, extract(epoch FROM now() - query_start) AS age_seconds, state, wait_event_type, wait_event, application_name, statement FROM ${sessions} WHERE ${clientQueries} ORDER BY query_start`;
 
 /**
  * Runbook § Useful Commands, "Check system health". The runbook selects `tablename`, which
@@ -51,35 +78,39 @@ export const tableChurnQuery =
  * Runbook § Storage Management, "Check storage usage". The runbook sums the text `metadata->>'size'`
  * and casts afterwards, which PostgreSQL refuses (no sum(text)); the cast goes inside.
  */
-export const storageByBucketQuery =
-  "SELECT bucket_id, count(*) AS file_count, sum((metadata->>'size')::bigint) AS total_size FROM storage.objects GROUP BY bucket_id ORDER BY total_size DESC";
+export const storageByBucketQuery = `SELECT bucket_id, count(*) AS file_count, sum(size_bytes) AS total_size FROM ${m}.storage_objects GROUP BY bucket_id ORDER BY total_size DESC`;
 
-/** Bytes added to storage per day over the last 30 days, for the growth rate. */
-export const storageAddedPerDayQuery =
-  "SELECT date_trunc('day', created_at) AS time, bucket_id AS metric, sum((metadata->>'size')::bigint) AS bytes_added FROM storage.objects WHERE created_at > now() - interval '30 days' GROUP BY 1, 2 ORDER BY 1";
+/** Bytes added to storage per day over the panel's time range, for the growth rate. */
+export const storageAddedPerDayQuery = `SELECT date_trunc('day', created_at) AS time, bucket_id AS metric, sum(size_bytes) AS bytes_added FROM ${m}.storage_objects WHERE $__timeFilter(created_at) GROUP BY 1, 2 ORDER BY 1`;
 
 /** Sharing tokens by state: live, expiring within the window, expired, and issued in the last day. */
 export const tokenStatesQuery = (expiringSoonHours: number): string =>
-  `SELECT count(*) FILTER (WHERE expires_at > now()) AS live, count(*) FILTER (WHERE expires_at > now() AND expires_at <= now() + interval '${Math.round(expiringSoonHours)} hours') AS expiring_soon, count(*) FILTER (WHERE expires_at <= now()) AS expired, count(*) FILTER (WHERE created_at > now() - interval '1 day') AS issued_last_day FROM public_tokens`;
+  `SELECT count(*) FILTER (WHERE expires_at > now()) AS live, count(*) FILTER (WHERE expires_at > now() AND expires_at <= now() + interval '${Math.round(expiringSoonHours)} hours') AS expiring_soon, count(*) FILTER (WHERE expires_at <= now()) AS expired, count(*) FILTER (WHERE created_at > now() - interval '1 day') AS issued_last_day FROM ${m}.token_lifetimes`;
 
 /** The longest lifetime of a live token, in days, against the 30-day policy. */
-export const longestTokenLifetimeQuery =
-  "SELECT coalesce(max(extract(epoch FROM expires_at - created_at) / 86400), 0) AS longest_lifetime_days FROM public_tokens WHERE expires_at > now()";
+export const longestTokenLifetimeQuery = `SELECT coalesce(max(extract(epoch FROM expires_at - created_at) / 86400), 0) AS longest_lifetime_days FROM ${m}.token_lifetimes WHERE expires_at > now()`;
 
-/** Tokens issued per day over the last 30 days. */
-export const tokensIssuedPerDayQuery =
-  "SELECT date_trunc('day', created_at) AS time, count(*) AS issued FROM public_tokens WHERE created_at > now() - interval '30 days' GROUP BY 1 ORDER BY 1";
+/** Tokens issued per day over the panel's time range. */
+export const tokensIssuedPerDayQuery = `SELECT date_trunc('day', created_at) AS time, count(*) AS issued FROM ${m}.token_lifetimes WHERE $__timeFilter(created_at) GROUP BY 1 ORDER BY 1`;
 
-/** Runbook § Public Sharing Token Issues, "Check token status", for the token typed into $token. */
-export const tokenStatusQuery = "SELECT token, expires_at, created_at FROM public_tokens WHERE token = '${token}'";
+/** The dashboard variable holding the token to check. */
+export const TOKEN_VARIABLE = "token";
+
+/**
+ * Runbook § Public Sharing Token Issues, "Check token status", for the token typed into $token:
+ * live, expiring (within `expiringSoonHours`), expired or unknown. The token is never read back.
+ */
+export const tokenStatusQuery = (expiringSoonHours: number): string =>
+  `SELECT ${m}.token_state(${sqlVariable(TOKEN_VARIABLE)}, interval '${Math.round(expiringSoonHours)} hours') AS state`;
 
 /**
  * Product volumes from the rows a journey leaves behind: a generated PDF is an object in the PDF
  * bucket (found by id or name, as pdfBucketQuery does); a shared report is a row in public_tokens.
+ * Both read through the monitoring role's views, which carry no names and no token values.
  */
 export const productRows = {
-  pdfs: { from: "storage.objects", where: `bucket_id IN (SELECT id FROM storage.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)})` },
-  sharedReports: { from: "public_tokens", where: undefined },
+  pdfs: { from: `${m}.storage_objects`, where: `bucket_id IN (SELECT id FROM ${m}.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)})` },
+  sharedReports: { from: `${m}.token_lifetimes`, where: undefined },
 } as const;
 export type ProductRows = keyof typeof productRows;
 
@@ -103,9 +134,8 @@ export const createdWeekOverWeekQuery = (what: ProductRows): string =>
 
 /**
  * The weekly database performance review: the ten statements with the highest mean execution time
- * since the statistics were reset. Supabase keeps pg_stat_statements in the `extensions` schema;
- * its times are in milliseconds, shown here in seconds. Reading other roles' query text needs
- * pg_read_all_stats, which the monitoring role has.
+ * since the statistics were reset, through ain_monitoring.slowest_statements(), which reads
+ * Supabase's extensions.pg_stat_statements as postgres and masks every literal, as activity() does:
+ * the monitoring role holds no pg_read_all_stats, so raw query text stays out of reach.
  */
-export const slowestQueriesQuery =
-  "SELECT query, calls, mean_exec_time / 1000 AS mean_seconds, total_exec_time / 1000 AS total_seconds, rows FROM extensions.pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 10";
+export const slowestQueriesQuery = `SELECT statement, calls, mean_seconds, total_seconds, rows FROM ${m}.slowest_statements(10)`;

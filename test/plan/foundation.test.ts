@@ -1,5 +1,6 @@
+import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runValidStack, type StackRun } from "../support/offline";
+import { runValidStack, settingsFor, type StackRun } from "../support/offline";
 
 describe("the prod stack's Grafana foundation", () => {
   let prod: StackRun;
@@ -26,7 +27,7 @@ describe("the prod stack's Grafana foundation", () => {
     expect(folder.inputs).toMatchObject({ uid: "ain-monitoring", title: "AIN monitoring", preventDestroyIfNotEmpty: true });
   });
 
-  it("connects the Supabase database through a read-only role with TLS required", () => {
+  it("connects the Supabase database through the monitoring role, verifying the server against Supabase's CA", () => {
     const ds = prod.one("grafana:oss/dataSource:DataSource", "supabase-postgres");
     expect(ds.inputs).toMatchObject({
       type: "grafana-postgresql-datasource",
@@ -35,8 +36,28 @@ describe("the prod stack's Grafana foundation", () => {
       username: "grafana_readonly.xltxqqzattxogxtqrggt",
     });
     const jsonData = JSON.parse(String(ds.inputs.jsonDataEncoded)) as Record<string, unknown>;
-    expect(jsonData).toMatchObject({ sslmode: "require", database: "postgres" });
+    // Field names from grafana/grafana pkg/tsdb/grafana-postgresql-datasource/tls: tlsCACert travels in secureJsonData.
+    expect(jsonData).toMatchObject({ sslmode: "verify-full", tlsConfigurationMethod: "file-content", database: "postgres" });
+    expect(jsonData).not.toHaveProperty("sslRootCertFile");
     expect(ds.secretPaths).toEqual(["secureJsonDataEncoded"]);
+  });
+
+  it("reads the CA certificate from the file the stack names: Supabase Root 2021 CA", async () => {
+    const settings = await settingsFor();
+    const cert = new X509Certificate(settings.postgresCaCertificate ?? "");
+    expect(cert.subject).toContain("CN=Supabase Root 2021 CA");
+    expect(cert.ca).toBe(true);
+    // Published for Supabase's prod-ca-2021.crt (supabase-downloads .../prod/ssl/prod-ca-2021.crt), as other projects pin it.
+    expect(cert.fingerprint256).toBe("80:70:25:AD:50:D4:ED:21:9D:2C:9C:7D:29:9C:00:4F:82:4E:B0:0C:F7:F6:5A:FE:F6:07:D0:7B:72:E6:CA:FA");
+  });
+
+  it("opts out of verifying the server only when the stack says so, and then sends no certificate", async () => {
+    const run = await runValidStack({ set: { postgresSslMode: "require" }, unset: ["postgresCaCertFile"] });
+    const jsonData = JSON.parse(String(run.one("grafana:oss/dataSource:DataSource").inputs.jsonDataEncoded)) as Record<string, unknown>;
+    expect(jsonData.sslmode).toBe("require");
+    expect(jsonData).not.toHaveProperty("tlsConfigurationMethod");
+    const settings = await settingsFor({ set: { postgresSslMode: "require" }, unset: ["postgresCaCertFile"] });
+    expect(settings.postgresCaCertificate).toBeUndefined();
   });
 
   it("derives the database host from the project ref when a stack gives none", async () => {

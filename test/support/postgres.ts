@@ -6,20 +6,43 @@ import * as path from "node:path";
 import { Client } from "pg";
 
 /**
- * A throwaway PostgreSQL 15 cluster on a loopback port, run as the `postgres` user (PostgreSQL
- * refuses root), with the Supabase-shaped schema of test/fixtures/sql. Only the test files that
- * run SQL start one.
+ * A throwaway PostgreSQL cluster on a loopback port, run as the `postgres` OS user (PostgreSQL
+ * refuses root), with the Supabase-shaped schema of test/fixtures/sql and the monitoring role of
+ * db/monitoring-role.sql applied as Supabase's `postgres` role. Only the test files that run SQL
+ * start one.
  */
-const BIN = "/usr/lib/postgresql/15/bin";
 const FIXTURES = path.resolve(__dirname, "../fixtures/sql");
+/** The role file the README tells a person to apply. */
+export const MONITORING_ROLE_FILE = path.resolve(__dirname, "../../db/monitoring-role.sql");
+/** As on Supabase, the bootstrap superuser is supabase_admin; `postgres` is an ordinary role. */
+export const SUPERUSER = "supabase_admin";
+/** The role the data source logs in as. */
+export const MONITOR = "grafana_readonly";
+
+/**
+ * The server binaries: $PG_BINDIR, else the newest /usr/lib/postgresql/<major>/bin holding initdb
+ * (15 on Debian 12, 16 on GitHub's ubuntu-24.04).
+ */
+export function postgresBinDir(): string {
+  if (process.env.PG_BINDIR) return process.env.PG_BINDIR;
+  const root = "/usr/lib/postgresql";
+  const majors = (fs.existsSync(root) ? fs.readdirSync(root) : [])
+    .filter((v) => /^\d+$/.test(v) && fs.existsSync(path.join(root, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
+  if (majors.length === 0) throw new Error(`no PostgreSQL server under ${root}; run scripts/install-tools.sh or set PG_BINDIR`);
+  return path.join(root, majors[0], "bin");
+}
 
 export interface Postgres {
   port: number;
   /** The cluster's directory and the superuser's socket, for client tools such as pg_recvlogical. */
   bin: string;
+  /** A new session as `user` (the superuser by default). */
   connect(user?: string): Promise<Client>;
   /** Runs a fixture file (or SQL text) as the superuser. */
   load(fileOrSql: string): Promise<void>;
+  /** Applies db/monitoring-role.sql as Supabase's `postgres` role, as the README says. */
+  applyMonitoringRole(): Promise<void>;
   stop(): void;
 }
 
@@ -45,13 +68,14 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
   const data = path.join(base, "data");
   if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres:postgres", base]);
   const port = await freePort();
-  asPostgres([`${BIN}/initdb`, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+  const BIN = postgresBinDir();
+  asPostgres([`${BIN}/initdb`, "-D", data, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
   asPostgres([
     `${BIN}/pg_ctl`, "-D", data, "-l", path.join(base, "log"), "-w", "-o",
     `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements${Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join("")}`,
     "start",
   ]);
-  const connect = async (user = "postgres") => {
+  const connect = async (user = SUPERUSER) => {
     const client = new Client({ host: "127.0.0.1", port, user, database: "postgres", password: "test-only" });
     await client.connect();
     return client;
@@ -65,6 +89,14 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
       const sql = fileOrSql.endsWith(".sql") ? fs.readFileSync(path.join(FIXTURES, fileOrSql), "utf8") : fileOrSql;
       await admin.query(sql);
     },
+    applyMonitoringRole: async () => {
+      const asPostgresRole = await connect("postgres");
+      try {
+        await asPostgresRole.query(fs.readFileSync(MONITORING_ROLE_FILE, "utf8"));
+      } finally {
+        await asPostgresRole.end();
+      }
+    },
     stop: () => {
       void admin.end();
       asPostgres([`${BIN}/pg_ctl`, "-D", data, "-m", "immediate", "stop"]);
@@ -72,5 +104,6 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
     },
   };
   await pg.load("supabase-schema.sql");
+  await pg.applyMonitoringRole();
   return pg;
 }

@@ -26,10 +26,12 @@ export async function supabaseLikeActivity(pg: Postgres): Promise<SupabaseActivi
     ["-h", "127.0.0.1", "-p", String(pg.port), "-U", "postgres", "-d", "postgres", "--slot", "supabase_realtime_test", "--start", "-f", "/dev/null"],
     { stdio: "ignore" },
   );
-  const idleInTransaction: Client = await pg.connect();
+  // Client sessions as the application's role (PostgREST logs in as authenticator), whose details
+  // the monitoring role cannot read from pg_stat_activity itself.
+  const idleInTransaction: Client = await pg.connect("authenticator");
   await idleInTransaction.query("BEGIN");
-  await idleInTransaction.query("SELECT count(*) FROM public.public_tokens /* ain-test-idle-in-transaction */");
-  const slow: Client = await pg.connect();
+  await idleInTransaction.query("SELECT 1 /* ain-test-idle-in-transaction */");
+  const slow: Client = await pg.connect("authenticator");
   const sleeping = slow.query(`SELECT pg_sleep(120) /* ${SLOW_QUERY_MARKER} */`).catch(() => undefined);
 
   const admin = await pg.connect();
