@@ -170,6 +170,7 @@ function unknownKeyProblem(parentPath: readonly PropertyKey[], key: string): str
 }
 
 function issueProblem(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === "invalid_key" && issue.path.length > 0) return unknownKeyProblem(issue.path.slice(0, -1), String(issue.path[issue.path.length - 1]));
   const at = valueAt(raw, issue.path);
   if (issue.code === "invalid_type" && issue.expected === "object" && !at.found) {
     const keys = objectKeys(schemaAt(plainSchema, issue.path));
@@ -182,7 +183,7 @@ function issueProblem(issue: z.core.$ZodIssue, raw: unknown): string {
     return `${keyPath(issue.path)}: expected a number${describeReceived(raw, issue.path)}; with the CLI, 'pulumi config set --path ${keyPath(issue.path).slice(PROJECT.length + 1)} <number>' (add '--type float' for a decimal)`;
   }
   // zod says "expected int, received number" for 2.5; say what a person would.
-  const message = issue.code === "invalid_key" ? "unknown key; the README's configuration reference lists the keys it takes" : issue.message.replace("expected int, received number", "expected a whole number");
+  const message = issue.message.replace("expected int, received number", "expected a whole number");
   return `${keyPath(issue.path)}: ${message}${describeReceived(raw, issue.path)}`;
 }
 

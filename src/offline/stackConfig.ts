@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument, type YAMLError } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 
 /**
  * Reads config the way the Pulumi CLI hands it to a program: the project's declared defaults
@@ -50,13 +50,14 @@ export function existingStacks(projectDir: string): string[] {
 
 /** Parses YAML, or says which file and where it is broken, as `file:line:column: problem`. */
 export function parseYamlFile(file: string, shownAs: string): unknown {
-  const doc = parseDocument(fs.readFileSync(file, "utf8"), { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(fs.readFileSync(file, "utf8"), { prettyErrors: false, uniqueKeys: true, lineCounter });
   const first = doc.errors[0];
   if (first) {
-    const at = (first as YAMLError).linePos?.[0];
-    const where = at ? `${shownAs}:${at.line}:${at.col}` : shownAs;
+    const at = lineCounter.linePos(first.pos[0]);
+    const where = `${shownAs}:${at.line}:${at.col}`;
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? "s" : ""})` : "";
-    throw new StackFileError(`${where}: ${first.message.replace(/ at line \d+, column \d+.*$/s, "")}${more}; fix the YAML at line ${at?.line ?? "?"}, column ${at?.col ?? "?"} of ${shownAs}`);
+    throw new StackFileError(`${where}: ${first.message.replace(/ at line \d+, column \d+.*$/s, "")}${more}; fix the YAML at line ${at.line}, column ${at.col} of ${shownAs}`);
   }
   return doc.toJS();
 }
@@ -64,7 +65,8 @@ export function parseYamlFile(file: string, shownAs: string): unknown {
 export function readStackConfig(projectDir: string, stack: string, configFile?: string): StackConfig {
   const projectFile = path.join(projectDir, "Pulumi.yaml");
   const stackPath = configFile ? path.resolve(configFile) : path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const stackFile = configFile ? path.relative(projectDir, stackPath) : `Pulumi.${stack}.yaml`;
+  const relative = path.relative(projectDir, stackPath);
+  const stackFile = !configFile ? `Pulumi.${stack}.yaml` : relative.startsWith("..") ? stackPath : relative;
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackFileError(`stack name '${stack}' is not valid: expected letters, digits, '-', '_' or '.'`);
   if (!fs.existsSync(stackPath)) {
     const stacks = existingStacks(projectDir);
