@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadSettings } from "../src/config/load";
-import { planNotes, renderArtifacts } from "../src/artifacts";
+import { planNotes, planSummary, renderArtifacts } from "../src/artifacts";
 import { runProgram, startOfflineEngine } from "../src/offline/engine";
 import { planDocument, planTree, writeArtifacts } from "../src/offline/plan";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
@@ -83,8 +83,10 @@ async function main(): Promise<number> {
   console.log(`     ${"Type".padEnd(84)} Name`);
   for (const line of planTree(recording)) console.log(line);
   for (const line of planNotes(settings)) console.log(line);
-  console.log(`\nArtifacts in ${path.relative(root, outDir)}/: ${[...files.keys()].sort().join(", ")}`);
-  console.log(`Resources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
+  const shownOut = path.relative(root, outDir).startsWith("..") ? outDir : path.relative(root, outDir);
+  console.log(`\nArtifacts in ${shownOut}/: ${[...files.keys()].sort().join(", ")}`);
+  for (const line of planSummary(settings, { outDir: shownOut })) console.log(line);
+  console.log(`\nResources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
   return 0;
 }
 

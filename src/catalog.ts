@@ -5,6 +5,10 @@ import type { Settings } from "./config/load";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 import { severityRoutes } from "./escalation/policy";
+import { dashboardCatalog } from "./dashboards/catalog";
+import type { BuiltDashboard } from "./dashboards/compose";
+import { panelUrl } from "./grafana/urls";
+import { alertGuideLink } from "./guide/anchors";
 
 /**
  * out/<stack>/catalog.md: one row per runbook threshold or failure mode, with the rules that
@@ -15,7 +19,13 @@ export function uncoveredRunbookItems(alerts: DecoratedAlert[]): RunbookItemId[]
   return (Object.keys(runbookItems) as RunbookItemId[]).filter((id) => !covered.has(id));
 }
 
-const panelLink = (a: DecoratedAlert) => (a.panel ? `[${a.panel.dashboardUid} #${a.panel.panelId}](/d/${a.panel.dashboardUid}?viewPanel=${a.panel.panelId})` : "");
+/** Absolute, from grafanaUrl, so the link works from GitHub as well as from inside Grafana. */
+const panelLink = (settings: Settings, dashboards: BuiltDashboard[], a: DecoratedAlert) => {
+  const d = a.panel && dashboards.find((x) => x.uid === a.panel?.dashboardUid);
+  return a.panel && d ? `[${d.uid} #${a.panel.panelId}](${panelUrl(settings.grafanaUrl, d.uid, d.title, a.panel.panelId)})` : "";
+};
+/** A runbook section, linked by its own heading: the link text and the anchor come from the same string. */
+const sectionLink = (settings: Settings, section: string) => `[${cell(section)}](${settings.runbookUrl}#${githubAnchor(section)})`;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function catalogMarkdown(settings: Settings): string {
@@ -23,18 +33,19 @@ export function catalogMarkdown(settings: Settings): string {
   const lines = [
     `# Monitoring catalog: ${settings.stack}`,
     "",
-    "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it.",
+    "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it. Each rule links its entry in the alert response guide; each section links the team's runbook.",
     "Time to detect = signal delay (probe 2 min, edge logs 2 min, Metrics API 1 min, SQL 0) + the rule's `for` + one 1-minute evaluation.",
     "",
     "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | synthetic check | no data |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const checks = checkSpecs(settings);
+  const dashboards = dashboardCatalog(settings);
   for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
     const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| ${sectionLink(settings, item.section)} | ${cell(item.says)} | [\`${a.name}\`](${alertGuideLink(settings, a.name)}) ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(settings, dashboards, a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
   }
@@ -60,7 +71,7 @@ export function catalogMarkdown(settings: Settings): string {
     const perProbeInterval = c.frequencyMs / 60_000;
     const ttd = Math.max(1, Math.ceil((2 * perProbeInterval) / c.probes.length));
     lines.push(
-      `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | [${c.runbookSection}](${settings.runbookUrl}#${githubAnchor(c.runbookSection)}) |`,
+      `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | ${sectionLink(settings, c.runbookSection)} |`,
     );
   }
   lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}.`);

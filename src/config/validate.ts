@@ -12,8 +12,9 @@ import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, typ
  */
 
 /** Settings after validation, with the defaults that derive from other keys filled in. */
-export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost"> {
+export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "alertGuideUrl"> {
   functionsBaseUrl: string;
+  alertGuideUrl: string;
   postgresHost: string;
 }
 
@@ -255,6 +256,7 @@ export function validateConfig(all: Record<string, string>): Validation {
     ...p,
     functionsBaseUrl: p.functionsBaseUrl ?? `https://${p.supabaseProjectRef}.supabase.co/functions/v1`,
     postgresHost: p.postgresHost ?? `db.${p.supabaseProjectRef}.supabase.co`,
+    alertGuideUrl: p.alertGuideUrl ?? `https://github.com/${p.github.owner}/${p.github.repository}/blob/main/docs/alerts.md`,
   };
 
   // Billing counts executions: checks x probes x runs. Over budget is a config error, not a surprise invoice.

@@ -13,8 +13,15 @@ function explain(ctx: DashboardContext, alertId: string): string {
   return describe(ctx.settings, `${a.summary}. The alert \`${a.name}\` (${a.severity}) fires when this is ${sign} ${a.threshold} for ${a.forSeconds / 60} min.`, a.runbookSection);
 }
 
-export function alertTrend(ctx: DashboardContext, alertId: string, title: string, width = 8, extraAlerts: string[] = []): Placed {
+/**
+ * A title that states its limit, "PDF generation (< 10 s)", always shows the alert's configured
+ * threshold: the number written at the call site is replaced, so a budget set to 15 reads (< 15 s).
+ */
+export const titleWithLimit = (title: string, threshold: number): string => title.replace(/\(([<>≤≥]) [\d.]+ ([^)]+)\)$/, (_, op: string, unit: string) => `(${op} ${threshold} ${unit})`);
+
+export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: string, width = 8, extraAlerts: string[] = []): Placed {
   const a = ctx.alert(alertId);
+  const title = titleWithLimit(shownTitle, a.threshold);
   if (a.source !== "prometheus") throw new Error(`${alertId} is not a Prometheus alert`);
   const panel = new timeseries.PanelBuilder()
     .title(title)
@@ -28,8 +35,9 @@ export function alertTrend(ctx: DashboardContext, alertId: string, title: string
   return { panel, width, alerts: [alertId, ...extraAlerts] };
 }
 
-export function alertStat(ctx: DashboardContext, alertId: string, title: string, width = 6, extraAlerts: string[] = []): Placed {
+export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 6, extraAlerts: string[] = []): Placed {
   const a = ctx.alert(alertId);
+  const title = titleWithLimit(shownTitle, a.threshold);
   const target = a.source === "postgres" ? new SqlTarget("A", a.value) : promTarget(a.value, "A").instant();
   const panel = new stat.PanelBuilder()
     .title(title)
