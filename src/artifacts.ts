@@ -80,6 +80,8 @@ export function planSummary(settings: Settings, places: PlanPlaces): string[] {
       ? `  Checks:        ${checks.length} (${checks.map((c) => c.job).join(", ")}), ${monthlyExecutions(checks).toLocaleString("en-US")} executions a month of ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}`
       : `  Checks:        off (synthetics.enabled is false); 'npm run checks' still runs ${checks.length} from here`,
     `  Catalog:       ${places.outDir}/catalog.md (every runbook threshold and what catches it)`,
-    `  Alert guide:   ${GUIDE_PATH}, rendered at ${settings.alertGuideUrl} (this stack's copy: ${places.outDir}/alerts.md)`,
+    settings.alertGuideUrl
+      ? `  Alert guide:   ${GUIDE_PATH}, rendered at ${settings.alertGuideUrl} (this stack's copy: ${places.outDir}/alerts.md)`
+      : `  Alert guide:   ${places.outDir}/alerts.md; alerts link the runbook directly until alertGuideUrl (or github.owner) says where the guide is rendered`,
   ];
 }

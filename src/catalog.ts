@@ -45,7 +45,7 @@ export function catalogMarkdown(settings: Settings): string {
     const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| ${sectionLink(settings, item.section)} | ${cell(item.says)} | [\`${a.name}\`](${alertGuideLink(settings, a.name)}) ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(settings, dashboards, a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| ${sectionLink(settings, item.section)} | ${cell(item.says)} | [\`${a.name}\`](${alertGuideLink(settings, a)}) ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${humanDuration(timeToDetectSeconds(a))} | ${signalOf(a)} | ${panelLink(settings, dashboards, a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
   }

@@ -24,7 +24,7 @@ export function decorate(spec: AlertSpec, settings: Settings): DecoratedAlert {
     summary: spec.summary,
     description: spec.description,
     // The alert's own entry in the response guide, which links the team's runbook section.
-    runbook_url: alertGuideLink(settings, spec.name),
+    runbook_url: alertGuideLink(settings, spec),
   };
   if (spec.panel) {
     annotations.__dashboardUid__ = spec.panel.dashboardUid;

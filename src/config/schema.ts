@@ -181,7 +181,7 @@ export const plainSchema = z.strictObject({
   alertGuideUrl: httpsUrl
     .optional()
     .describe(
-      "Where docs/alerts.md, the alert response guide, is rendered; each alert's runbook_url is this plus the alert's anchor. Default: https://github.com/<github.owner>/<github.repository>/blob/main/docs/alerts.md.",
+      "Where docs/alerts.md, the alert response guide, is rendered; each alert's runbook_url is this plus the alert's anchor. Default: https://github.com/<github.owner>/<github.repository>/blob/main/docs/alerts.md when github.owner is set; without either, alerts link the runbook section directly.",
     ),
   postgresHost: hostname.optional().describe("Database host for the PostgreSQL data source. Default: db.<supabaseProjectRef>.supabase.co."),
   postgresPort: z.number().int().min(1).max(65535).default(5432).describe("Database port (5432 direct, 6543 through the pooler)."),
@@ -211,9 +211,6 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
     if (s.github.reviewers.users.length + s.github.reviewers.teams.length === 0) {
       problems.push({ key: "github.reviewers", problem: "expected at least one user or team: a production deploy needs someone to approve it" });
     }
-  }
-  if (!s.alertGuideUrl && !s.github.owner) {
-    problems.push({ key: "alertGuideUrl", problem: "required when github.owner is not set (expected where docs/alerts.md is rendered, e.g. https://github.com/<owner>/<repo>/blob/main/docs/alerts.md)" });
   }
   if (s.paging.irm) {
     if (!s.oncallUrl) problems.push({ key: "oncallUrl", problem: "required when paging.irm is true (expected the IRM API URL of the stack's region)" });

@@ -14,7 +14,8 @@ import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, typ
 /** Settings after validation, with the defaults that derive from other keys filled in. */
 export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "alertGuideUrl"> {
   functionsBaseUrl: string;
-  alertGuideUrl: string;
+  /** Undefined when neither alertGuideUrl nor github.owner is set: alerts then link the runbook itself. */
+  alertGuideUrl: string | undefined;
   postgresHost: string;
 }
 
@@ -256,7 +257,7 @@ export function validateConfig(all: Record<string, string>): Validation {
     ...p,
     functionsBaseUrl: p.functionsBaseUrl ?? `https://${p.supabaseProjectRef}.supabase.co/functions/v1`,
     postgresHost: p.postgresHost ?? `db.${p.supabaseProjectRef}.supabase.co`,
-    alertGuideUrl: p.alertGuideUrl ?? `https://github.com/${p.github.owner}/${p.github.repository}/blob/main/docs/alerts.md`,
+    alertGuideUrl: p.alertGuideUrl ?? (p.github.owner ? `https://github.com/${p.github.owner}/${p.github.repository}/blob/main/docs/alerts.md` : undefined),
   };
 
   // Billing counts executions: checks x probes x runs. Over budget is a config error, not a surprise invoice.

@@ -8,4 +8,6 @@ import { githubAnchor } from "../config/runbookItems";
  */
 export const GUIDE_PATH = "docs/alerts.md";
 export const alertAnchor = (alertName: string): string => githubAnchor(alertName);
-export const alertGuideLink = (settings: Pick<Settings, "alertGuideUrl">, alertName: string): string => `${settings.alertGuideUrl}#${alertAnchor(alertName)}`;
+/** The alert's guide entry; without a guide URL (no alertGuideUrl, no github.owner), its runbook section. */
+export const alertGuideLink = (settings: Pick<Settings, "alertGuideUrl" | "runbookUrl">, alert: { name: string; runbookSection: string }): string =>
+  settings.alertGuideUrl ? `${settings.alertGuideUrl}#${alertAnchor(alert.name)}` : `${settings.runbookUrl}#${githubAnchor(alert.runbookSection)}`;

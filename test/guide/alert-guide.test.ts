@@ -118,6 +118,17 @@ describe("the guide and the links follow the config", () => {
       },
     },
     {
+      what: "without a guide URL and without GitHub delivery, every runbook_url opens its runbook section instead",
+      set: { github: { enabled: false } },
+      check: (_g, a, s) => {
+        expect(s.alertGuideUrl).toBeUndefined();
+        for (const alert of a) {
+          expect(alert.annotations.runbook_url).toBe(`${s.runbookUrl}#${githubAnchor(alert.runbookSection)}`);
+          expect(runbookAnchors).toContain(githubAnchor(alert.runbookSection));
+        }
+      },
+    },
+    {
       what: "a webhook pager shows in the route of pages, with the contact chain behind it",
       set: { paging: { webhook: true } },
       secrets: { pagingWebhookUrl: "https://pager.ain.example/hook" },
