@@ -11,7 +11,9 @@ export default defineConfig({
     // blackbox exporter, Alertmanager, plans) or on deliberate timeouts, so one file at a time
     // leaves the machine idle.
     maxWorkers: availableParallelism(),
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Two files share the cores now: a CPU-bound test (promtool over multi-day windows) can take
+    // twice as long as alone, and a busy CI machine more; a hang still fails, only later.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
