@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,7 +6,14 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The Pulumi runtime keeps global state: each file gets its own process.
     pool: "forks",
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // One fork per core. Vitest's default leaves a core to itself (cores - 1: a single fork on a
+    // 2-core machine), but most files here wait on child processes (promtool, PostgreSQL, the
+    // blackbox exporter, Alertmanager, plans) or on deliberate timeouts, so one file at a time
+    // leaves the machine idle.
+    maxWorkers: availableParallelism(),
+    // Two files share the cores now: a CPU-bound test (promtool over multi-day windows) can take
+    // twice as long as alone, and a busy CI machine more; a hang still fails, only later.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

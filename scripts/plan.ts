@@ -6,20 +6,53 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadSettings } from "../src/config/load";
-import { planNotes, renderArtifacts } from "../src/artifacts";
+import { planNotes, planSummary, renderArtifacts } from "../src/artifacts";
 import { runProgram, startOfflineEngine } from "../src/offline/engine";
 import { planDocument, planTree, writeArtifacts } from "../src/offline/plan";
-import { readStackConfig } from "../src/offline/stackConfig";
+import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
+
+const USAGE = `Usage: npm run plan -- [options]
+
+Runs the program under Pulumi's mock engine with a stack's config, as 'pulumi preview' would but
+with no credentials and no network. Prints what would be created and writes the artifacts
+(rule files, dashboards, routing, blackbox modules, catalog, alert guide) to out/<stack>/.
+
+Options:
+  --stack NAME         The stack to plan: reads Pulumi.NAME.yaml beside Pulumi.yaml (default: prod).
+  --config-file FILE   Read the stack's config from FILE instead, like 'pulumi --config-file'.
+  --out DIR            Write the artifacts to DIR instead of out/<stack>/ (replaced as a whole).
+  -h, --help           Show this help.
+
+Environment:
+  AIN_MONITORING_NOW   Pin the clock (ISO date-time) that rotation periods are computed from.
+  PLAN_DEBUG=1         Print the stack trace of an unexpected error.
+
+Exit codes:
+  0  planned; the artifacts are written
+  1  invalid config or unreadable stack file: the message names each key or line; nothing is written`;
+
+function args() {
+  try {
+    return parseArgs({
+      options: {
+        stack: { type: "string", default: "prod" },
+        // Like `pulumi --config-file`: read the stack's config from another file.
+        "config-file": { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new StackFileError(`${(error as Error).message}; see 'npm run plan -- --help'`);
+  }
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", default: "prod" },
-      // Like `pulumi --config-file`: read the stack's config from another file.
-      "config-file": { type: "string" },
-      out: { type: "string" },
-    },
-  });
+  const values = args();
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const root = path.resolve(__dirname, "..");
   const stack = values.stack ?? "prod";
   const started = process.hrtime.bigint();
@@ -50,8 +83,10 @@ async function main(): Promise<number> {
   console.log(`     ${"Type".padEnd(84)} Name`);
   for (const line of planTree(recording)) console.log(line);
   for (const line of planNotes(settings)) console.log(line);
-  console.log(`\nArtifacts in ${path.relative(root, outDir)}/: ${[...files.keys()].sort().join(", ")}`);
-  console.log(`Resources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
+  const shownOut = path.relative(root, outDir).startsWith("..") ? outDir : path.relative(root, outDir);
+  console.log(`\nArtifacts in ${shownOut}/: ${[...files.keys()].sort().join(", ")}`);
+  for (const line of planSummary(settings, { outDir: shownOut })) console.log(line);
+  console.log(`\nResources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
   return 0;
 }
 

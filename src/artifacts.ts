@@ -7,6 +7,11 @@ import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
 import { now } from "./rotation/clock";
 import { externalKeyStatus, rotationPeriod } from "./rotation/periods";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
+import { alertCatalog } from "./alerts/catalog";
+import { severityNames } from "./config/runbook";
+import { dashboardUrl } from "./grafana/urls";
+import { GUIDE_PATH } from "./guide/anchors";
+import { alertGuideMarkdown } from "./guide/render";
 
 /**
  * Every file the plan writes besides plan.json, keyed by its path under out/<stack>/. Pure: the
@@ -22,6 +27,7 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   files.set("synthetics/blackbox.yml", blackboxConfig(checks));
   files.set("synthetics/targets.json", JSON.stringify(probeTargets(checks), null, 2) + "\n");
   files.set("catalog.md", catalogMarkdown(settings));
+  files.set("alerts.md", alertGuideMarkdown(settings));
   return files;
 }
 
@@ -41,7 +47,41 @@ export function planNotes(settings: Settings): string[] {
   const keys = externalKeyStatus(rotation, at);
   if (keys.length === 0) notes.push("External keys: no rotation dates in rotation.lastRotated, so none can be reminded of.");
   for (const k of keys) {
-    notes.push(`${k.due ? "warning: " : "         "}${k.key.padEnd(22)} last rotated ${k.lastRotated} (${k.ageDays} days ago)${k.due ? `: due, rotate it (README, Key rotation)` : ""}`);
+    notes.push(`${k.due ? "warning: " : "         "}${k.key.padEnd(22)} last rotated ${k.lastRotated} (${k.ageDays} days ago)${k.due ? ": due" : ""}`);
+  }
+  const due = keys.filter((k) => k.due);
+  if (due.length > 0) {
+    const today = at.toISOString().slice(0, 10);
+    notes.push(
+      `         Rotate each in its vendor's console and update the secret ('pulumi config set --secret <key> <value>'), then record the date:`,
+      ...due.map((k) => `           pulumi config set --path rotation.lastRotated.${k.key} ${today}`),
+    );
   }
   return notes;
+}
+
+/** Where the plan's files are, relative to the project, for the summary. */
+export interface PlanPlaces {
+  outDir: string;
+}
+
+/** The closing summary of a plan: what the stack watches, what it costs, and where to read more. */
+export function planSummary(settings: Settings, places: PlanPlaces): string[] {
+  const alerts = alertCatalog(settings);
+  const bySeverity = severityNames.map((s) => `${alerts.filter((a) => a.severity === s).length} ${s}`).join(", ");
+  const checks = checkSpecs(settings).filter((c) => c.enabled);
+  const dashboards = dashboardCatalog(settings);
+  return [
+    "",
+    "Summary",
+    `  Alert rules:   ${alerts.length} (${bySeverity})`,
+    `  Dashboards:    ${dashboards.length}, e.g. ${dashboardUrl(settings.grafanaUrl, dashboards[0].uid, dashboards[0].title)}`,
+    settings.synthetics.enabled
+      ? `  Checks:        ${checks.length} (${checks.map((c) => c.job).join(", ")}), ${monthlyExecutions(checks).toLocaleString("en-US")} executions a month of ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}`
+      : `  Checks:        off (synthetics.enabled is false); 'npm run checks' still runs ${checks.length} from here`,
+    `  Catalog:       ${places.outDir}/catalog.md (every runbook threshold and what catches it)`,
+    settings.alertGuideUrl
+      ? `  Alert guide:   ${GUIDE_PATH}, rendered at ${settings.alertGuideUrl} (this stack's copy: ${places.outDir}/alerts.md)`
+      : `  Alert guide:   ${places.outDir}/alerts.md; alerts link the runbook directly until alertGuideUrl (or github.owner) says where the guide is rendered`,
+  ];
 }

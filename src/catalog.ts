@@ -1,11 +1,14 @@
 import { alertCatalog } from "./alerts/catalog";
-import { humanDuration, measuredTimeToDetect, signalOf, sqlTimeToDetectSeconds } from "./alerts/detection";
-import { EVALUATION_INTERVAL_SECONDS } from "./alerts/types";
+import { detectionSeconds, detectionText, humanDuration, signalOf } from "./alerts/detection";
 import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 import { contactChain, enabledPagers, externalSupportLine, severityRoutes } from "./escalation/policy";
+import { dashboardCatalog } from "./dashboards/catalog";
+import type { BuiltDashboard } from "./dashboards/compose";
+import { panelUrl } from "./grafana/urls";
+import { alertGuideLink } from "./guide/anchors";
 
 /**
  * out/<stack>/catalog.md: one row per runbook threshold or failure mode, with the rules that
@@ -16,19 +19,13 @@ export function uncoveredRunbookItems(alerts: DecoratedAlert[]): RunbookItemId[]
   return (Object.keys(runbookItems) as RunbookItemId[]).filter((id) => !covered.has(id));
 }
 
-/** The measured time to detect, or the SQL rule's for plus one evaluation; undefined for reminders. */
-function ttdSeconds(a: DecoratedAlert): number | undefined {
-  if (a.source === "postgres") return sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS);
-  return measuredTimeToDetect(a.name)?.seconds;
-}
-function ttdCell(a: DecoratedAlert): string {
-  if (a.source === "postgres") return `${humanDuration(sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS))} (for + 1 eval)`;
-  const m = measuredTimeToDetect(a.name);
-  if (!m) return a.area === "key-rotation" ? "a reminder: at the due date + for" : "not measured";
-  return m.shape === "producer" ? `${humanDuration(m.seconds)} (measured: ${m.scenario})` : `${humanDuration(m.seconds)} (measured: *threshold*)`;
-}
-
-const panelLink = (a: DecoratedAlert) => (a.panel ? `[${a.panel.dashboardUid} #${a.panel.panelId}](/d/${a.panel.dashboardUid}?viewPanel=${a.panel.panelId})` : "");
+/** Absolute, from grafanaUrl, so the link works from GitHub as well as from inside Grafana. */
+const panelLink = (settings: Settings, dashboards: BuiltDashboard[], a: DecoratedAlert) => {
+  const d = a.panel && dashboards.find((x) => x.uid === a.panel?.dashboardUid);
+  return a.panel && d ? `[${d.uid} #${a.panel.panelId}](${panelUrl(settings.grafanaUrl, d.uid, d.title, a.panel.panelId)})` : "";
+};
+/** A runbook section, linked by its own heading: the link text and the anchor come from the same string. */
+const sectionLink = (settings: Settings, section: string) => `[${cell(section)}](${settings.runbookUrl}#${githubAnchor(section)})`;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function catalogMarkdown(settings: Settings): string {
@@ -36,24 +33,25 @@ export function catalogMarkdown(settings: Settings): string {
   const lines = [
     `# Monitoring catalog: ${settings.stack}`,
     "",
-    "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it.",
+    "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it. Each rule links its entry in the alert response guide; each section links the team's runbook.",
     "Time to detect is measured: promtool runs each incident scenario of test/alerts/incidents.ts on these rule files, with series shaped like the producers' (Synthetic Monitoring executions per probe off the evaluation grid, the Metrics API scraped once a minute, the log drain's recorded series), and records when the alert first fires after the incident starts (src/alerts/measured.ts). Alerts without an incident scenario are measured on their threshold fixture (marked *threshold*). SQL rules run in Grafana only: their query is live, so they take their `for` plus one evaluation (marked *for + 1 eval*). Log-drain delivery delay is not included: it is the drain's, and unknown.",
     "",
     "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | synthetic check | no data |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const checks = checkSpecs(settings);
+  const dashboards = dashboardCatalog(settings);
   for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
     const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| [${cell(item.section)}](${a.annotations.runbook_url}) | ${cell(item.says)} | \`${a.name}\` ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${ttdCell(a)} | ${signalOf(a)} | ${panelLink(a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| ${sectionLink(settings, item.section)} | ${cell(item.says)} | [\`${a.name}\`](${alertGuideLink(settings, a)}) ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${detectionText(a)} | ${signalOf(a)} | ${panelLink(settings, dashboards, a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
   }
   lines.push("", "## Time to detect, by severity", "", "| severity | rules | fastest | slowest |", "|---|---|---|---|");
   for (const severity of ["P0", "P1", "P2", "P3"]) {
-    const ttds = alerts.filter((a) => a.severity === severity).map(ttdSeconds).filter((s): s is number => s !== undefined);
+    const ttds = alerts.filter((a) => a.severity === severity).map(detectionSeconds).filter((s): s is number => s !== undefined);
     if (ttds.length > 0) lines.push(`| ${severity} | ${ttds.length} | ${humanDuration(Math.min(...ttds))} | ${humanDuration(Math.max(...ttds))} |`);
   }
   lines.push(
@@ -95,7 +93,7 @@ export function catalogMarkdown(settings: Settings): string {
     const perProbeInterval = c.frequencyMs / 60_000;
     const ttd = Math.max(1, Math.ceil((2 * perProbeInterval) / c.probes.length));
     lines.push(
-      `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | [${c.runbookSection}](${settings.runbookUrl}#${githubAnchor(c.runbookSection)}) |`,
+      `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | ${sectionLink(settings, c.runbookSection)} |`,
     );
   }
   lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}.`);

@@ -1,6 +1,7 @@
 import type { Settings } from "../config/load";
 import { githubAnchor } from "../config/runbookItems";
 import { alertPlacements } from "../dashboards/catalog";
+import { alertGuideLink } from "../guide/anchors";
 import { alertSpecs } from "./specs";
 import type { AlertSpec, DecoratedAlert } from "./types";
 
@@ -22,7 +23,8 @@ export function decorate(spec: AlertSpec, settings: Settings): DecoratedAlert {
   const annotations: Record<string, string> = {
     summary: spec.summary,
     description: spec.description,
-    runbook_url: runbookUrl(settings, spec.runbookSection),
+    // The alert's own entry in the response guide, which links the team's runbook section.
+    runbook_url: alertGuideLink(settings, spec),
   };
   if (spec.panel) {
     annotations.__dashboardUid__ = spec.panel.dashboardUid;

@@ -1,7 +1,7 @@
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId } from "../config/runbookItems";
 import { measuredDetection } from "./measured";
-import type { AlertSpec } from "./types";
+import { EVALUATION_INTERVAL_SECONDS, type AlertSpec } from "./types";
 
 /**
  * Time to detect, measured: promtool runs each incident scenario (test/alerts/incidents.ts) on the
@@ -51,3 +51,17 @@ export const humanDuration = (seconds: number): string => {
   const mins = Math.round((seconds % 3600) / 60);
   return mins ? `${hours} h ${mins} min` : `${hours} h`;
 };
+
+/** The measured time to detect, or a SQL rule's `for` plus one evaluation; undefined for reminders and the unmeasured. */
+export function detectionSeconds(a: Pick<AlertSpec, "name" | "source" | "forSeconds">): number | undefined {
+  if (a.source === "postgres") return sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS);
+  return measuredTimeToDetect(a.name)?.seconds;
+}
+
+/** The same, as the catalog and the guide show it, saying how it was found. */
+export function detectionText(a: Pick<AlertSpec, "name" | "source" | "forSeconds" | "area">): string {
+  if (a.source === "postgres") return `${humanDuration(sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS))} (for + 1 eval)`;
+  const m = measuredTimeToDetect(a.name);
+  if (!m) return a.area === "key-rotation" ? "a reminder: at the due date + for" : "not measured";
+  return m.shape === "producer" ? `${humanDuration(m.seconds)} (measured: ${m.scenario})` : `${humanDuration(m.seconds)} (measured: *threshold*)`;
+}

@@ -59,3 +59,64 @@ export function githubAnchor(heading: string): string {
     .replace(/[^\p{L}\p{N}\s_-]/gu, "")
     .replace(/\s/g, "-");
 }
+
+/**
+ * What to do first, per runbook section: the runbook's diagnosis and solutions, restated as
+ * steps for the person an alert wakes up. The alert response guide (docs/alerts.md) shows the
+ * steps of each alert's section, and links the team's runbook for the rest.
+ */
+export const runbookFirstSteps: Record<RunbookSection, readonly string[]> = {
+  [runbookSections.quickHealthCheck]: [
+    "Call the health check yourself (`npm run checks -- --only ain-health-check`): a healthy answer is `{\"success\": true, \"email_service_status\": \"ready\"}`.",
+    "If it fails, the reason column says whether it was a status, a wrong body or a timeout; go on with the section that matches (email, PDF, database).",
+  ],
+  [runbookSections.keyMetrics]: [
+    "Open the dashboard panel below and find which function, and since when.",
+    "Compare the start with the last deploy of that function; if they line up, roll the function back to its previous version (runbook § Emergency Rollback).",
+    "Read the function's logs (`supabase functions logs <name>`) for the errors or slow calls behind the number.",
+  ],
+  [runbookSections.emailServiceDown]: [
+    "Check that `RESEND_API_KEY` is still set in the Supabase secrets (`supabase secrets list`).",
+    "Check Resend's status page; if Resend itself is down, consider a temporary email provider.",
+    "Check the sending domain's authentication and the account's rate limits in the Resend dashboard.",
+  ],
+  [runbookSections.pdfGenerationFailures]: [
+    "Read the logs of generate-valuation-pdf for the failing requests.",
+    "Check that the storage bucket \"PDF Valuation Reports\" exists and that its RLS policies let the function write.",
+    "Try one simple valuation; if only some fail, look for corrupted valuation data. Redeploy the function if it runs out of memory.",
+  ],
+  [runbookSections.databaseConnectionIssues]: [
+    "Count the client connections by state in `pg_stat_activity` (`backend_type = 'client backend'`; Realtime's walsender and background workers are always there).",
+    "List the non-idle queries by `query_start`; cancel or terminate the long-running ones if that is safe.",
+    "Check the pooler's settings; if the limit is hit again and again, scale the database.",
+  ],
+  [runbookSections.publicSharingTokenIssues]: [
+    "Look the token up in `public_tokens` and compare `expires_at` with now: tokens live 30 days.",
+    "Check the RLS policies on `public_tokens`.",
+    "Regenerate the token if it is corrupted.",
+  ],
+  [runbookSections.databaseScaling]: [
+    "Check the Supabase plan's limits against what the panel shows.",
+    "Review the slowest statements (`pg_stat_statements`) before paying for a larger instance.",
+    "Upgrade when the trigger holds: over 80 % of connections, queries over 1 s on average, or storage over 80 %.",
+  ],
+  [runbookSections.storageScaling]: [
+    "See which bucket grows (`storage.objects` grouped by `bucket_id`).",
+    "Clean up old PDFs and compress photos before upgrading the plan.",
+  ],
+  [runbookSections.deploymentChecklist]: [
+    "Find which pipeline is silent from the alert's name: the Metrics API scrape, the Synthetic Monitoring probes, or the log drain.",
+    "Metrics API: check the scrape job in Grafana Cloud (Connections > Metrics Endpoint) and that the Supabase secret key it uses is still valid.",
+    "Probes: check the checks in Synthetic Monitoring and the probe locations' status. Log drain: check Project Settings > Log Drains in Supabase, then run the drain's LogQL query from the README.",
+  ],
+  [runbookSections.severityLevels]: [
+    "Confirm from outside: `npm run checks` and the Supabase status page. If every function fails, check the database first: every function needs it.",
+    "If a deploy just went out, roll it back (runbook § Emergency Rollback: edge functions, then migrations, then client).",
+    "Update the status page and tell users; call the lead developer if no one has answered within the escalation time.",
+  ],
+  [runbookSections.apiKeyRotation]: [
+    "Generate a new key in the vendor's console and update it where it is used (Supabase secrets, or `pulumi config set --secret`).",
+    "Test with the new key, then revoke the old one and watch for failures.",
+    "Record it: `pulumi config set --path rotation.lastRotated.<key> YYYY-MM-DD`.",
+  ],
+};

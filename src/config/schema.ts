@@ -239,7 +239,12 @@ export const plainSchema = z.strictObject({
     .describe("The Supabase project (runbook, Supabase Dashboard link)."),
   functionsBaseUrl: httpsUrl.optional().describe("Edge functions base URL. Default: https://<supabaseProjectRef>.supabase.co/functions/v1."),
   oncallUrl: httpsUrl.optional().describe("The Grafana IRM (OnCall) API of the stack's region; needed when paging.irm is on."),
-  runbookUrl: httpsUrl.describe("Where the runbook is rendered; alert runbook_url links are this plus a heading anchor."),
+  runbookUrl: httpsUrl.describe("Where the team's operations runbook is rendered; the alert guide and the dashboards link its sections (this plus a heading anchor)."),
+  alertGuideUrl: httpsUrl
+    .optional()
+    .describe(
+      "Where docs/alerts.md, the alert response guide, is rendered; each alert's runbook_url is this plus the alert's anchor. Default: https://github.com/<github.owner>/<github.repository>/blob/main/docs/alerts.md when github.owner is set; without either, alerts link the runbook section directly.",
+    ),
   postgresHost: hostname.optional().describe("Database host for the PostgreSQL data source. Default: db.<supabaseProjectRef>.supabase.co."),
   postgresPort: z.number().int().min(1).max(65535).default(5432).describe("Database port (5432 direct, 6543 through the pooler)."),
   postgresDatabase: z.string().min(1).default("postgres").describe("Database name."),

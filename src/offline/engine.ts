@@ -73,7 +73,7 @@ export async function startOfflineEngine(stackConfig: StackConfig): Promise<Reco
   const recording: Recording = { resources: [], stackOutputs: {} };
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => mockResource(args.type, args.name, args.inputs),
+      newResource: (args) => mockResource(args.type, args.name, args.inputs, args.provider),
       call: (args) => mockCall(args.token, args.inputs),
     },
     stackConfig.project,

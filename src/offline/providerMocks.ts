@@ -3,18 +3,30 @@
  * inputs, as a real create would for the fields this program sets; computed fields get a
  * recognisable stand-in.
  */
+import { dashboardUrl } from "../grafana/urls";
+
 /** The probe locations a Grafana Cloud stack lists, by name, as getProbes returns them. */
 export const OFFLINE_PROBES: Record<string, number> = { Frankfurt: 3, London: 4, Ohio: 1, Oregon: 2, Singapore: 5, Sydney: 6 };
 
 /** Synthetic Monitoring ids are numbers; derive one from the name so plans stay deterministic. */
 const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
 
-export function mockResource(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+/** Each Grafana provider's URL by its id, so a dashboard can be given the URL its provider would read back. */
+const grafanaUrlByProviderId = new Map<string, string>();
+
+/** `provider` is the engine's reference, `<provider urn>::<provider id>`. */
+export function mockResource(type: string, name: string, inputs: Record<string, unknown>, provider?: string): { id: string; state: Record<string, unknown> } {
   const id = type === "grafana:syntheticMonitoring/check:Check" ? numericId(name) : `${name}-id`;
-  return { id, state: mockState(type, inputs) };
+  if (type === "pulumi:providers:grafana" && typeof inputs.url === "string") grafanaUrlByProviderId.set(id, inputs.url);
+  return { id, state: mockState(type, inputs, provider ? grafanaUrlByProviderId.get(provider.split("::").pop() ?? "") : undefined) };
 }
 
-function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function mockState(type: string, inputs: Record<string, unknown>, grafanaUrl: string | undefined): Record<string, unknown> {
+  // The provider reads uid and title from config_json and sets url = <grafana url>/d/<uid>/<slug>.
+  if (type === "grafana:oss/dashboard:Dashboard" && typeof inputs.configJson === "string") {
+    const model = JSON.parse(inputs.configJson) as { uid: string; title: string };
+    return { ...inputs, uid: model.uid, url: grafanaUrl ? dashboardUrl(grafanaUrl, model.uid, model.title) : undefined };
+  }
   // A stand-in that changes exactly when the keepers do, as a replaced secret would.
   if (type === "random:index/randomPassword:RandomPassword") return { ...inputs, result: `offline-generated-${numericId(JSON.stringify(inputs.keepers ?? {}))}` };
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };

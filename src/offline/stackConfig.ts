@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 
 /**
  * Reads config the way the Pulumi CLI hands it to a program: the project's declared defaults
@@ -31,15 +31,61 @@ function isSecure(value: unknown): value is { secure: string } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
+/** A stack that cannot be read: the message says which file, where, and what to do. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** The stacks this project has: every Pulumi.<stack>.yaml beside Pulumi.yaml. */
+export function existingStacks(projectDir: string): string[] {
+  return fs
+    .readdirSync(projectDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Parses YAML, or says which file and where it is broken, as `file:line:column: problem`. */
+export function parseYamlFile(file: string, shownAs: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(fs.readFileSync(file, "utf8"), { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const first = doc.errors[0];
+  if (first) {
+    const at = lineCounter.linePos(first.pos[0]);
+    const where = `${shownAs}:${at.line}:${at.col}`;
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? "s" : ""})` : "";
+    throw new StackFileError(`${where}: ${first.message.replace(/ at line \d+, column \d+.*$/s, "")}${more}; fix the YAML at line ${at.line}, column ${at.col} of ${shownAs}`);
+  }
+  return doc.toJS();
+}
+
 export function readStackConfig(projectDir: string, stack: string, configFile?: string): StackConfig {
   const projectFile = path.join(projectDir, "Pulumi.yaml");
   const stackPath = configFile ? path.resolve(configFile) : path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const stackFile = configFile ? path.relative(projectDir, stackPath) : `Pulumi.${stack}.yaml`;
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new Error(`stack name '${stack}' is not valid: expected letters, digits, '-', '_' or '.'`);
-  if (!fs.existsSync(stackPath)) throw new Error(`no stack file ${stackFile}: expected Pulumi.<stack>.yaml beside Pulumi.yaml`);
+  const relative = path.relative(projectDir, stackPath);
+  const stackFile = !configFile ? `Pulumi.${stack}.yaml` : relative.startsWith("..") ? stackPath : relative;
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackFileError(`stack name '${stack}' is not valid: expected letters, digits, '-', '_' or '.'`);
+  if (!fs.existsSync(stackPath)) {
+    const stacks = existingStacks(projectDir);
+    throw new StackFileError(
+      [
+        `no stack file ${stackFile}: the stack '${stack}' does not exist here.`,
+        `  Stacks with a file: ${stacks.length > 0 ? stacks.join(", ") : "none"} (run one with --stack ${stacks[0] ?? "NAME"}).`,
+        `  To make '${stack}': 'pulumi stack init ${stack}', then copy a stack file and edit it:`,
+        `    cp Pulumi.${stacks.includes("prod") ? "prod" : (stacks[0] ?? "prod")}.yaml Pulumi.${stack}.yaml`,
+        `  and set its secrets again with 'pulumi config set --secret --stack ${stack} <key> <value>' (encrypted values do not carry over between stacks).`,
+      ].join("\n"),
+    );
+  }
 
-  const project = parse(fs.readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, ProjectConfigDeclaration> };
-  const stackDoc = (parse(fs.readFileSync(stackPath, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const project = parseYamlFile(projectFile, "Pulumi.yaml") as { name: string; config?: Record<string, ProjectConfigDeclaration> };
+  const stackDoc = (parseYamlFile(stackPath, stackFile) ?? {}) as { config?: Record<string, unknown> };
+  if (typeof stackDoc !== "object" || Array.isArray(stackDoc) || (stackDoc.config !== undefined && (typeof stackDoc.config !== "object" || stackDoc.config === null || Array.isArray(stackDoc.config)))) {
+    throw new StackFileError(`${stackFile}: expected a 'config:' map of keys such as ain-monitoring:grafanaUrl`);
+  }
 
   const config: Record<string, string> = {};
   const secretKeys = new Set<string>();

@@ -21,7 +21,8 @@ export function blackboxModules(specs: CheckSpec[], tokenFile: string | undefine
           valid_status_codes: spec.validStatusCodes,
           ...(spec.bodyMustMatch.length > 0 ? { fail_if_body_not_matches_regexp: spec.bodyMustMatch } : {}),
           ...(spec.url.startsWith("https://") ? { fail_if_not_ssl: true } : {}),
-          follow_redirects: true,
+          // A redirect would carry the bearer token to wherever it points (DESIGN.md): never follow one with it.
+          follow_redirects: !spec.authenticated,
           preferred_ip_protocol: "ip4",
           ...(spec.authenticated && tokenFile ? { authorization: { type: "Bearer", credentials_file: tokenFile } } : {}),
         },

@@ -1,6 +1,6 @@
 import type { Severity } from "../config/runbook";
 import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
-import type { Settings } from "../config/load";
+import type { PlainValidated } from "../config/validate";
 import { checkJobs, type CheckId } from "./jobs";
 
 /**
@@ -40,7 +40,8 @@ const JSON_HEADERS = { "Content-Type": "application/json" };
 /** A regexp for a JSON member, tolerant of whitespace, as the prober matches raw bodies. */
 const jsonMember = (key: string, value: string) => `"${key}"\\s*:\\s*${value}`;
 
-export function checkSpecs(settings: Settings, baseUrl = settings.functionsBaseUrl): CheckSpec[] {
+/** Reads plain settings only, so `npm run checks` can build the checks without the Pulumi runtime. */
+export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runbook" | "functions" | "functionsBaseUrl">, baseUrl = settings.functionsBaseUrl): CheckSpec[] {
   const syn = settings.synthetics;
   const budgets = settings.runbook.latencyBudgets;
   const fn = settings.functions;

@@ -24,8 +24,12 @@ beforeAll(async () => {
   groups = grafanaRuleGroups(settings);
 });
 
-const runbookHeadings = fs
-  .readFileSync(path.join(ROOT, "docs/runbook.md"), "utf8")
+/** The team runbook's headings (a fixture: the runbook lives in the application's repository). */
+const runbookHeadings = (JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/runbook-headings.json"), "utf8")) as { headings: string[] }).headings.map((l) =>
+  githubAnchor(l.replace(/^#+ /, "")),
+);
+const guideHeadings = fs
+  .readFileSync(path.join(ROOT, "docs/alerts.md"), "utf8")
   .split("\n")
   .filter((l) => /^#{1,6} /.test(l))
   .map((l) => githubAnchor(l.replace(/^#+ /, "")));
@@ -49,11 +53,12 @@ describe("every alert", () => {
     }
   });
 
-  it("links a runbook section that exists, by the anchor GitHub renders", () => {
+  it("links its own entry in the alert response guide, which stands for a runbook section that exists", () => {
     for (const a of alerts) {
       const [base, anchor] = a.annotations.runbook_url.split("#");
-      expect(base).toBe(settings.runbookUrl);
-      expect(runbookHeadings, `${a.name} links #${anchor}`).toContain(anchor);
+      expect(base).toBe(settings.alertGuideUrl);
+      expect(guideHeadings, `${a.name} links #${anchor}`).toContain(anchor);
+      expect(runbookHeadings, `${a.name} stands for § ${a.runbookSection}`).toContain(githubAnchor(a.runbookSection));
     }
   });
 

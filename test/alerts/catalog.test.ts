@@ -27,7 +27,7 @@ describe("the catalog", () => {
       const cells = row.split(" | ");
       expect(cells[3], row).toMatch(/^P[0-3]$/);
       expect(cells[6], row).toMatch(/^\d+ (min|h)/);
-      expect(cells[8], row).toMatch(/\[ain-[a-z-]+ #\d+\]\(\/d\/ain-/);
+      expect(cells[8], row).toMatch(/\[ain-[a-z-]+ #\d+\]\(https:\/\/ain\.grafana\.net\/d\/ain-[a-z-]+\/[a-z0-9-]+\?viewPanel=\d+\)/);
     }
   });
 

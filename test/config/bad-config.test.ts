@@ -1,5 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runStack, type StackChanges } from "../support/offline";
+import type { Settings } from "../../src/config/load";
+import { readStackConfig } from "../../src/offline/stackConfig";
+import { ROOT, runStack, settingsFor, type StackChanges } from "../support/offline";
+import { tempDir } from "../support/processes";
 
 /**
  * Each wrong value must stop the program before it registers anything, with a message that names
@@ -29,7 +34,7 @@ const cases: BadCase[] = [
   { what: "folderUid with capitals", changes: { set: { folderUid: "AIN Monitoring" } }, key: "ain-monitoring:folderUid", expected: /lowercase slug/ },
   { what: "project ref too short", changes: { set: { supabaseProjectRef: "xltx" } }, key: "ain-monitoring:supabaseProjectRef", expected: /20 lowercase letters/ },
   { what: "postgresPort out of range", changes: { set: { postgresPort: 70000 } }, key: "ain-monitoring:postgresPort", expected: /<=65535/ },
-  { what: "postgresPort not a number", changes: { set: { postgresPort: "five" } }, key: "ain-monitoring:postgresPort", expected: /expected number/ },
+  { what: "postgresPort not a number", changes: { set: { postgresPort: "five" } }, key: "ain-monitoring:postgresPort", expected: /expected a number \(got "five"\)/ },
   { what: "postgresPort fractional", changes: { set: { postgresPort: 5432.5 } }, key: "ain-monitoring:postgresPort", expected: /whole number/ },
   { what: "postgresUser with a quote", changes: { set: { postgresUser: "admin'--" } }, key: "ain-monitoring:postgresUser", expected: /role name/ },
   { what: "postgresHost with a path", changes: { set: { postgresHost: "db.example/x" } }, key: "ain-monitoring:postgresHost", expected: /host name/ },
@@ -42,8 +47,14 @@ const cases: BadCase[] = [
   { what: "unknown top-level key", changes: { set: { grafanaURL: "https://x.grafana.net" } }, key: "ain-monitoring:grafanaURL", expected: /unknown key; did you mean ain-monitoring:grafanaUrl/ },
   { what: "unknown runbook section", changes: runbook("latency", {}), key: "ain-monitoring:runbook.latency", expected: /unknown key/ },
   { what: "negative PDF budget", changes: runbook("latencyBudgets", { pdfGenerationSeconds: -10 }), key: "ain-monitoring:runbook.latencyBudgets.pdfGenerationSeconds", expected: />0/ },
-  { what: "VIN budget as text", changes: runbook("latencyBudgets", { vinDecodeSeconds: "3s" }), key: "ain-monitoring:runbook.latencyBudgets.vinDecodeSeconds", expected: /expected number/ },
-  { what: "typo in a latency key", changes: runbook("latencyBudgets", { emailDeliverySecond: 5 }), key: "ain-monitoring:runbook.latencyBudgets.emailDeliverySecond", expected: /unknown key/ },
+  { what: "VIN budget as text", changes: runbook("latencyBudgets", { vinDecodeSeconds: "3s" }), key: "ain-monitoring:runbook.latencyBudgets.vinDecodeSeconds", expected: /expected a number \(got "3s"\); .*'--type float'/ },
+  { what: "typo in a latency key", changes: runbook("latencyBudgets", { emailDeliverySecond: 5 }), key: "ain-monitoring:runbook.latencyBudgets.emailDeliverySecond", expected: /unknown key; did you mean ain-monitoring:runbook\.latencyBudgets\.emailDeliverySeconds\?/ },
+  { what: "typo three levels down", changes: { set: { contacts: { ...contacts, onCallEngineer: { name: "x", email: "oncall@ain-mvp.example", irmUsrname: "oc" } } } }, key: "ain-monitoring:contacts.onCallEngineer.irmUsrname", expected: /did you mean ain-monitoring:contacts\.onCallEngineer\.irmUsername\?/ },
+  { what: "typo in a check schedule", changes: { set: { synthetics: { checks: { vinDecode: { frequencySecond: 600 } } } } }, key: "ain-monitoring:synthetics.checks.vinDecode.frequencySecond", expected: /did you mean ain-monitoring:synthetics\.checks\.vinDecode\.frequencySeconds\?/ },
+  { what: "typo under a severity", changes: runbook("severities", { P1: { responseMinute: 60 } }), key: "ain-monitoring:runbook.severities.P1.responseMinute", expected: /did you mean ain-monitoring:runbook\.severities\.P1\.responseMinutes\?/ },
+  { what: "a capacity key with no near match", changes: runbook("capacity", { diskPercent: 70 }), key: "ain-monitoring:runbook.capacity.diskPercent", expected: /unknown key; the keys under ain-monitoring:runbook\.capacity are databaseConnectionsPercent, .* and longRunningQuerySeconds/ },
+  { what: "typo in a rotated key's name", changes: { set: { rotation: { lastRotated: { resendApiKy: "2026-11-01" } } } }, key: "ain-monitoring:rotation.lastRotated.resendApiKy", expected: /did you mean ain-monitoring:rotation\.lastRotated\.resendApiKey\?/ },
+  { what: "probe count as a word", changes: { set: { synthetics: { monthlyExecutionBudget: "lots" } } }, key: "ain-monitoring:synthetics.monthlyExecutionBudget", expected: /expected a number \(got "lots"\)/ },
   { what: "error budget of 100 %", changes: runbook("errorBudgets", { overallPercent: 100 }), key: "ain-monitoring:runbook.errorBudgets.overallPercent", expected: /<100/ },
   { what: "error budget of 0 %", changes: runbook("errorBudgets", { pdfGenerationFailurePercent: 0 }), key: "ain-monitoring:runbook.errorBudgets.pdfGenerationFailurePercent", expected: />0/ },
   { what: "connections over 100 %", changes: runbook("capacity", { databaseConnectionsPercent: 180 }), key: "ain-monitoring:runbook.capacity.databaseConnectionsPercent", expected: /<100/ },
@@ -53,10 +64,11 @@ const cases: BadCase[] = [
   { what: "P1 answered before P0", changes: runbook("severities", { P0: { responseMinutes: 300 } }), key: "ain-monitoring:runbook.severities", expected: /grow from P0 to P3/ },
   { what: "escalation after 0 minutes", changes: runbook("escalation", { leadDeveloperAfterMinutes: 0 }), key: "ain-monitoring:runbook.escalation.leadDeveloperAfterMinutes", expected: />0/ },
   { what: "runbook not an object", changes: { set: { runbook: "[1,2]" } }, key: "ain-monitoring:runbook", expected: /expected object/ },
-  { what: "contacts missing", changes: { unset: ["contacts"] }, key: "ain-monitoring:contacts", expected: /expected object/ },
+  { what: "contacts missing", changes: { unset: ["contacts"] }, key: "ain-monitoring:contacts", expected: /not set; expected an object with onCallEngineer, leadDeveloper, productOwner and externalSupport/ },
+  { what: "product owner missing", changes: { set: { contacts: { ...contacts, productOwner: undefined } } }, key: "ain-monitoring:contacts.productOwner", expected: /not set; expected an object with name and email \(optional: irmUsername\)/ },
   { what: "on-call email invalid", changes: { set: { contacts: { ...contacts, onCallEngineer: { name: "x", email: "oncall at ain" } } } }, key: "ain-monitoring:contacts.onCallEngineer.email", expected: /email address/ },
   { what: "product owner without a name", changes: { set: { contacts: { ...contacts, productOwner: { name: "", email: "po@ain-mvp.example" } } } }, key: "ain-monitoring:contacts.productOwner.name", expected: /too small|>=1/i },
-  { what: "lead developer missing", changes: { set: { contacts: { ...contacts, leadDeveloper: undefined } } }, key: "ain-monitoring:contacts.leadDeveloper", expected: /expected object/ },
+  { what: "lead developer given as a name only", changes: { set: { contacts: { ...contacts, leadDeveloper: "Lead" } } }, key: "ain-monitoring:contacts.leadDeveloper", expected: /expected object/ },
   { what: "external support url over http", changes: { set: { contacts: { ...contacts, externalSupport: { ...contacts.externalSupport, url: "http://support" } } } }, key: "ain-monitoring:contacts.externalSupport.url", expected: /https:\/\/ URL/ },
   { what: "paging flag as text", changes: { set: { paging: { irm: "yes" } } }, key: "ain-monitoring:paging.irm", expected: /expected boolean/ },
   { what: "webhook paging without its secret", changes: { set: { paging: { webhook: true } } }, key: "ain-monitoring:pagingWebhookUrl", expected: /required secret is not set \(paging.webhook is true\)/ },
@@ -85,6 +97,60 @@ const cases: BadCase[] = [
   { what: "Grafana token missing", changes: { unset: ["grafanaAuth"] }, key: "ain-monitoring:grafanaAuth", expected: /required secret is not set/ },
   { what: "database password empty", changes: { secrets: { postgresPassword: "  " } }, key: "ain-monitoring:postgresPassword", expected: /required secret is not set/ },
 ];
+
+/**
+ * `pulumi config set --path a.b 0.3` writes the string "0.3" (Pulumi keeps only integers and
+ * booleans as such): where the schema expects a number it is taken as one, and nowhere else.
+ */
+describe("values as `pulumi config set --path` writes them", () => {
+  interface TextCase {
+    what: string;
+    changes: StackChanges;
+    read: (s: Settings) => unknown;
+    expected: unknown;
+  }
+  const textCases: TextCase[] = [
+    { what: "a decimal error budget", changes: runbook("errorBudgets", { pdfGenerationFailurePercent: "0.3" }), read: (s) => s.runbook.errorBudgets.pdfGenerationFailurePercent, expected: 0.3 },
+    { what: "a decimal latency budget", changes: runbook("latencyBudgets", { pdfGenerationSeconds: "12.5" }), read: (s) => s.runbook.latencyBudgets.pdfGenerationSeconds, expected: 12.5 },
+    { what: "a severity factor in exponent form", changes: runbook("failureModes", { severeLatencyFactor: "2.5e0" }), read: (s) => s.runbook.failureModes.severeLatencyFactor, expected: 2.5 },
+    { what: "a function name made of digits stays text", changes: { set: { functions: { vinDecode: "2024" } } }, read: (s) => s.functions.vinDecode, expected: "2024" },
+    { what: "a test valuation field stays text where text is allowed", changes: { set: { synthetics: { testValuation: { vin: "1HGCM82633A004352", mileage_km: "85000" } } } }, read: (s) => s.synthetics.testValuation.mileage_km, expected: "85000" },
+    { what: "a contact name made of digits stays text", changes: { set: { contacts: { ...contacts, productOwner: { name: "007", email: "po@ain-mvp.example" } } } }, read: (s) => s.contacts.productOwner.name, expected: "007" },
+  ];
+  it.each(textCases)("$what", async ({ changes, read, expected }) => {
+    expect(read(await settingsFor(changes))).toBe(expected);
+  });
+});
+
+/** The stack file itself: broken YAML and a stack that does not exist say where and what to do. */
+describe("a stack file that cannot be read", () => {
+  const broken = (name: string, lines: string[]) => {
+    const file = path.join(tempDir("yaml"), name);
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+    return file;
+  };
+  interface YamlCase {
+    what: string;
+    lines: string[];
+    expected: RegExp;
+  }
+  const yamlCases: YamlCase[] = [
+    { what: "a key given twice", lines: ["config:", "  ain-monitoring:grafanaUrl: https://a.grafana.net", "  ain-monitoring:grafanaUrl: https://b.grafana.net"], expected: /Pulumi\.dup\.yaml:3:3: Map keys must be unique; fix the YAML at line 3, column 3 of .*Pulumi\.dup\.yaml/ },
+    { what: "a tab for indentation", lines: ["config:", "\tain-monitoring:grafanaUrl: https://a.grafana.net"], expected: /Pulumi\.dup\.yaml:2:1: .*[Tt]ab/ },
+    { what: "an unclosed quote", lines: ["config:", '  ain-monitoring:runbookUrl: "https://example.org/runbook.md'], expected: /Pulumi\.dup\.yaml:\d+:\d+: Missing closing "quote; fix the YAML at line \d+, column \d+/ },
+    { what: "config given as a list", lines: ["config:", "  - ain-monitoring:grafanaUrl"], expected: /Pulumi\.dup\.yaml: expected a 'config:' map/ },
+  ];
+  it.each(yamlCases)("$what: names the file, line and column", ({ lines, expected }) => {
+    const file = broken("Pulumi.dup.yaml", lines);
+    expect(() => readStackConfig(ROOT, "dup", file)).toThrow(expected);
+  });
+
+  it("an unknown stack lists the stacks there are and how to make one", () => {
+    expect(() => readStackConfig(ROOT, "staging")).toThrow(
+      /no stack file Pulumi\.staging\.yaml.*\n\s+Stacks with a file: prod .*\n.*'pulumi stack init staging'.*\n\s+cp Pulumi\.prod\.yaml Pulumi\.staging\.yaml/,
+    );
+  });
+});
 
 describe("a wrong config value", () => {
   it("has at least 25 distinct cases, each about a different key or value", () => {

@@ -23,6 +23,31 @@ describe("npm run plan, end to end in a child process", () => {
     expect(count).toBeGreaterThan(4);
   });
 
+  it("ends with a summary: rules by severity, dashboards, checks, executions, and where the catalog and the guide are", () => {
+    const summary = first.stdout.slice(first.stdout.indexOf("\nSummary\n"));
+    expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\)/);
+    expect(summary).toContain("Dashboards:    6, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
+    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 77,760 executions a month of 100,000/);
+    expect(summary).toContain(`Catalog:       ${firstOut}/catalog.md`);
+    expect(summary).toContain("Alert guide:   docs/alerts.md, rendered at https://github.com/ain-mvp/ain-monitoring/blob/main/docs/alerts.md");
+    expect(fs.existsSync(path.join(firstOut, "alerts.md"))).toBe(true);
+  });
+
+  it("says how to record a rotation for every key that is due", () => {
+    const due = [...first.stdout.matchAll(/^warning: (\w+) +last rotated .*: due$/gm)].map((m) => m[1]);
+    expect(due.length).toBeGreaterThan(0);
+    for (const key of due) expect(first.stdout).toContain(`pulumi config set --path rotation.lastRotated.${key} 2026-11-25`);
+  });
+
+  it("explains every option with --help, and names an unknown one", () => {
+    const help = runPlan(["--help"]);
+    expect(help.status).toBe(0);
+    for (const option of ["--stack", "--config-file", "--out", "--help", "AIN_MONITORING_NOW", "Exit codes"]) expect(help.stdout).toContain(option);
+    const unknown = runPlan(["--stak", "prod"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("Unknown option '--stak'; see 'npm run plan -- --help'");
+  });
+
   it("writes plan.json with type, name, parent and inputs, every secret shown as [secret]", () => {
     const plan = JSON.parse(fs.readFileSync(path.join(firstOut, "plan.json"), "utf8")) as {
       resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
@@ -63,11 +88,15 @@ describe("npm run plan, end to end in a child process", () => {
     const missing = runPlan(["--stack", "staging", "--out", path.join(tempDir("missing"), "out")]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("no stack file Pulumi.staging.yaml");
+    expect(missing.stderr).toContain("Stacks with a file: prod");
+    expect(missing.stderr).toContain("'pulumi stack init staging'");
   });
 });
 
 describe("loading TypeScript the way Pulumi's language host does", () => {
-  it("type-checks the program as `pulumi preview` would, and it passes", () => {
+  // Type-checking every file through ts-node's language service is the slowest thing the suite
+  // does (10 s on a quiet 2-core machine); a busy one gets three minutes rather than a false failure.
+  it("type-checks the program as `pulumi preview` would, and it passes", { timeout: 180_000 }, () => {
     const typed = runCommand("node", ["scripts/host.cjs", "scripts/plan.ts", "--out", path.join(tempDir("typed"), "out")], {
       PULUMI_NODEJS_TRANSPILE_ONLY: "",
     });

@@ -19,6 +19,8 @@ export interface FakeEdge {
   baseUrl: string;
   functionsBaseUrl: string;
   resendStatusUrl: string;
+  /** Every request the fake received: its path and whether it carried the bearer token. */
+  requests: { path: string; authorization: string | undefined }[];
   setScenario(s: Scenario): void;
   stop(): Promise<void>;
 }
@@ -31,6 +33,7 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 export async function startFakeEdge(options: FakeEdgeOptions): Promise<FakeEdge> {
   let scenario: Scenario = "healthy";
   const hanging = new Set<http.ServerResponse>();
+  const requests: FakeEdge["requests"] = [];
 
   const healthyBody = (path: string, scenarioNow: Scenario) => {
     const bad = scenarioNow === "successFalse";
@@ -44,13 +47,21 @@ export async function startFakeEdge(options: FakeEdgeOptions): Promise<FakeEdge>
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
+    requests.push({ path: url.pathname, authorization: req.headers.authorization });
     req.resume();
     req.on("end", () => {
       const path = url.pathname.replace(/^\/moved/, "");
       const isFunction = path.startsWith("/functions/v1/");
       if (isFunction && req.headers.authorization !== `Bearer ${options.token}`) return json(res, 401, { msg: "Invalid JWT" });
-      const body = healthyBody(path, scenario === "redirect" ? "healthy" : scenario);
-      if (!body) return json(res, 404, { msg: "not found" });
+      // Supabase serves functions only under /functions/v1/; anything else meets its API gateway,
+      // Kong, whose 404 for an unrouted path is {"message":"no Route matched with those values"}
+      // (Kong/kong#10483, #12083). An unknown function name gets the functions gateway's own 404,
+      // {"code":"NOT_FOUND","message":"Requested function was not found"} (supabase/supabase#47739,
+      // docs troubleshooting/edge-function-404-error-response).
+      const routed = isFunction || path.startsWith("/resend/");
+      const body = routed ? healthyBody(path, scenario === "redirect" ? "healthy" : scenario) : undefined;
+      if (!routed) return json(res, 404, { message: "no Route matched with those values" });
+      if (!body) return json(res, 404, { code: "NOT_FOUND", message: "Requested function was not found" });
       switch (scenario) {
         case "unavailable":
           return json(res, 503, { msg: "Service Unavailable" });
@@ -77,6 +88,7 @@ export async function startFakeEdge(options: FakeEdgeOptions): Promise<FakeEdge>
     baseUrl,
     functionsBaseUrl: `${baseUrl}/functions/v1`,
     resendStatusUrl: `${baseUrl}/resend/api/v2/status.json`,
+    requests,
     setScenario: (s) => {
       for (const res of hanging) res.destroy();
       hanging.clear();

@@ -38,7 +38,7 @@ export function runCommandAsync(command: string, args: string[], env: Record<str
 
 /** `npm run plan` without npm's own banner: the same command line package.json holds. */
 export function runPlan(args: string[], env: Record<string, string> = {}): Finished {
-  return runCommand("node", ["scripts/host.cjs", "scripts/plan.ts", ...args], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...env });
+  return runCommand("node", ["scripts/run-ts.cjs", "scripts/plan.ts", ...args], env);
 }
 
 export function tempDir(prefix: string): string {

@@ -89,31 +89,109 @@ describe("the monthly execution budget", () => {
 
 describe("npm run checks, against a local endpoint", () => {
   let fake: FakeEdge;
+  let slowMs = 0;
   const token = "SENTINEL-cli-token";
   const only = "--only=ain-health-check,ain-generate-valuation-pdf,ain-decode-vin";
   beforeAll(async () => {
     const settings = await settingsFor();
-    fake = await startFakeEdge({ token, vin: settings.synthetics.testVin, slowMs: () => 0 });
+    fake = await startFakeEdge({ token, vin: settings.synthetics.testVin, slowMs: () => slowMs });
     return () => fake.stop();
   });
-  const checks = (...args: string[]) => runCommandAsync("node", ["scripts/host.cjs", "scripts/checks.ts", ...args], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", AIN_FUNCTIONS_AUTH_TOKEN: token });
+  const checksWith = (env: Record<string, string>, ...args: string[]) => runCommandAsync("node", ["scripts/run-ts.cjs", "scripts/checks.ts", ...args], env);
+  const checks = (...args: string[]) => checksWith({ AIN_FUNCTIONS_AUTH_TOKEN: token }, ...args);
+  /** A copy of the prod stack file with the given text appended under config:. */
+  const stackFileWith = (name: string, extra: string[]) => {
+    const file = path.join(tempDir(name), "Pulumi.prod.yaml");
+    fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(/^config:\n/m, `config:\n${extra.map((l) => `  ${l}\n`).join("")}`));
+    return file;
+  };
+  interface JsonRun {
+    verdict: string;
+    exitCode: number;
+    checks: { check: string; verdict: string; ok: boolean; durationMs: number; budgetMs: number; reason: string; advice: string | null; tokenSent: boolean }[];
+  }
 
   it("passes a healthy endpoint, prints a table, and never prints the token", async () => {
     fake.setScenario("healthy");
     const run = await checks("--base-url", fake.functionsBaseUrl, only);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/ain-health-check\s+PASS\s+\d+ \/ 5000 ms\s+ok/);
-    expect(run.stdout).toContain("3 passed, 0 failed");
+    expect(run.stdout).toContain("3 passed, 0 degraded, 0 failed: PASS");
     expect(run.stdout + run.stderr).not.toContain(token);
   });
 
-  it("prints JSON with --json and exits 1 when a check fails", async () => {
+  it("prints one JSON document with --json, with a verdict per check and overall, and exits 1 when a check fails", async () => {
     fake.setScenario("unavailable");
     const run = await checks("--base-url", fake.functionsBaseUrl, only, "--json");
     expect(run.status).toBe(1);
-    const results = JSON.parse(run.stdout) as { check: string; ok: boolean; durationMs: number; budgetMs: number; reason: string }[];
-    expect(results.map((r) => r.check)).toEqual(["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]);
-    expect(results.every((r) => !r.ok && r.reason === "status 503, expected 200" && r.budgetMs > 0 && r.durationMs >= 0)).toBe(true);
+    const doc = JSON.parse(run.stdout) as JsonRun;
+    expect(doc).toMatchObject({ verdict: "fail", exitCode: 1 });
+    expect(doc.checks.map((r) => r.check)).toEqual(["ain-health-check", "ain-generate-valuation-pdf", "ain-decode-vin"]);
+    expect(doc.checks.every((r) => r.verdict === "fail" && !r.ok && r.reason === "status 503, expected 200" && r.budgetMs > 0 && r.durationMs >= 0)).toBe(true);
+  });
+
+  describe("a check slower than its budget but inside its timeout", () => {
+    // A 1.5 s budget and a 3 s timeout; the fake answers after 1.8 s: never inside the budget, and
+    // 1.2 s of room before the timeout for a busy machine.
+    let stackFile: string;
+    beforeAll(() => {
+      stackFile = stackFileWith("checks-degraded", ["ain-monitoring:runbook:", "    latencyBudgets:", "      emailDeliverySeconds: 1.5"]);
+      fake.setScenario("slow");
+      slowMs = 1800;
+      return () => {
+        slowMs = 0;
+      };
+    });
+    const slow = (...args: string[]) => checks("--config-file", stackFile, "--base-url", fake.functionsBaseUrl, "--only", "ain-health-check", ...args);
+
+    it("is DEGRADED in the table and in --json, and exits 0", async () => {
+      const text = await slow();
+      expect(text.status, text.stdout + text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/ain-health-check\s+DEGRADED\s+\d+ \/ 1500 ms\s+over the 1500 ms budget/);
+      expect(text.stdout).toContain("0 passed, 1 degraded, 0 failed: DEGRADED (passes; --strict would fail it)");
+      const json = JSON.parse((await slow("--json")).stdout) as JsonRun;
+      expect(json).toMatchObject({ verdict: "degraded", exitCode: 0, checks: [{ verdict: "degraded", ok: true }] });
+    });
+
+    it("fails with --strict, with exit code 3", async () => {
+      const strict = await slow("--strict", "--json");
+      expect(strict.status).toBe(3);
+      expect(JSON.parse(strict.stdout)).toMatchObject({ verdict: "degraded", exitCode: 3 });
+    });
+  });
+
+  interface AdviceCase {
+    what: string;
+    env: Record<string, string>;
+    args: (f: FakeEdge) => string[];
+    status: number;
+    advice: RegExp;
+  }
+  const adviceCases: AdviceCase[] = [
+    { what: "a refused token names its source and how to set it", env: { AIN_FUNCTIONS_AUTH_TOKEN: "wrong-anon-key" }, args: (f) => ["--base-url", f.functionsBaseUrl], status: 401, advice: /refused the bearer token from AIN_FUNCTIONS_AUTH_TOKEN.*anon key.*set AIN_FUNCTIONS_AUTH_TOKEN/ },
+    { what: "no token at all says how to give one", env: { AIN_FUNCTIONS_AUTH_TOKEN: "" }, args: (f) => ["--base-url", f.functionsBaseUrl], status: 401, advice: /no bearer token was sent\. Set AIN_FUNCTIONS_AUTH_TOKEN.*secure:/ },
+    { what: "a base URL without /functions/v1 says so", env: { AIN_FUNCTIONS_AUTH_TOKEN: token }, args: (f) => ["--base-url", f.baseUrl], status: 404, advice: /does not end in \/functions\/v1.*try --base-url http:\/\/127\.0\.0\.1:\d+\/functions\/v1/ },
+    { what: "a function deployed under another name names the key", env: { AIN_FUNCTIONS_AUTH_TOKEN: token }, args: (f) => ["--base-url", f.functionsBaseUrl, "--config-file", stackFileWith("checks-fn", ["ain-monitoring:functions:", "    healthCheck: email-health"])], status: 404, advice: /no function named email-health.*ain-monitoring:functions\.healthCheck/ },
+  ];
+  it.each(adviceCases)("$what", async ({ env, args, status, advice }) => {
+    fake.setScenario("healthy");
+    const run = await checksWith(env, ...args(fake), "--only", "ain-health-check", "--json");
+    expect(run.status, run.stderr).toBe(1);
+    const [check] = (JSON.parse(run.stdout) as JsonRun).checks;
+    expect(check.reason).toBe(`status ${status}, expected 200`);
+    expect(check.advice).toMatch(advice);
+    expect(run.stdout).not.toContain("wrong-anon-key");
+  });
+
+  it("never follows a redirect with the token: the redirected URL is not requested", async () => {
+    fake.setScenario("redirect");
+    const before = fake.requests.length;
+    const run = await checks("--base-url", fake.functionsBaseUrl, "--only", "ain-health-check", "--json");
+    fake.setScenario("healthy");
+    expect(run.status).toBe(1);
+    expect((JSON.parse(run.stdout) as JsonRun).checks[0].reason).toMatch(/^status 302, redirected to \/moved\/functions\/v1\/test-email-integration: not followed/);
+    const sent = fake.requests.slice(before);
+    expect(sent.map((r) => r.path)).toEqual(["/functions/v1/test-email-integration"]);
   });
 
   it("takes the token from a stack file that holds it in plain text, when the environment has none", async () => {
@@ -122,18 +200,34 @@ describe("npm run checks, against a local endpoint", () => {
     const prodFile = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
     const stackFile = path.join(dir, "Pulumi.prod.yaml");
     fs.writeFileSync(stackFile, prodFile.replace(/ain-monitoring:functionsAuthToken:\n\s+secure: .*/, `ain-monitoring:functionsAuthToken: ${token}`));
-    const withoutEnv = await runCommandAsync("node", ["scripts/host.cjs", "scripts/checks.ts", "--config-file", stackFile, "--base-url", fake.functionsBaseUrl, only], {
-      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-      AIN_FUNCTIONS_AUTH_TOKEN: "",
-    });
+    const withoutEnv = await checksWith({ AIN_FUNCTIONS_AUTH_TOKEN: "" }, "--config-file", stackFile, "--base-url", fake.functionsBaseUrl, only);
     expect(withoutEnv.status, withoutEnv.stdout + withoutEnv.stderr).toBe(0);
     expect(withoutEnv.stdout).not.toContain(token);
-    const placeholder = await runCommandAsync("node", ["scripts/host.cjs", "scripts/checks.ts", "--base-url", fake.functionsBaseUrl, only], { PULUMI_NODEJS_TRANSPILE_ONLY: "true", AIN_FUNCTIONS_AUTH_TOKEN: "" });
+    const placeholder = await checksWith({ AIN_FUNCTIONS_AUTH_TOKEN: "" }, "--base-url", fake.functionsBaseUrl, only);
     expect(placeholder.stdout).toContain("status 401, expected 200");
   });
 
-  it("names an unknown check and a bad base URL", async () => {
-    expect((await checks("--only", "nope")).stderr).toMatch(/--only: no check named nope/);
-    expect((await checks("--base-url", "ftp://x")).stderr).toMatch(/--base-url: expected an http\(s\) URL/);
+  it("refuses bad arguments with exit code 2 before sending anything", async () => {
+    const before = fake.requests.length;
+    const cases: [string[], RegExp][] = [
+      [["--only", "nope"], /--only: no check named nope; known: ain-health-check/],
+      [["--base-url", "ftp://x"], /--base-url: expected an https:\/\/ URL \(http:\/\/ only on loopback\)/],
+      [["--base-url", "http://functions.example.org/functions/v1"], /--base-url: expected https:\/\/; plain http:\/\/ is taken only on loopback/],
+      [["--frobnicate"], /Unknown option '--frobnicate'; see 'npm run checks -- --help'/],
+      [["--stack", "staging"], /no stack file Pulumi\.staging\.yaml.*\n.*Stacks with a file: prod/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await checks(...args);
+      expect(run.status, args.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it("explains every option and the exit codes with --help", async () => {
+    const help = await checks("--help");
+    expect(help.status).toBe(0);
+    for (const option of ["--stack", "--config-file", "--base-url", "--only", "--list", "--json", "--strict", "--help", "AIN_FUNCTIONS_AUTH_TOKEN"]) expect(help.stdout).toContain(option);
+    expect(help.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*\n\s+3 .*DEGRADED/);
   });
 });

@@ -21,12 +21,19 @@ function emptyMeans(ctx: DashboardContext, alertId: string): string {
 }
 
 /**
+ * A title that states its limit, "PDF generation (< 10 s)", always shows the alert's configured
+ * threshold: the number written at the call site is replaced, so a budget set to 15 reads (< 15 s).
+ */
+export const titleWithLimit = (title: string, threshold: number): string => title.replace(/\(([<>≤≥]) [\d.]+ ([^)]+)\)$/, (_, op: string, unit: string) => `(${op} ${threshold} ${unit})`);
+
+/**
  * The alert's value over the dashboard range, with its threshold line. This is the alert's home
  * panel: Grafana draws the rule's state changes as annotations here (the rule's
  * __dashboardUid__/__panelId__ point at it).
  */
-export function alertTrend(ctx: DashboardContext, alertId: string, title: string, width = 8, extraAlerts: string[] = []): Placed {
+export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: string, width = 8, extraAlerts: string[] = []): Placed {
   const a = ctx.alert(alertId);
+  const title = titleWithLimit(shownTitle, a.threshold);
   if (a.source !== "prometheus") throw new Error(`${alertId} is not a Prometheus alert`);
   const colours = colouring(alertBoundary(a));
   const panel = new timeseries.PanelBuilder()
@@ -43,8 +50,9 @@ export function alertTrend(ctx: DashboardContext, alertId: string, title: string
 }
 
 /** The alert's value now, with a sparkline over the dashboard range and a link to where it is explained. */
-export function alertStat(ctx: DashboardContext, alertId: string, title: string, width = 6, extraAlerts: string[] = [], next?: DashboardKey): Placed {
+export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 6, extraAlerts: string[] = [], next?: DashboardKey): Placed {
   const a = ctx.alert(alertId);
+  const title = titleWithLimit(shownTitle, a.threshold);
   const sql = a.source === "postgres";
   return statTile(ctx, {
     title,
