@@ -32,9 +32,19 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       {
         panels: [
           checkSuccess(ctx, checkJobs.healthCheck, "Email health check", runbookSections.quickHealthCheck, ["email-health-check-failing"]),
-          alertStat(ctx, "edge-functions-down", "Edge functions up (best check)", 6, ["vin-decode-check-failing"]),
+          alertStat(ctx, "edge-functions-down", "Edge functions up (best check)", 6),
           alertStat(ctx, "database-down", "Database up", 6),
           alertStat(ctx, "database-connections-high", "DB connections (% of max)", 6),
+        ],
+      },
+      {
+        title: "Checks and signals: is every pipeline reporting?",
+        panels: [
+          alertStat(ctx, "vin-decode-check-failing", "VIN decode check (share passed)", 4),
+          alertStat(ctx, "probe-location-failing", "Worst probe location (latest result)", 5),
+          alertStat(ctx, "signal-missing-metrics-api", "Metrics API silent", 5),
+          alertStat(ctx, "signal-missing-probes", "Probes silent", 5),
+          alertStat(ctx, "signal-missing-log-drain", "Log drain silent", 5),
         ],
       },
       {
@@ -51,7 +61,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       },
       {
         title: "Traffic and alerts",
-        panels: [invocations(ctx), firingAlerts("Firing alerts", ["signal-missing-metrics-api", "signal-missing-probes", "signal-missing-log-drain", "probe-location-failing"]), budgetLeft(ctx, overall, 4), budgetLeft(ctx, email, 4), budgetLeft(ctx, pdf, 4)],
+        panels: [invocations(ctx), firingAlerts("Firing alerts"), budgetLeft(ctx, overall, 4), budgetLeft(ctx, email, 4), budgetLeft(ctx, pdf, 4)],
       },
     ],
     [functionVariable],

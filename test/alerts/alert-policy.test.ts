@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { alertCatalog } from "../../src/alerts/catalog";
 import { logRecordingRules } from "../../src/alerts/recording";
 import { EXPRESSION_DATASOURCE_UID, grafanaRuleGroups, type GrafanaRule, type GrafanaRuleGroup } from "../../src/alerts/render/grafana";
-import { lokiRuleFiles, prometheusRuleFiles } from "../../src/alerts/render/prometheus";
+import { lokiRuleFiles, prometheusExpr, prometheusRuleFiles } from "../../src/alerts/render/prometheus";
 import type { DecoratedAlert } from "../../src/alerts/types";
 import { uncoveredRunbookItems } from "../../src/catalog";
 import type { Settings } from "../../src/config/load";
@@ -72,15 +72,26 @@ describe("every alert", () => {
 });
 
 describe("no data and errors", () => {
-  it("alerts when a health check or the database goes silent, but not when an error ratio has no traffic", () => {
-    const byName = (n: string) => alerts.find((a) => a.name === n);
-    expect(byName("EmailHealthCheckFailing")?.noData).toBe("Alerting");
-    expect(byName("EdgeFunctionsDown")?.noData).toBe("Alerting");
-    expect(byName("DatabaseDown")?.noData).toBe("Alerting");
-    for (const burn of alerts.filter((a) => a.name.includes("ErrorBudgetBurn"))) {
+  it("never page on no data: silence is named by one P2 alert per pipeline, and error ratios with no traffic stay quiet", () => {
+    // SQL rules count(*), which always answers a row: only the Prometheus signals can go silent.
+    for (const a of alerts.filter((x) => (x.severity === "P0" || x.severity === "P1") && x.source === "prometheus")) {
+      expect(a.noData, a.name).toBe("OK");
+      expect(prometheusExpr(a), a.name).not.toContain("absent(");
+    }
+    const missing = alerts.filter((a) => a.area === "signals" && a.name.endsWith("SignalMissing"));
+    expect(missing.map((a) => [a.name, a.severity])).toEqual([
+      ["MetricsApiSignalMissing", "P2"],
+      ["ProbesSignalMissing", "P2"],
+      ["LogDrainSignalMissing", "P2"],
+    ]);
+    for (const burn of alerts.filter((a) => a.name.includes("ErrorBudgetBurn") || a.name.includes("ErrorRateOverLimit"))) {
       expect(burn.noData, burn.name).toBe("OK");
       expect(burn.guard?.min).toBe(settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
     }
+  });
+
+  it("the P0s do not page on a failing query either: a DatasourceError would carry severity P0", () => {
+    for (const a of alerts.filter((x) => x.severity === "P0")) expect(a.execError, a.name).toBe("OK");
   });
 });
 
@@ -103,7 +114,8 @@ describe("coverage of the runbook", () => {
 
   it("covers each runbook item with a rule whose threshold is the model's number", () => {
     const rb = settings.runbook;
-    const threshold = (item: keyof typeof runbookItems) => alerts.filter((a) => a.covers.includes(item) && !a.name.includes("FarOver")).map((a) => a.threshold);
+    // The runbook's number, not the synthetic check's success ratio or the far-over-budget page.
+    const threshold = (item: keyof typeof runbookItems) => alerts.filter((a) => a.covers.includes(item) && !a.name.includes("FarOver") && a.unit !== "ratio").map((a) => a.threshold);
     expect(threshold("pdfLatency")).toEqual([rb.latencyBudgets.pdfGenerationSeconds]);
     expect(threshold("emailLatency")).toEqual([rb.latencyBudgets.emailDeliverySeconds]);
     expect(threshold("vinLatency")).toEqual([rb.latencyBudgets.vinDecodeSeconds]);
@@ -204,6 +216,15 @@ describe("what the prod stack registers", () => {
       expect(r.inputs.folderUid).toBe("ain-monitoring");
       expect(r.provider?.startsWith(`${provider}::`), r.name).toBe(true);
     }
+  });
+
+  it("the SQL rules name the PostgreSQL data source by the resource's uid, so their group depends on it", () => {
+    const datasource = prod.one("grafana:oss/dataSource:DataSource", "supabase-postgres");
+    const groups = prod.ofType("grafana:alerting/ruleGroup:RuleGroup");
+    const withSql = groups.filter((g) => JSON.stringify(g.inputs.rules).includes(datasource.inputs.uid as string));
+    expect(withSql.map((g) => g.name).sort()).toEqual(["ain-database", "ain-pdf", "ain-sharing-tokens"]);
+    for (const g of withSql) expect(g.dependencies, g.name).toContain(datasource.urn);
+    for (const g of groups.filter((x) => !withSql.includes(x))) expect(g.dependencies, g.name).not.toContain(datasource.urn);
   });
 
   it("every registered alert rule has a uid, a severity, a summary and a runbook_url", () => {

@@ -25,7 +25,7 @@ export function checkSuccess(ctx: DashboardContext, job: string, title: string, 
   return { panel, width: 6, height: 5, alerts: alertIds };
 }
 
-export function firingAlerts(title: string, alertIds: string[] = []): Placed {
+export function firingAlerts(title: string): Placed {
   const panel = new dashboard.PanelBuilder()
     .type("alertlist")
     .title(title)
@@ -41,5 +41,5 @@ export function firingAlerts(title: string, alertIds: string[] = []): Placed {
       viewMode: "list",
       tags: DASHBOARD_TAGS.slice(0, 1),
     });
-  return { panel, width: 12, height: 10, alerts: alertIds };
+  return { panel, width: 12, height: 10 };
 }
