@@ -6,7 +6,7 @@ import { alertCatalog } from "../../src/alerts/catalog";
 import { logRecordingRules } from "../../src/alerts/recording";
 import { EXPRESSION_DATASOURCE_UID, grafanaRuleGroups, type GrafanaRule, type GrafanaRuleGroup } from "../../src/alerts/render/grafana";
 import { lokiRuleFiles, prometheusExpr, prometheusRuleFiles } from "../../src/alerts/render/prometheus";
-import type { DecoratedAlert } from "../../src/alerts/types";
+import { duration, type DecoratedAlert } from "../../src/alerts/types";
 import { uncoveredRunbookItems } from "../../src/catalog";
 import type { Settings } from "../../src/config/load";
 import { githubAnchor, runbookItems } from "../../src/config/runbookItems";
@@ -237,5 +237,21 @@ describe("what the prod stack registers", () => {
       expect(r.annotations.summary).toBeTruthy();
       expect(r.annotations.runbook_url).toMatch(/^https:\/\/.+#.+/);
     }
+  });
+});
+
+describe("durations, as Grafana reads them back", () => {
+  it.each([
+    [0, "0s"],
+    [30, "30s"],
+    [90 * 60, "1h30m"],
+    [86_400, "1d"],
+    [7 * 86_400, "1w"],
+    [10 * 86_400, "10d"],
+    [14 * 86_400, "2w"],
+    [365 * 86_400, "1y"],
+    [3 * 3600 + 61, "3h1m1s"],
+  ])("%d s is written %s, Prometheus' model.Duration form", (seconds, text) => {
+    expect(duration(seconds)).toBe(text);
   });
 });
