@@ -128,7 +128,7 @@ describe("coverage of the runbook", () => {
 describe("the two renderings of one definition", () => {
   const prom = () =>
     [...prometheusRuleFiles(settings).values()].flatMap(
-      (text) => (parse(text) as { groups: { rules: { alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules),
+      (text) => (parse(text) as { groups: { rules: { alert?: string; expr: string; for?: string; keep_firing_for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules),
     );
   const modelOf = (rule: GrafanaRule, refId: string) => JSON.parse(rule.datas.find((d) => d.refId === refId)?.model ?? "null") as Record<string, unknown> | null;
   const opOf = { gt: ">", gte: ">=", lt: "<" } as const;
@@ -152,6 +152,7 @@ describe("the two renderings of one definition", () => {
       if (g.noDataState === "Alerting") expected += ` or absent(${query})`;
       expect(p.expr, g.name).toBe(expected);
       expect(p.for, g.name).toBe(g.for);
+      expect(p.keep_firing_for, g.name).toBe(g.keepFiringFor);
       expect(p.labels, g.name).toEqual(g.labels);
       expect(p.annotations?.runbook_url, g.name).toBe(g.annotations?.runbook_url);
       expect(p.annotations?.summary, g.name).toBe(g.annotations?.summary);

@@ -70,17 +70,36 @@ beforeAll(async () => {
         measure: [a.name],
       };
     });
-  // The incidents' own expectations and their measurements share the input, so one run does both;
-  // the threshold measurements run beside it, on the other core.
+  // The incidents' own expectations and their measurements share the input, so one run does both.
+  // Runs are split by the rule files they load: a scenario about one area loads that area only, and
+  // each split is its own promtool process, two at a time on the two cores.
   const withMeasures = list.map((i) => {
     const t = incidentTest(i);
-    return { ...t, promql_expr_test: [...t.promql_expr_test, ...(measureTest(i)?.promql_expr_test ?? [])] };
+    return { files: i.ruleFiles ?? ruleFiles, test: { ...t, promql_expr_test: [...t.promql_expr_test, ...(measureTest(i)?.promql_expr_test ?? [])] } };
   });
-  const genericTests = generic.map((g) => measureTest(g)).filter((t): t is PromtoolTest => t !== undefined).map((t) => ({ ...t, interval: "1m" }));
-  [incidentRun, genericRun] = await Promise.all([
-    runPromtoolTests(dir, "incidents.test.yml", ruleFiles, withMeasures),
-    runPromtoolTests(dir, "thresholds.test.yml", ruleFiles, genericTests),
-  ]);
+  const genericTests = generic.map((g) => {
+    const alert = alertCatalog(settings).find((a) => `threshold-${a.id}` === g.id);
+    const slo = { "edge-functions": "overall", email: "email", pdf: "pdf" }[alert?.area as string];
+    const files = [`${alert?.area}.yml`, ...(slo ? [`slo-${slo}.yml`] : [])];
+    return { files, test: { ...(measureTest(g) as PromtoolTest), interval: "1m" } };
+  });
+  const batches = (tests: { files: string[]; test: PromtoolTest }[], prefix: string) => {
+    const byFiles = new Map<string, PromtoolTest[]>();
+    for (const t of tests) byFiles.set(t.files.join(","), [...(byFiles.get(t.files.join(",")) ?? []), t.test]);
+    return [...byFiles].map(([files, group], n) => ({ prefix, run: () => runPromtoolTests(dir, `${prefix}-${n}.test.yml`, files.split(","), group) }));
+  };
+  const queue = [...batches(withMeasures, "incidents"), ...batches(genericTests, "thresholds")];
+  const results: { prefix: string; run: PromtoolRun }[] = [];
+  const worker = async (): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) results.push({ prefix: job.prefix, run: await job.run() });
+  };
+  await Promise.all([worker(), worker()]);
+  const merged = (prefix: string): PromtoolRun => {
+    const runs = results.filter((r) => r.prefix === prefix).map((r) => r.run);
+    return { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).join("\n"), ms: runs.reduce((sum, r) => sum + r.ms, 0) };
+  };
+  incidentRun = merged("incidents");
+  genericRun = merged("thresholds");
   console.log(`promtool: ${list.length} incident scenarios in ${incidentRun.ms} ms, ${generic.length} threshold measurements in ${genericRun.ms} ms`);
 }, 400_000);
 
