@@ -43,15 +43,3 @@ export function bestLatestResult(sel: Selectors, jobs: readonly string[], freque
 export function reportingProbes(sel: Selectors, jobs: readonly string[], frequencySeconds: number): string {
   return `count(count by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(jobs))}[${duration(latestExecutionWindowSeconds(frequencySeconds))}])))`;
 }
-
-/**
- * The old ratio over probe_all_success_sum/_count, kept for dashboards that draw a check's uptime
- * over a long range; alerts use the execution-aware forms above.
- */
-export function probeSuccessRatio(sel: Selectors, jobs: string[]): string {
-  const matcher = sel.probes(jobs);
-  return (
-    `sum by (job) (increase(${series(probeMetrics.successSum, matcher)}[5m]))` +
-    ` / sum by (job) (increase(${series(probeMetrics.successCount, matcher)}[5m]))`
-  );
-}
