@@ -115,6 +115,18 @@ describe("incidents and near misses on producer-shaped signals", () => {
     expect((fired ?? Infinity) - 30 * 60).toBeLessThanOrEqual(settings.runbook.failureModes.systemDownDetectMinutes * 60);
   });
 
+  it("needs keep_firing_for: without it the stray success resolves the P0 mid-outage, and it pages again", async () => {
+    const file = fs.readFileSync(path.join(dir, "edge-functions.yml"), "utf8");
+    const without = file.replace(/\n\s+keep_firing_for: \S+/, "");
+    expect(without).not.toBe(file);
+    fs.writeFileSync(path.join(dir, "edge-functions-no-keep.yml"), without);
+    const stray = list.find((i) => i.id === "stray-success");
+    if (!stray) throw new Error("stray-success scenario missing");
+    const run = await runPromtoolTests(dir, "no-keep.test.yml", ["edge-functions-no-keep.yml"], [incidentTest(stray)]);
+    expect(run.ok).toBe(false);
+    expect(run.output).toContain("got: nil");
+  }, 120_000);
+
   it("would fail if the P0 still read the best of every check, as it did: an email-only outage paged", async () => {
     const file = fs.readFileSync(path.join(dir, "edge-functions.yml"), "utf8");
     // The old rule's shape: a 5-minute increase over sparse executions, and silence paging.
