@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { renderArtifacts } from "../../src/artifacts";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
@@ -127,17 +128,24 @@ describe("incidents and near misses on producer-shaped signals", () => {
     expect(run.output).toContain("got: nil");
   }, 120_000);
 
-  it("would fail if the P0 still read the best of every check, as it did: an email-only outage paged", async () => {
-    const file = fs.readFileSync(path.join(dir, "edge-functions.yml"), "utf8");
-    // The old rule's shape: a 5-minute increase over sparse executions, and silence paging.
-    const old = file.replace(/expr: \(max\(last_over_time\(probe_success\{[^\n]*/, 'expr: (max(sum by (job) (increase(probe_success{job=~"ain-health-check"}[5m])))) < 1 or absent(probe_success{job=~"ain-health-check"})');
-    expect(old).not.toBe(file);
-    fs.writeFileSync(path.join(dir, "edge-functions-old.yml"), old);
-    const emailOnly = list.find((i) => i.id === "email-only");
+  it("would fail with the P0 as it was: the best 5-minute increase() ratio of every check pages P0 on an email-only outage", async () => {
+    // The rule before this change, verbatim in shape: on sparse executions increase() over the 5- and
+    // 30-minute checks returns nothing, so the 'best of the checks' is the health check alone.
+    const counters = (m: string) => `sum by (job) (increase(${m}{job=~"ain-health-check|ain-generate-valuation-pdf|ain-decode-vin"}[5m]))`;
+    const value = `max(${counters("probe_all_success_sum")} / ${counters("probe_all_success_count")})`;
+    const old = { groups: [{ name: "old", interval: "1m", rules: [{ alert: "EdgeFunctionsDown", expr: `(${value}) < 0.5 or absent(${value})`, for: "3m", labels: { severity: "P0" } }] }] };
+    fs.writeFileSync(path.join(dir, "edge-functions-old.yml"), stringify(old));
+    // On the schedule it ran with: PDF every 10 minutes, VIN every 5.
+    const oldSchedule = await settingsFor({
+      set: { synthetics: { systemDownChecks: ["healthCheck"], checks: { pdfGeneration: { frequencySeconds: 600 }, vinDecode: { frequencySeconds: 300 } } } },
+    });
+    const emailOnly = incidents(oldSchedule).find((i) => i.id === "email-only");
     if (!emailOnly) throw new Error("email-only scenario missing");
     const run = await runPromtoolTests(dir, "old.test.yml", ["edge-functions-old.yml"], [incidentTest({ ...emailOnly, fires: [] })]);
     expect(run.ok).toBe(false);
     expect(run.output).toContain('severity=\\"P0\\"');
+    // The same outage on today's rules and schedule: no P0 (the scenario above).
+    expect(list.find((i) => i.id === "email-only")?.neverSeverities).toContain("P0");
   }, 120_000);
 });
 
