@@ -3,7 +3,7 @@ import { detectionSeconds, detectionText, humanDuration, signalOf } from "./aler
 import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
-import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
+import { checkSpecs, monthlyExecutions, pdfCheckStorage } from "./synthetics/checks";
 import { contactChain, enabledPagers, externalSupportLine, severityRoutes } from "./escalation/policy";
 import { dashboardCatalog } from "./dashboards/catalog";
 import type { BuiltDashboard } from "./dashboards/compose";
@@ -84,7 +84,7 @@ export function catalogMarkdown(settings: Settings): string {
     "",
     "## Synthetic checks",
     "",
-    "Time to detect a failing check: Synthetic Monitoring's ProbeFailedExecutionsTooHigh needs two failed executions, so about two check intervals (across the probes).",
+    "Synthetic Monitoring's own per-check alerts (ProbeFailedExecutionsTooHigh, HTTPRequestDurationTooHighAvg) use the shortest period holding two executions per probe; the time to detect below is two runs of the check. The rules above measure their own.",
     "",
     "| check (job) | target | every | probes | executions / month | budget | timeout | time to detect | runbook |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -97,6 +97,13 @@ export function catalogMarkdown(settings: Settings): string {
     );
   }
   lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}.`);
+  const storage = pdfCheckStorage(settings);
+  if (storage.reportsPerMonth > 0) {
+    lines.push(
+      "",
+      `Storage the checks add: the PDF check generates a real report on every run, ${storage.reportsPerMonth.toLocaleString("en-US")} a month in the "PDF Valuation Reports" bucket, about ${Math.round(storage.mibPerMonth).toLocaleString("en-US")} MiB a month at ${settings.synthetics.pdfCheckReportKiB} KiB each (synthetics.pdfCheckReportKiB, an estimate to confirm). Clean them up with the runbook's "PDF Files: Implement cleanup for old files"; the storage alerts do not fire on this growth alone (test/alerts/incidents.ts, pdf-check-storage).`,
+    );
+  }
   const missing = uncoveredRunbookItems(alerts);
   if (missing.length > 0) lines.push("", `**Not covered:** ${missing.join(", ")}`);
   return lines.join("\n") + "\n";

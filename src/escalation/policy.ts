@@ -104,7 +104,7 @@ export function escalationSteps(settings: Settings): Record<Severity, Escalation
   return {
     P0: [
       step("P0", ["onCallEngineer"], 0, true, "Immediate response: the on-call engineer is paged at once."),
-      step("P0", ["leadDeveloper"], lead, false, `Still firing after ${lead} minutes: the on-call engineer has not fixed it, so the lead developer is paged (runbook: "if no response in 30 min").`),
+      step("P0", ["leadDeveloper"], lead, false, `Still firing after ${lead} minutes: the on-call engineer has not fixed it, so the lead developer is told (runbook: "if no response in 30 min").`),
       step("P0", ["productOwner"], lead + owner, false, `Still firing after ${lead + owner} minutes: an outage this long needs business decisions (status page, users).`),
     ],
     P1: [

@@ -102,7 +102,7 @@ export function alertEntry(settings: Settings, alert: DecoratedAlert, dashboards
     "",
     "**What it means.** " + `${alert.summary}. ${alert.description.replace(/\{\{value\}\}/g, "*the current value*")}`,
     "",
-    `**Signal and threshold.** Fires when the value is ${COMPARATOR_WORDS[alert.comparator]} **${value(alert.threshold, alert.unit)}** for ${minutes(alert.forSeconds)}, from ${SIGNAL_WORDS[signal]}. Time to detect: ${detectionText(alert)}.`,
+    `**Signal and threshold.** Fires when the value is ${COMPARATOR_WORDS[alert.comparator]} **${value(alert.threshold, alert.unit)}** ${alert.forSeconds === 0 ? "at once" : `for ${minutes(alert.forSeconds)}`}, from ${SIGNAL_WORDS[signal]}. Time to detect: ${detectionText(alert)}.`,
     "",
     "```" + (alert.source === "postgres" ? "sql" : "promql"),
     alert.value.trim(),

@@ -24,6 +24,8 @@ export interface RegisteredResource {
   /** The provider reference, `<provider urn>::<id>`, when one was given explicitly. */
   provider: string | undefined;
   urn: string;
+  /** URNs of the resources whose outputs its inputs take: what Pulumi creates before it. */
+  dependencies: string[];
   inputs: Record<string, JsonValue>;
   secretPaths: string[];
 }
@@ -42,6 +44,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getProvider(): string;
+  getDependenciesList(): string[];
   getObject(): Struct | undefined;
 }
 interface OutputsRequest {
@@ -98,6 +101,7 @@ export async function startOfflineEngine(stackConfig: StackConfig): Promise<Reco
           parentUrn: parentUrn || undefined,
           provider: req.getProvider() || undefined,
           urn: res.getUrn(),
+          dependencies: [...req.getDependenciesList()].sort(),
           inputs,
           secretPaths,
         });

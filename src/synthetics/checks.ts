@@ -133,3 +133,16 @@ export const MINUTES_PER_MONTH = 30 * 24 * 60;
 export function monthlyExecutions(specs: CheckSpec[]): number {
   return specs.filter((c) => c.enabled).reduce((sum, c) => sum + c.probes.length * Math.ceil((MINUTES_PER_MONTH * 60_000) / c.frequencyMs), 0);
 }
+
+/**
+ * What the PDF check leaves behind: every run generates a real report in the "PDF Valuation
+ * Reports" bucket. The function has no mode that skips storing it (not known to exist), so the
+ * catalog states the storage the checks add, and a promtool scenario shows the storage alerts do
+ * not fire on it.
+ */
+export function pdfCheckStorage(settings: Parameters<typeof checkSpecs>[0]): { reportsPerMonth: number; mibPerMonth: number; mibPerDay: number } {
+  const pdf = checkSpecs(settings).find((c) => c.id === "pdfGeneration");
+  const reportsPerMonth = pdf ? monthlyExecutions([pdf]) : 0;
+  const mibPerMonth = (reportsPerMonth * settings.synthetics.pdfCheckReportKiB) / 1024;
+  return { reportsPerMonth, mibPerMonth, mibPerDay: mibPerMonth / 30 };
+}

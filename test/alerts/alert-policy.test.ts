@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { alertCatalog } from "../../src/alerts/catalog";
 import { logRecordingRules } from "../../src/alerts/recording";
 import { EXPRESSION_DATASOURCE_UID, grafanaRuleGroups, type GrafanaRule, type GrafanaRuleGroup } from "../../src/alerts/render/grafana";
-import { lokiRuleFiles, prometheusRuleFiles } from "../../src/alerts/render/prometheus";
-import type { DecoratedAlert } from "../../src/alerts/types";
+import { lokiRuleFiles, prometheusExpr, prometheusRuleFiles } from "../../src/alerts/render/prometheus";
+import { duration, type DecoratedAlert } from "../../src/alerts/types";
 import { uncoveredRunbookItems } from "../../src/catalog";
 import type { Settings } from "../../src/config/load";
 import { githubAnchor, runbookItems } from "../../src/config/runbookItems";
@@ -77,15 +77,26 @@ describe("every alert", () => {
 });
 
 describe("no data and errors", () => {
-  it("alerts when a health check or the database goes silent, but not when an error ratio has no traffic", () => {
-    const byName = (n: string) => alerts.find((a) => a.name === n);
-    expect(byName("EmailHealthCheckFailing")?.noData).toBe("Alerting");
-    expect(byName("EdgeFunctionsDown")?.noData).toBe("Alerting");
-    expect(byName("DatabaseDown")?.noData).toBe("Alerting");
-    for (const burn of alerts.filter((a) => a.name.includes("ErrorBudgetBurn"))) {
+  it("never page on no data: silence is named by one P2 alert per pipeline, and error ratios with no traffic stay quiet", () => {
+    // SQL rules count(*), which always answers a row: only the Prometheus signals can go silent.
+    for (const a of alerts.filter((x) => (x.severity === "P0" || x.severity === "P1") && x.source === "prometheus")) {
+      expect(a.noData, a.name).toBe("OK");
+      expect(prometheusExpr(a), a.name).not.toContain("absent(");
+    }
+    const missing = alerts.filter((a) => a.area === "signals" && a.name.endsWith("SignalMissing"));
+    expect(missing.map((a) => [a.name, a.severity])).toEqual([
+      ["MetricsApiSignalMissing", "P2"],
+      ["ProbesSignalMissing", "P2"],
+      ["LogDrainSignalMissing", "P2"],
+    ]);
+    for (const burn of alerts.filter((a) => a.name.includes("ErrorBudgetBurn") || a.name.includes("ErrorRateOverLimit"))) {
       expect(burn.noData, burn.name).toBe("OK");
       expect(burn.guard?.min).toBe(settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
     }
+  });
+
+  it("the P0s do not page on a failing query either: a DatasourceError would carry severity P0", () => {
+    for (const a of alerts.filter((x) => x.severity === "P0")) expect(a.execError, a.name).toBe("OK");
   });
 });
 
@@ -108,7 +119,8 @@ describe("coverage of the runbook", () => {
 
   it("covers each runbook item with a rule whose threshold is the model's number", () => {
     const rb = settings.runbook;
-    const threshold = (item: keyof typeof runbookItems) => alerts.filter((a) => a.covers.includes(item) && !a.name.includes("FarOver")).map((a) => a.threshold);
+    // The runbook's number, not the synthetic check's success ratio or the far-over-budget page.
+    const threshold = (item: keyof typeof runbookItems) => alerts.filter((a) => a.covers.includes(item) && !a.name.includes("FarOver") && a.unit !== "ratio").map((a) => a.threshold);
     expect(threshold("pdfLatency")).toEqual([rb.latencyBudgets.pdfGenerationSeconds]);
     expect(threshold("emailLatency")).toEqual([rb.latencyBudgets.emailDeliverySeconds]);
     expect(threshold("vinLatency")).toEqual([rb.latencyBudgets.vinDecodeSeconds]);
@@ -121,7 +133,7 @@ describe("coverage of the runbook", () => {
 describe("the two renderings of one definition", () => {
   const prom = () =>
     [...prometheusRuleFiles(settings).values()].flatMap(
-      (text) => (parse(text) as { groups: { rules: { alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules),
+      (text) => (parse(text) as { groups: { rules: { alert?: string; expr: string; for?: string; keep_firing_for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules),
     );
   const modelOf = (rule: GrafanaRule, refId: string) => JSON.parse(rule.datas.find((d) => d.refId === refId)?.model ?? "null") as Record<string, unknown> | null;
   const opOf = { gt: ">", gte: ">=", lt: "<" } as const;
@@ -145,6 +157,7 @@ describe("the two renderings of one definition", () => {
       if (g.noDataState === "Alerting") expected += ` or absent(${query})`;
       expect(p.expr, g.name).toBe(expected);
       expect(p.for, g.name).toBe(g.for);
+      expect(p.keep_firing_for, g.name).toBe(g.keepFiringFor);
       expect(p.labels, g.name).toEqual(g.labels);
       expect(p.annotations?.runbook_url, g.name).toBe(g.annotations?.runbook_url);
       expect(p.annotations?.summary, g.name).toBe(g.annotations?.summary);
@@ -211,6 +224,15 @@ describe("what the prod stack registers", () => {
     }
   });
 
+  it("the SQL rules name the PostgreSQL data source by the resource's uid, so their group depends on it", () => {
+    const datasource = prod.one("grafana:oss/dataSource:DataSource", "supabase-postgres");
+    const groups = prod.ofType("grafana:alerting/ruleGroup:RuleGroup");
+    const withSql = groups.filter((g) => JSON.stringify(g.inputs.rules).includes(datasource.inputs.uid as string));
+    expect(withSql.map((g) => g.name).sort()).toEqual(["ain-database", "ain-pdf", "ain-sharing-tokens"]);
+    for (const g of withSql) expect(g.dependencies, g.name).toContain(datasource.urn);
+    for (const g of groups.filter((x) => !withSql.includes(x))) expect(g.dependencies, g.name).not.toContain(datasource.urn);
+  });
+
   it("every registered alert rule has a uid, a severity, a summary and a runbook_url", () => {
     const rules = prod.ofType("grafana:alerting/ruleGroup:RuleGroup").flatMap((g) => g.inputs.rules as Record<string, Record<string, string>>[]);
     const alerting = rules.filter((r) => !r.record);
@@ -221,5 +243,21 @@ describe("what the prod stack registers", () => {
       expect(r.annotations.summary).toBeTruthy();
       expect(r.annotations.runbook_url).toMatch(/^https:\/\/.+#.+/);
     }
+  });
+});
+
+describe("durations, as Grafana reads them back", () => {
+  it.each([
+    [0, "0s"],
+    [30, "30s"],
+    [90 * 60, "1h30m"],
+    [86_400, "1d"],
+    [7 * 86_400, "1w"],
+    [10 * 86_400, "10d"],
+    [14 * 86_400, "2w"],
+    [365 * 86_400, "1y"],
+    [3 * 3600 + 61, "3h1m1s"],
+  ])("%d s is written %s, Prometheus' model.Duration form", (seconds, text) => {
+    expect(duration(seconds)).toBe(text);
   });
 });

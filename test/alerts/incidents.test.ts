@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { renderArtifacts } from "../../src/artifacts";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
@@ -70,17 +71,36 @@ beforeAll(async () => {
         measure: [a.name],
       };
     });
-  // The incidents' own expectations and their measurements share the input, so one run does both;
-  // the threshold measurements run beside it, on the other core.
+  // The incidents' own expectations and their measurements share the input, so one run does both.
+  // Runs are split by the rule files they load: a scenario about one area loads that area only, and
+  // each split is its own promtool process, two at a time on the two cores.
   const withMeasures = list.map((i) => {
     const t = incidentTest(i);
-    return { ...t, promql_expr_test: [...t.promql_expr_test, ...(measureTest(i)?.promql_expr_test ?? [])] };
+    return { files: i.ruleFiles ?? ruleFiles, test: { ...t, promql_expr_test: [...t.promql_expr_test, ...(measureTest(i)?.promql_expr_test ?? [])] } };
   });
-  const genericTests = generic.map((g) => measureTest(g)).filter((t): t is PromtoolTest => t !== undefined).map((t) => ({ ...t, interval: "1m" }));
-  [incidentRun, genericRun] = await Promise.all([
-    runPromtoolTests(dir, "incidents.test.yml", ruleFiles, withMeasures),
-    runPromtoolTests(dir, "thresholds.test.yml", ruleFiles, genericTests),
-  ]);
+  const genericTests = generic.map((g) => {
+    const alert = alertCatalog(settings).find((a) => `threshold-${a.id}` === g.id);
+    const slo = { "edge-functions": "overall", email: "email", pdf: "pdf" }[alert?.area as string];
+    const files = [`${alert?.area}.yml`, ...(slo ? [`slo-${slo}.yml`] : [])];
+    return { files, test: { ...(measureTest(g) as PromtoolTest), interval: "1m" } };
+  });
+  const batches = (tests: { files: string[]; test: PromtoolTest }[], prefix: string) => {
+    const byFiles = new Map<string, PromtoolTest[]>();
+    for (const t of tests) byFiles.set(t.files.join(","), [...(byFiles.get(t.files.join(",")) ?? []), t.test]);
+    return [...byFiles].map(([files, group], n) => ({ prefix, run: () => runPromtoolTests(dir, `${prefix}-${n}.test.yml`, files.split(","), group) }));
+  };
+  const queue = [...batches(withMeasures, "incidents"), ...batches(genericTests, "thresholds")];
+  const results: { prefix: string; run: PromtoolRun }[] = [];
+  const worker = async (): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) results.push({ prefix: job.prefix, run: await job.run() });
+  };
+  await Promise.all([worker(), worker()]);
+  const merged = (prefix: string): PromtoolRun => {
+    const runs = results.filter((r) => r.prefix === prefix).map((r) => r.run);
+    return { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).join("\n"), ms: runs.reduce((sum, r) => sum + r.ms, 0) };
+  };
+  incidentRun = merged("incidents");
+  genericRun = merged("thresholds");
   console.log(`promtool: ${list.length} incident scenarios in ${incidentRun.ms} ms, ${generic.length} threshold measurements in ${genericRun.ms} ms`);
 }, 400_000);
 
@@ -96,17 +116,36 @@ describe("incidents and near misses on producer-shaped signals", () => {
     expect((fired ?? Infinity) - 30 * 60).toBeLessThanOrEqual(settings.runbook.failureModes.systemDownDetectMinutes * 60);
   });
 
-  it("would fail if the P0 still read the best of every check, as it did: an email-only outage paged", async () => {
+  it("needs keep_firing_for: without it the stray success resolves the P0 mid-outage, and it pages again", async () => {
     const file = fs.readFileSync(path.join(dir, "edge-functions.yml"), "utf8");
-    // The old rule's shape: a 5-minute increase over sparse executions, and silence paging.
-    const old = file.replace(/expr: \(max\(last_over_time\(probe_success\{[^\n]*/, 'expr: (max(sum by (job) (increase(probe_success{job=~"ain-health-check"}[5m])))) < 1 or absent(probe_success{job=~"ain-health-check"})');
-    expect(old).not.toBe(file);
-    fs.writeFileSync(path.join(dir, "edge-functions-old.yml"), old);
-    const emailOnly = list.find((i) => i.id === "email-only");
+    const without = file.replace(/\n\s+keep_firing_for: \S+/, "");
+    expect(without).not.toBe(file);
+    fs.writeFileSync(path.join(dir, "edge-functions-no-keep.yml"), without);
+    const stray = list.find((i) => i.id === "stray-success");
+    if (!stray) throw new Error("stray-success scenario missing");
+    const run = await runPromtoolTests(dir, "no-keep.test.yml", ["edge-functions-no-keep.yml"], [incidentTest(stray)]);
+    expect(run.ok).toBe(false);
+    expect(run.output).toContain("got: nil");
+  }, 120_000);
+
+  it("would fail with the P0 as it was: the best 5-minute increase() ratio of every check pages P0 on an email-only outage", async () => {
+    // The rule before this change, verbatim in shape: on sparse executions increase() over the 5- and
+    // 30-minute checks returns nothing, so the 'best of the checks' is the health check alone.
+    const counters = (m: string) => `sum by (job) (increase(${m}{job=~"ain-health-check|ain-generate-valuation-pdf|ain-decode-vin"}[5m]))`;
+    const value = `max(${counters("probe_all_success_sum")} / ${counters("probe_all_success_count")})`;
+    const old = { groups: [{ name: "old", interval: "1m", rules: [{ alert: "EdgeFunctionsDown", expr: `(${value}) < 0.5 or absent(${value})`, for: "3m", labels: { severity: "P0" } }] }] };
+    fs.writeFileSync(path.join(dir, "edge-functions-old.yml"), stringify(old));
+    // On the schedule it ran with: PDF every 10 minutes, VIN every 5.
+    const oldSchedule = await settingsFor({
+      set: { synthetics: { systemDownChecks: ["healthCheck"], checks: { pdfGeneration: { frequencySeconds: 600 }, vinDecode: { frequencySeconds: 300 } } } },
+    });
+    const emailOnly = incidents(oldSchedule).find((i) => i.id === "email-only");
     if (!emailOnly) throw new Error("email-only scenario missing");
     const run = await runPromtoolTests(dir, "old.test.yml", ["edge-functions-old.yml"], [incidentTest({ ...emailOnly, fires: [] })]);
     expect(run.ok).toBe(false);
     expect(run.output).toContain('severity=\\"P0\\"');
+    // The same outage on today's rules and schedule: no P0 (the scenario above).
+    expect(list.find((i) => i.id === "email-only")?.neverSeverities).toContain("P0");
   }, 120_000);
 });
 

@@ -1,7 +1,7 @@
 import type { Settings } from "../../src/config/load";
 import type { Severity } from "../../src/config/runbook";
 import type { RunbookItemId } from "../../src/config/runbookItems";
-import { checkSpecs } from "../../src/synthetics/checks";
+import { checkSpecs, pdfCheckStorage } from "../../src/synthetics/checks";
 import { healthyInstances, metricsApiSeries, type Instance } from "../fixtures/signals/supabase-metrics";
 import { SM_STEP_SECONDS, smSeries, sparseValues, staggeredProbes, type SmOutcome } from "../fixtures/signals/synthetic-monitoring";
 import type { PromtoolTest } from "../support/promtool";
@@ -30,6 +30,10 @@ export interface Incident {
   neverSeverities: Severity[];
   /** Alerts whose time to detect is measured, from startMinute. */
   measure: string[];
+  /** promtool's input step; the producer-shaped default puts executions off the evaluation grid. */
+  interval?: string;
+  /** Rule files to load, when the scenario concerns one area only (a day-long scenario is cheaper so); default every file. */
+  ruleFiles?: string[];
 }
 
 const sloMinutes = 60;
@@ -259,6 +263,24 @@ export function incidents(settings: Settings): Incident[] {
     neverSeverities: ["P0", "P1"],
   });
 
+  // --- storage: our own PDF checks must not trip the storage alerts ---
+  const limitMb = settings.runbook.capacity.storagePlanLimitGiB * 1024;
+  const mbPerMinute = (pdfCheckStorage(settings).mibPerDay * 1.048576) / 1440;
+  const storageDay = 26 * 60;
+  add({
+    id: "pdf-check-storage",
+    item: "storageGrowth",
+    kind: "near miss",
+    title: `storage at 79 % of the plan, growing only by the PDF check's reports (${pdfCheckStorage(settings).mibPerDay.toFixed(1)} MiB a day)`,
+    startMinute: 0,
+    minutes: storageDay,
+    interval: "1m",
+    ruleFiles: ["storage.yml"],
+    input: [{ series: `storage_storage_size_mb{supabase_project_ref="${ref}"}`, values: `${0.79 * limitMb}+${mbPerMinute}x${storageDay}` }],
+    fires: [],
+    neverFires: ["StorageFullWithinHorizon", "StorageNearPlanLimit"],
+  });
+
   // --- a quiet first up ---
   add({
     id: "first-up-no-signal",
@@ -294,7 +316,7 @@ export function incidentTest(i: Incident): PromtoolTest {
     ...i.neverFires.map((name) => ({ expr: `count(count_over_time(ALERTS{alertname="${name}", alertstate="firing"}[${all}m]))`, eval_time: at(all), exp_samples: none })),
     ...i.neverSeverities.map((s) => ({ expr: `count(count_over_time(ALERTS{severity="${s}", alertstate="firing"}[${all}m]))`, eval_time: at(all), exp_samples: none })),
   ];
-  return { name: `${i.kind}: ${i.id}: ${i.title}`, interval: `${SM_STEP_SECONDS}s`, input_series: i.input, promql_expr_test: checks };
+  return { name: `${i.kind}: ${i.id}: ${i.title}`, interval: i.interval ?? `${SM_STEP_SECONDS}s`, input_series: i.input, promql_expr_test: checks };
 }
 
 /** A deliberately unmatched expectation: promtool prints what it got, the first firing's timestamp. */
@@ -303,7 +325,7 @@ export function measureTest(i: Incident): PromtoolTest | undefined {
   if (i.measure.length === 0) return undefined;
   return {
     name: `measure: ${i.id}`,
-    interval: `${SM_STEP_SECONDS}s`,
+    interval: i.interval ?? `${SM_STEP_SECONDS}s`,
     input_series: i.input,
     promql_expr_test: i.measure.map((alert) => ({
       expr: `min(min_over_time(timestamp(ALERTS{alertname="${alert}", alertstate="firing", ain_scenario!="${i.id}"})[${i.minutes}m:1m]))`,

@@ -82,11 +82,13 @@ describe("docs/alerts.md, the alert response guide", () => {
   it("tells EdgeFunctionsDown's reader the threshold, the first steps, the panel, the checks and the route", () => {
     const entry = guide.split(/^## /m).find((e) => e.startsWith("EdgeFunctionsDown\n")) ?? "";
     expect(entry).toContain("**P0 · Critical** (respond immediately)");
-    expect(entry).toContain(`below **${prod.runbook.failureModes.healthCheckMinSuccessRatio} (share of 1)** for 3 min`);
+    const down = alertCatalog(prod).find((a) => a.id === "edge-functions-down");
+    expect(entry).toContain(`below **${down?.threshold} (1 is up)** at once`);
     expect(entry).toContain(`[Severity Levels](${prod.runbookUrl}#severity-levels)`);
     expect(entry).toMatch(/\[AIN · Overview › [^\]]+\]\(https:\/\/ain\.grafana\.net\/d\/ain-overview\/ain-c2b7-overview\?viewPanel=\d+\)/);
     expect(entry).toContain("npm run checks -- --only ain-health-check,ain-generate-valuation-pdf,ain-decode-vin");
-    expect(entry).toContain("To the contact point `ain-p0-critical`: email to the on-call engineer and the lead developer.");
+    expect(entry).toContain("At once: the on-call engineer, by email (contact point `ain-p0-on-call`).");
+    expect(entry).toContain("If still firing after 30 min: the lead developer, by email (contact point `ain-p0-lead-developer`).");
   });
 });
 
@@ -105,7 +107,7 @@ describe("the guide and the links follow the config", () => {
         const entry = g.split(/^## /m).find((e) => e.startsWith("PDFGenerationLatencyOverBudget\n")) ?? "";
         expect(entry).toContain("at or above **15 s** for 10 min");
         const titles = dashboardCatalog(s).flatMap((d) => (d.model.panels ?? []).map((p) => (p as { title?: string }).title));
-        expect(titles).toContain("PDF generation (< 15 s)");
+        expect(titles).toContain("PDF · p95 latency (< 15 s)");
         expect(titles).toContain("PDF generation latency (< 15 s)");
         expect(titles.filter((t) => t?.includes("(< 10 s)"))).toEqual([]);
       },
@@ -135,7 +137,8 @@ describe("the guide and the links follow the config", () => {
       check: (g) => {
         const entry = g.split(/^## /m).find((e) => e.startsWith("DatabaseDown\n")) ?? "";
         expect(entry).toContain("and paged through webhook");
-        expect(entry).toMatch(/escalates along the runbook's contact chain: lead developer after 30 min/);
+        // Without IRM the chain is timed by the notification policy: still firing is no response.
+        expect(entry).toMatch(/If still firing after 30 min: the lead developer, by email/);
         expect(g).not.toContain("pager.ain.example");
       },
     },

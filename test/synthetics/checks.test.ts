@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
-import { probeIds } from "../../src/synthetics/component";
+import { alertPeriodFor, probeIds } from "../../src/synthetics/component";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
 import { ROOT, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
@@ -35,7 +35,7 @@ describe("the Synthetic Monitoring checks of the prod stack", () => {
       expect(Object.keys(c.inputs.labels as object).length).toBeLessThanOrEqual(5);
       expect(c.inputs.probes).toEqual(c.name === "ain-resend-status" ? [OFFLINE_PROBES.Frankfurt] : [OFFLINE_PROBES.Frankfurt, OFFLINE_PROBES.London]);
     }
-    expect(prod.one("grafana:syntheticMonitoring/check:Check", "ain-generate-valuation-pdf").inputs).toMatchObject({ frequency: 600_000, timeout: 20_000 });
+    expect(prod.one("grafana:syntheticMonitoring/check:Check", "ain-generate-valuation-pdf").inputs).toMatchObject({ frequency: 1_800_000, timeout: 20_000 });
   });
 
   it("keep the bearer token a secret on the wire", () => {
@@ -46,13 +46,29 @@ describe("the Synthetic Monitoring checks of the prod stack", () => {
     expect(JSON.stringify(prod.recording)).not.toContain("SENTINEL-anon-key");
   });
 
-  it("alert on failed executions and on average duration over the runbook's budget, with SM's own periods", () => {
+  it("alert on failed executions and on average duration over the runbook's budget, over periods holding two executions per probe", () => {
     const alerts = prod.one("grafana:syntheticMonitoring/checkAlerts:CheckAlerts", "ain-generate-valuation-pdf-alerts").inputs.alerts as { name: string; threshold: number; period: string }[];
     expect(alerts.map((a) => a.name)).toEqual(["ProbeFailedExecutionsTooHigh", "HTTPRequestDurationTooHighAvg", "TLSTargetCertificateCloseToExpiring"]);
     expect(alerts.find((a) => a.name === "HTTPRequestDurationTooHighAvg")?.threshold).toBe(10_000);
-    for (const a of prod.ofType("grafana:syntheticMonitoring/checkAlerts:CheckAlerts").flatMap((c) => c.inputs.alerts as { period: string }[])) {
-      expect(["5m", "10m", "15m", "20m", "30m", "1h"]).toContain(a.period);
+    const periodSeconds: Record<string, number> = { "5m": 300, "10m": 600, "15m": 900, "20m": 1200, "30m": 1800, "1h": 3600 };
+    for (const c of prod.ofType("grafana:syntheticMonitoring/checkAlerts:CheckAlerts")) {
+      const check = prod.one("grafana:syntheticMonitoring/check:Check", c.name.replace(/-alerts$/, ""));
+      for (const a of c.inputs.alerts as { name: string; period: string }[]) {
+        // The certificate alert takes no period: SM keys it on "".
+        if (a.name === "TLSTargetCertificateCloseToExpiring") expect(a.period, c.name).toBe("");
+        else expect(periodSeconds[a.period] * 1000, `${c.name} ${a.name} ${a.period}`).toBeGreaterThanOrEqual(2 * Number(check.inputs.frequency));
+      }
     }
+    // Two-minute checks get 5m, the 30-minute PDF check 1h.
+    expect(alerts[0].period).toBe("1h");
+    const health = prod.one("grafana:syntheticMonitoring/checkAlerts:CheckAlerts", "ain-health-check-alerts").inputs.alerts as { period: string }[];
+    expect(health[0].period).toBe("5m");
+  });
+
+  it("refuse a check too slow for any period to hold two executions, naming the key", () => {
+    expect(() => alertPeriodFor({ job: "ain-generate-valuation-pdf", frequencyMs: 3_600_000 })).toThrow(/ain-generate-valuation-pdf runs every 3600 s.*at least every 30 minutes/);
+    expect(alertPeriodFor({ job: "x", frequencyMs: 300_000 })).toBe("10m");
+    expect(alertPeriodFor({ job: "x", frequencyMs: 360_000 })).toBe("15m");
   });
 
   it("follow a changed latency budget into the check's timeout and duration alert", async () => {
@@ -65,14 +81,22 @@ describe("the Synthetic Monitoring checks of the prod stack", () => {
 });
 
 describe("the monthly execution budget", () => {
-  it("counts checks x probes x runs: 77,760 for prod", async () => {
+  it("counts checks x probes x runs: 93,600 for prod, inside the 100,000 budget", async () => {
     const settings = await settingsFor();
-    expect(monthlyExecutions(checkSpecs(settings))).toBe(43_200 + 8_640 + 17_280 + 8_640);
+    // Health and VIN every 2 minutes from 2 probes, PDF every 30 from 2, Resend's page every 10 from 1.
+    expect(monthlyExecutions(checkSpecs(settings))).toBe(43_200 + 43_200 + 2_880 + 4_320);
+    expect(monthlyExecutions(checkSpecs(settings))).toBeLessThanOrEqual(settings.synthetics.monthlyExecutionBudget);
   });
 
   it("fails validation when the checks would exceed it, naming the key", async () => {
     const run = await runStack({ set: { synthetics: { probes: ["Frankfurt", "London", "Ohio", "Oregon"] } } });
-    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.monthlyExecutionBudget: the checks would run 146880 times a month/);
+    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.monthlyExecutionBudget: the checks would run 182880 times a month/);
+    expect(run.resources).toEqual([]);
+  });
+
+  it("fails validation when a system-down check runs too rarely for the P0 to page within its target, naming the key", async () => {
+    const run = await runStack({ set: { synthetics: { checks: { vinDecode: { frequencySeconds: 300 } } } } });
+    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.checks\.vinDecode\.frequencySeconds: 300 s is too slow for a system-down check/);
     expect(run.resources).toEqual([]);
   });
 
@@ -83,7 +107,7 @@ describe("the monthly execution budget", () => {
 
   it("is reported by the plan", () => {
     const plan = runPlan(["--out", path.join(tempDir("plan-sm"), "out")]);
-    expect(plan.stdout).toContain("Synthetic Monitoring: 77,760 executions a month (checks x probes x runs), 78 % of the 100,000 budget");
+    expect(plan.stdout).toContain("Synthetic Monitoring: 93,600 executions a month (checks x probes x runs), 94 % of the 100,000 budget");
   });
 });
 
