@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
-import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
+import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
 
 /** The validated settings: every plain value resolved, every secret still a Pulumi secret. */
 export interface Settings extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost"> {
@@ -96,6 +96,10 @@ export function loadSettings(): Settings {
   for (const [fullKey, text] of Object.entries(all)) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
     const key = fullKey.slice(PROJECT.length + 1);
+    if (key in movedSecretKeys) {
+      problems.push(`${fullKey}: no longer read from the stack, whose config every preview can decrypt; ${movedSecretKeys[key]}. Remove it with 'pulumi config rm ${key}'`);
+      continue;
+    }
     if (!known.includes(key)) {
       const hint = nearest(key, known);
       problems.push(`${fullKey}: unknown key${hint ? `; did you mean ${PROJECT}:${hint}?` : ""}`);
@@ -132,13 +136,17 @@ export function loadSettings(): Settings {
     if (why && !isSet(key)) {
       problems.push(`${PROJECT}:${key}: required secret is not set (${why}); set it with 'pulumi config set --secret ${key} <value>'`);
     }
+    const value = pulumi.runtime.getConfig(`${PROJECT}:${key}`);
+    const wrong = value !== undefined && value.trim() !== "" ? spec.problem?.(value) : undefined;
+    if (wrong) problems.push(`${PROJECT}:${key}: ${wrong}; the value is a secret and is not shown`);
   }
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(stackFile, problems);
 
   const config = new pulumi.Config(PROJECT);
   const secrets = Object.fromEntries(
-    secretKeyNames.map((key) => [key, pulumi.runtime.getConfig(`${PROJECT}:${key}`) === undefined ? undefined : config.requireSecret(key)]),
+    // A blank value is unset: Pulumi.yaml gives optional secrets the default "".
+    secretKeyNames.map((key) => [key, isSet(key) ? config.requireSecret(key) : undefined]),
   ) as Settings["secrets"];
 
   const plain = parsed.data;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Settings } from "../config/load";
+import { PAGING_SIGNATURE_HEADER, PAGING_TIMESTAMP_HEADER } from "../paging/verify";
 import { contactChain, contactPoints, DEFAULT_GROUP_BY, MAINTENANCE_MUTE_TIMING, severityRoutes } from "./policy";
 
 export interface EscalationArgs {
@@ -53,7 +54,12 @@ export class Escalation extends pulumi.ComponentResource {
               ? [
                   {
                     url: settings.secrets.pagingWebhookUrl,
-                    hmacConfig: args.webhookSigningSecret ? { secret: args.webhookSigningSecret, header: "X-AIN-Signature" } : undefined,
+                    // Grafana signs hex(HMAC-SHA256(secret, "<unix seconds>:" + body)) and sends the
+                    // seconds in the timestamp header (grafana/alerting http/hmac.go), so the
+                    // receiver can refuse a replayed page (src/paging/verify.ts).
+                    hmacConfig: args.webhookSigningSecret
+                      ? { secret: pulumi.secret(args.webhookSigningSecret), header: PAGING_SIGNATURE_HEADER, timestampHeader: PAGING_TIMESTAMP_HEADER }
+                      : undefined,
                   },
                 ]
               : undefined,
