@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
 import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
 import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKey, type SecretKeySpec } from "./schema";
 
@@ -137,7 +138,9 @@ export function loadSettings(): Settings {
       problems.push(`${PROJECT}:${key}: required secret is not set (${why}); set it with 'pulumi config set --secret ${key} <value>'`);
     }
     const value = pulumi.runtime.getConfig(`${PROJECT}:${key}`);
-    const wrong = value !== undefined && value.trim() !== "" ? spec.problem?.(value) : undefined;
+    // An encrypted value the offline plan cannot decrypt stands as a placeholder: Pulumi checks the real one.
+    const checkable = value !== undefined && value.trim() !== "" && !value.startsWith(SECRET_PLACEHOLDER_PREFIX);
+    const wrong = checkable ? spec.problem?.(value) : undefined;
     if (wrong) problems.push(`${PROJECT}:${key}: ${wrong}; the value is a secret and is not shown`);
   }
 
