@@ -6,11 +6,28 @@ import * as path from "node:path";
 import { Client } from "pg";
 
 /**
- * A throwaway PostgreSQL 15 cluster on a loopback port, run as the `postgres` user (PostgreSQL
+ * A throwaway PostgreSQL cluster on a loopback port, run as the `postgres` user (PostgreSQL
  * refuses root), with the Supabase-shaped schema of test/fixtures/sql. Only the test files that
- * run SQL start one.
+ * run SQL start one. Whichever major the distribution installed: 15 on Debian 12, 16 on Ubuntu
+ * 24.04 (GitHub's runners); Supabase runs 15 and 17, and the fixtures hold to what all share.
  */
-const BIN = "/usr/lib/postgresql/15/bin";
+const PG_ROOT = "/usr/lib/postgresql";
+
+/** The bin directory of the newest installed major (Debian's layout), else wherever initdb is on PATH. */
+export function postgresBinDir(root = PG_ROOT): string {
+  const majors = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((d) => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (majors.length > 0) return path.join(root, majors[0], "bin");
+  const onPath = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" }).stdout.trim();
+  if (onPath) return path.dirname(onPath);
+  throw new Error(`no PostgreSQL server found (no ${root}/<major>/bin/initdb, no initdb on PATH): run 'bash scripts/install-tools.sh'`);
+}
+
+const BIN = postgresBinDir();
 const FIXTURES = path.resolve(__dirname, "../fixtures/sql");
 
 export interface Postgres {
