@@ -7,6 +7,9 @@ import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
 import { now } from "./rotation/clock";
 import { externalKeyStatus, rotationPeriod } from "./rotation/periods";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
+import * as path from "node:path";
+import { credentials, credentialsTable, pulumiOidcPolicies } from "./github/credentials";
+import { readDelivery } from "./github/delivery";
 
 /**
  * Every file the plan writes besides plan.json, keyed by its path under out/<stack>/. Pure: the
@@ -22,6 +25,10 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   files.set("synthetics/blackbox.yml", blackboxConfig(checks));
   files.set("synthetics/targets.json", JSON.stringify(probeTargets(checks), null, 2) + "\n");
   files.set("catalog.md", catalogMarkdown(settings));
+  // Who holds which credential, and the OIDC rules the bootstrap registers in Pulumi Cloud.
+  const delivery = readDelivery(path.resolve(__dirname, ".."));
+  files.set("delivery/credentials.md", credentialsTable(credentials(settings, delivery)));
+  files.set("delivery/pulumi-oidc-policies.json", JSON.stringify(pulumiOidcPolicies(settings, delivery), null, 2) + "\n");
   return files;
 }
 

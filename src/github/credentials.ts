@@ -128,7 +128,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "production", secretName: "GH_DELIVERY_TOKEN", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GITHUB_TOKEN" }],
       canDo:
-        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Metadata read; on the organization: Members read",
+        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions read (list environments), Metadata read; on the organization: Members read (reviewer teams)",
       fromABranch: NOT_REACHABLE,
     },
     {
@@ -227,4 +227,20 @@ export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
         ]
       : [],
   );
+}
+
+/** The credentials as a Markdown table, for out/<stack>/delivery/credentials.md and the README. */
+export function credentialsTable(list: Credential[]): string {
+  const where = (h: CredentialHome) => {
+    if (h.kind === "oidc") return `OIDC, \`${h.environment}\` environment -> Pulumi team \`${h.pulumiTeam}\` (${h.stackPermission})`;
+    if (h.kind === "stack-config") return `stack config \`${h.key}\` (encrypted)`;
+    return `\`${h.environment}\` environment secret \`${h.secretName}\`, set by ${h.setBy === "program" ? "the program" : "a person"}`;
+  };
+  const used = (c: Credential) => (c.usedBy.length > 0 ? c.usedBy.map((u) => `${u.workflow} \`${u.job}\` "${u.step}" as \`${u.as}\``).join("<br>") : c.home.kind === "stack-config" ? "`pulumi preview` and `pulumi up` (a resource input)" : "outside these workflows");
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  return [
+    "| credential | where it lives | used by | can do | from a collaborator's branch |",
+    "|---|---|---|---|---|",
+    ...list.map((c) => `| ${cell(c.what)} | ${cell(where(c.home))} | ${cell(used(c))} | ${cell(c.canDo)} | ${cell(c.fromABranch)} |`),
+  ].join("\n") + "\n";
 }
