@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "../src/config/load";
-import { credentials, pulumiOidcPolicies, type Credential } from "../src/github/credentials";
+import { credentials, credentialsTable, pulumiOidcPolicies, type Credential } from "../src/github/credentials";
 import { readDelivery } from "../src/github/delivery";
 import { ROOT, settingsFor } from "./support/offline";
 import { runCommand, tempDir } from "./support/processes";
@@ -215,8 +215,15 @@ describe("the Pulumi Cloud OIDC policies the bootstrap registers", () => {
   it("give Stack Write only to a job in the production environment, and previews Stack Read", () => {
     const policies = pulumiOidcPolicies(settings, readDelivery(ROOT));
     expect(policies).toEqual([
-      { tokenType: "team", team: "ain-monitoring-preview", stackPermission: "Stack Read", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { sub: "repo:ain-mvp/ain-monitoring:environment:preview" } },
-      { tokenType: "team", team: "ain-monitoring-deploy", stackPermission: "Stack Write", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { sub: "repo:ain-mvp/ain-monitoring:environment:production" } },
+      { tokenType: "team", team: "ain-monitoring-preview", stackPermission: "Stack Read", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:preview" } },
+      { tokenType: "team", team: "ain-monitoring-deploy", stackPermission: "Stack Write", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:production" } },
     ]);
+  });
+});
+
+describe("the README's credentials table", () => {
+  it("is the one the model renders for the prod stack (copy out/prod/delivery/credentials.md after changing the model)", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    expect(readme).toContain(credentialsTable(model));
   });
 });

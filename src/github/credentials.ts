@@ -221,8 +221,9 @@ export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
             team: c.home.pulumiTeam,
             stackPermission: c.home.stackPermission,
             stacks: delivery.stacks.map((s) => `${delivery.pulumiOrganization}/${PROJECT}/${s}`),
-            // GitHub's subject claim for a job that names an environment.
-            rules: { sub: `repo:${repo}:environment:${c.home.environment}` },
+            // pulumi/auth-actions asks GitHub for this audience (src/main.ts); GitHub's subject claim
+            // for a job that names an environment is repo:<owner>/<repo>:environment:<name>.
+            rules: { aud: `urn:pulumi:org:${delivery.pulumiOrganization}`, sub: `repo:${repo}:environment:${c.home.environment}` },
           },
         ]
       : [],

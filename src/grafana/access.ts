@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Settings } from "../config/load";
@@ -38,6 +39,13 @@ export const viewerTokenLifetime = (settings: Settings) => {
   return { secondsToLive: 2 * period, earlyRotationWindowSeconds: period };
 };
 
+/**
+ * The token's name prefix. rotation.rotateNow (the breach response) is folded in as a short hash, so
+ * changing it changes the prefix, which replaces the token: a token cannot be edited in place.
+ */
+export const viewerTokenPrefix = (settings: Settings) =>
+  `ain-monitoring-${settings.stack}-viewer` + (settings.rotation.rotateNow ? `-${createHash("sha256").update(settings.rotation.rotateNow).digest("hex").slice(0, 8)}` : "");
+
 export interface AccessControlArgs {
   settings: Settings;
   folderUid: pulumi.Input<string>;
@@ -77,7 +85,7 @@ export class AccessControl extends pulumi.ComponentResource {
     const viewer = new grafana.oss.ServiceAccount("ain-viewer", { name: `ain-monitoring-${settings.stack}-viewer`, role: "Viewer" }, child);
     const token = new grafana.oss.ServiceAccountRotatingToken(
       "ain-viewer-token",
-      { serviceAccountId: viewer.id, namePrefix: `ain-monitoring-${settings.stack}-viewer`, ...viewerTokenLifetime(settings), deleteOnDestroy: true },
+      { serviceAccountId: viewer.id, namePrefix: viewerTokenPrefix(settings), ...viewerTokenLifetime(settings), deleteOnDestroy: true },
       { parent: this, additionalSecretOutputs: ["key"] },
     );
     this.viewerToken = pulumi.secret(token.key);

@@ -179,3 +179,22 @@ describe("rotation", () => {
     expect(plan.stdout).toMatch(/^warning: resendApiKey\s+last rotated 2026-09-01 \(85 days ago\): due/m);
   });
 });
+
+describe("the Viewer token", () => {
+  it.each([
+    ["week", 7],
+    ["month", 30],
+    ["quarter", 91],
+  ] as const)("every %s: lives two periods and is renewed in its second (%i days)", async (every, days) => {
+    const run = await runValidStack({ set: { rotation: { every } } });
+    const token = run.one("grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken").inputs;
+    expect(token).toMatchObject({ secondsToLive: 2 * days * 86400, earlyRotationWindowSeconds: days * 86400 });
+  });
+
+  it("is replaced by 'rotate now': the breach response changes its name prefix", async () => {
+    const prefix = async (rotateNow: string) => (await runValidStack({ set: { rotation: { rotateNow } } })).one("grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken").inputs.namePrefix;
+    expect(await prefix("")).toBe("ain-monitoring-prod-viewer");
+    expect(await prefix("2026-11-25 breach")).toMatch(/^ain-monitoring-prod-viewer-[0-9a-f]{8}$/);
+    expect(await prefix("2026-11-25 breach")).not.toBe(await prefix("2026-12-02 breach"));
+  });
+});
