@@ -17,6 +17,8 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
 function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   // A stand-in that changes exactly when the keepers do, as a replaced secret would.
   if (type === "random:index/randomPassword:RandomPassword") return { ...inputs, result: `offline-generated-${numericId(JSON.stringify(inputs.keepers ?? {}))}` };
+  // Grafana takes a dashboard's uid from its JSON and returns it as the `uid` output.
+  if (type === "grafana:oss/dashboard:Dashboard") return { ...inputs, uid: (JSON.parse(String(inputs.configJson ?? "{}")) as { uid?: string }).uid };
   if (type === "grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken") return { ...inputs, key: `offline-generated-glsa-${numericId(JSON.stringify(inputs))}`, name: `${String(inputs.namePrefix)}-offline` };
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };
   return { ...inputs };
