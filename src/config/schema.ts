@@ -82,7 +82,7 @@ const checkSchedule = (frequencySeconds: number, why: string) =>
 
 export const synthetics = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Deploy the checks to Grafana Synthetic Monitoring (needs the smAccessToken secret)."),
+    enabled: z.boolean().default(true).describe("Deploy the checks to Grafana Synthetic Monitoring (the provider reads GRAFANA_SM_ACCESS_TOKEN from the job's environment)."),
     probes: z
       .array(z.string().min(1))
       .min(1)
@@ -121,7 +121,7 @@ const githubRepo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repos
 
 export const github = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (needs the githubToken secret)."),
+    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (the provider reads GITHUB_TOKEN from the job's environment: README § Credentials)."),
     owner: githubLogin.optional().describe("The organisation or user that owns the repositories; required while github.enabled is true."),
     repository: githubRepo.default("ain-monitoring").describe("This repository: its workflows run preview and up."),
     appRepository: githubRepo.optional().describe("The AIN application's repository; when set, its production environment is declared with the same reviewers, main-only branch policy and no admin bypass (its secrets are set by the app team)."),
