@@ -6,6 +6,8 @@ import { dashboardCatalog } from "./src/dashboards/catalog";
 import { Dashboards } from "./src/dashboards/component";
 import { Escalation } from "./src/escalation/component";
 import { GitHubDelivery } from "./src/github/component";
+import { readDelivery } from "./src/github/delivery";
+import { AccessControl } from "./src/grafana/access";
 import { GrafanaFoundation } from "./src/grafana/foundation";
 import { SupabaseMetricsScrape } from "./src/grafana/metricsScrape";
 import { RotatingSecrets } from "./src/rotation/component";
@@ -26,10 +28,20 @@ const alerts = new AlertRules(
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
 const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
 const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
-const delivery = settings.github.enabled
-  ? new GitHubDelivery("github", { settings, generated: { pagingWebhookSigningSecret: rotating.pagingWebhookSigningSecret } })
-  : undefined;
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings) }, withGrafana);
+const access = new AccessControl("access", { settings, folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings).map((d, i) => ({ slug: d.uid, uid: dashboards.dashboards[i].uid })), postgresDatasourceUid: grafana.postgres.uid }, withGrafana);
+const delivery = settings.github.enabled
+  ? new GitHubDelivery("github", {
+      settings,
+      delivery: readDelivery(__dirname),
+      generated: {
+        grafanaViewerToken: access.viewerToken,
+        pagingSigningPrevious: rotating.pagingSigning.previous,
+        pagingSigningCurrent: rotating.pagingSigning.current,
+        pagingSigningNext: rotating.pagingSigning.next,
+      },
+    })
+  : undefined;
 
 export const folderUid = grafana.folder.uid;
 export const postgresDatasourceUid = grafana.postgres.uid;

@@ -12,6 +12,9 @@ import { severityNames } from "./config/runbook";
 import { dashboardUrl } from "./grafana/urls";
 import { GUIDE_PATH } from "./guide/anchors";
 import { alertGuideMarkdown } from "./guide/render";
+import * as path from "node:path";
+import { credentials, credentialsTable, pulumiOidcPolicies } from "./github/credentials";
+import { readDelivery } from "./github/delivery";
 
 /**
  * Every file the plan writes besides plan.json, keyed by its path under out/<stack>/. Pure: the
@@ -28,6 +31,10 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   files.set("synthetics/targets.json", JSON.stringify(probeTargets(checks), null, 2) + "\n");
   files.set("catalog.md", catalogMarkdown(settings));
   files.set("alerts.md", alertGuideMarkdown(settings));
+  // Who holds which credential, and the OIDC rules the bootstrap registers in Pulumi Cloud.
+  const delivery = readDelivery(path.resolve(__dirname, ".."));
+  files.set("delivery/credentials.md", credentialsTable(credentials(settings, delivery)));
+  files.set("delivery/pulumi-oidc-policies.json", JSON.stringify(pulumiOidcPolicies(settings, delivery), null, 2) + "\n");
   return files;
 }
 

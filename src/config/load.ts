@@ -33,7 +33,8 @@ export function loadSettings(): Settings {
 
   const config = new pulumi.Config(PROJECT);
   const secrets = Object.fromEntries(
-    secretKeyNames.map((key) => [key, pulumi.runtime.getConfig(`${PROJECT}:${key}`) === undefined ? undefined : config.requireSecret(key)]),
+    // A blank value is unset: Pulumi.yaml gives optional secrets the default "".
+    secretKeyNames.map((key) => [key, (pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? "").trim() !== "" ? config.requireSecret(key) : undefined]),
   ) as Settings["secrets"];
   return { ...plain, secrets };
 }

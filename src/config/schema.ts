@@ -82,7 +82,7 @@ const checkSchedule = (frequencySeconds: number, why: string) =>
 
 export const synthetics = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Deploy the checks to Grafana Synthetic Monitoring (needs the smAccessToken secret)."),
+    enabled: z.boolean().default(true).describe("Deploy the checks to Grafana Synthetic Monitoring (the provider reads GRAFANA_SM_ACCESS_TOKEN from the job's environment)."),
     probes: z
       .array(z.string().min(1))
       .min(1)
@@ -183,10 +183,10 @@ export const logDrain = z
 
 export const github = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (needs the githubToken secret)."),
+    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (the provider reads GITHUB_TOKEN from the job's environment: README § Credentials)."),
     owner: githubLogin.optional().describe("The organisation or user that owns the repositories; required while github.enabled is true."),
     repository: githubRepo.default("ain-monitoring").describe("This repository: its workflows run preview and up."),
-    appRepository: githubRepo.optional().describe("The AIN application's repository; when set, its production environment gets the Supabase access token and RESEND_API_KEY."),
+    appRepository: githubRepo.optional().describe("The AIN application's repository; when set, its production environment is declared with the same reviewers, main-only branch policy and no admin bypass (its secrets are set by the app team)."),
     reviewers: z
       .strictObject({
         users: z.array(githubLogin).max(6).default([]).describe("GitHub logins who may approve a production deploy."),
@@ -199,6 +199,21 @@ export const github = z
   })
   .prefault({})
   .describe("Where the monitoring is delivered from.");
+
+export const access = z
+  .strictObject({
+    team: z
+      .string()
+      .min(1)
+      .describe("The Grafana team that owns the monitoring: it edits the AIN folder and its dashboards and may query the PostgreSQL data source. Everyone else in the org views."),
+    restrictPostgresQueries: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Let only the team (and Admins) query the PostgreSQL data source. Data source permissions exist in Grafana Cloud and Enterprise only; set false on Grafana OSS, where any org member can query it.",
+      ),
+  })
+  .describe("Who may change and who may read what the program declares in Grafana.");
 
 const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
 export const externalKeyNames = ["grafanaAuth", "smAccessToken", "githubToken", "pulumiAccessToken", "supabaseAccessToken", "resendApiKey"] as const;
@@ -290,6 +305,7 @@ export const plainSchema = z.strictObject({
   metricsScrape,
   github,
   rotation,
+  access,
 });
 
 export type PlainSettings = z.infer<typeof plainSchema>;
@@ -348,60 +364,56 @@ export interface SecretKeySpec {
    * `isSet` tells whether another secret key has a value, for keys that stand in for each other.
    */
   requiredWhen?: (settings: PlainSettings | undefined, isSet: (key: string) => boolean) => string | undefined;
+  /** What is wrong with a value that is set, if anything; never echoes the value. */
+  problem?: (value: string) => string | undefined;
 }
 
 export const secretKeys = {
-  grafanaAuth: { description: "Grafana service-account token for the provider.", requiredWhen: () => "the Grafana provider always needs it" },
   postgresPassword: {
     description: "Password of postgresUser for the PostgreSQL data source.",
     requiredWhen: () => "the PostgreSQL data source always needs it",
   },
-  smAccessToken: {
-    description: "Grafana Synthetic Monitoring access token, for the checks.",
-    requiredWhen: (s) => (s?.synthetics.enabled ? "synthetics.enabled is true" : undefined),
-  },
   functionsAuthToken: {
     description: "Bearer token the checks send to the edge functions (the project's anon key), when they verify JWTs.",
   },
-  githubToken: {
-    description: "GitHub token for the provider: administers the repositories' environments and secrets.",
-    requiredWhen: (s) => (s?.github.enabled ? "github.enabled is true" : undefined),
-  },
-  pulumiAccessToken: {
-    description: "Pulumi Cloud access token the workflows log in with (or set pulumiConfigPassphrase for a self-managed backend).",
-    requiredWhen: (s, isSet) =>
-      s?.github.enabled && !isSet("pulumiConfigPassphrase") ? "the workflows need pulumiAccessToken or pulumiConfigPassphrase to reach the stack's backend" : undefined,
-  },
-  pulumiConfigPassphrase: { description: "Passphrase of a self-managed Pulumi backend's secrets provider, for the workflows." },
-  supabaseAccessToken: {
-    description: "Supabase access token the application's deploy workflow uses.",
-    requiredWhen: (s) => (s?.github.enabled && s.github.appRepository ? "github.appRepository is set" : undefined),
-  },
-  resendApiKey: {
-    description: "RESEND_API_KEY, which the application's deploy workflow pushes into the Supabase secrets (runbook § Email Service Down, first fix).",
-    requiredWhen: (s) => (s?.github.enabled && s.github.appRepository ? "github.appRepository is set" : undefined),
-  },
-  supabaseSecretKey: {
-    description: "The Supabase project's secret API key (sb_secret_...), with which Grafana Cloud scrapes the Metrics API as service_role.",
-    requiredWhen: (s) => (s?.metricsScrape.enabled ? "metricsScrape.enabled is true" : undefined),
-  },
-  connectionsAccessToken: {
-    description: "Grafana Cloud access-policy token with the integration-management scopes, for the provider's connections API (the Metrics API scrape jobs).",
-    requiredWhen: (s) => (s?.metricsScrape.enabled ? "metricsScrape.enabled is true" : undefined),
-  },
   pagingWebhookUrl: {
-    description: "Webhook that pages the on-call engineer.",
+    description: "Webhook that pages the on-call engineer; https only.",
     requiredWhen: (s) => (s?.paging.webhook ? "paging.webhook is true" : undefined),
-  },
-  oncallAccessToken: {
-    description: "Grafana IRM (OnCall) API token, for the escalation chain.",
-    requiredWhen: (s) => (s?.paging.irm ? "paging.irm is true" : undefined),
+    // Checked on the raw config value before anything is registered; the message never shows the value.
+    problem: (value) => (httpsOnly(value) ? undefined : "expected an https:// URL (a signed page sent over plain http can be read and replayed)"),
   },
   pagerdutyIntegrationKey: {
     description: "PagerDuty Events v2 integration key.",
     requiredWhen: (s) => (s?.paging.pagerduty ? "paging.pagerduty is true" : undefined),
   },
 } satisfies Record<string, SecretKeySpec>;
+
+function httpsOnly(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === "https:" && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Credentials that used to be stack config and no longer are. Anyone who can preview a stack can
+ * decrypt its config (Pulumi Cloud's Stack Read includes stack:decrypt), so nothing that can change
+ * anything lives there: provider credentials come from the job's environment (README § Credentials).
+ */
+export const movedSecretKeys: Record<string, string> = {
+  grafanaAuth: "the Grafana provider reads GRAFANA_AUTH from the environment: the deploy job's Admin service-account token, the preview's Viewer one",
+  smAccessToken: "the Grafana provider reads GRAFANA_SM_ACCESS_TOKEN from the environment of the job that needs it",
+  oncallAccessToken: "the Grafana provider reads GRAFANA_ONCALL_ACCESS_TOKEN from the deploy job's environment",
+  githubToken: "the GitHub provider reads GITHUB_TOKEN from the environment: the deploy job's delivery token, the preview's read-only one",
+  pulumiAccessToken: "the workflows log in to Pulumi Cloud with OIDC (pulumi/auth-actions); no Pulumi token is stored anywhere",
+  pulumiConfigPassphrase: "the workflows use Pulumi Cloud only: a passphrase backend cannot give previews less than deploys",
+  supabaseAccessToken: "it belongs to the application's repository: set it in its production environment with `gh secret set`",
+  resendApiKey: "it belongs to the application's repository: set it in its production environment with `gh secret set`",
+  supabaseSecretKey: "the deploy job passes it as SUPABASE_SECRET_KEY from the production environment: it is service_role's key",
+  connectionsAccessToken: "the Grafana provider reads GRAFANA_CONNECTIONS_API_ACCESS_TOKEN from the deploy job's environment",
+};
 
 export type SecretKey = keyof typeof secretKeys;
 export const secretKeyNames = Object.keys(secretKeys) as SecretKey[];

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
 import { identityFor, type Identity } from "./identity";
 import { readCaCertificate } from "./caCertificate";
-import { crossKeyProblems, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
+import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
+import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
 
 /**
  * Validation of the `ain-monitoring` namespace as plain data, without the Pulumi runtime: the
@@ -234,6 +235,10 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
   for (const [fullKey, text] of Object.entries(all)) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
     const key = fullKey.slice(PROJECT.length + 1);
+    if (key in movedSecretKeys) {
+      problems.push(`${fullKey}: no longer read from the stack, whose config every preview can decrypt; ${movedSecretKeys[key]}. Remove it with 'pulumi config rm ${key}'`);
+      continue;
+    }
     if (!known.includes(key)) {
       const hint = nearest(key, known);
       problems.push(`${fullKey}: unknown key${hint ? `; did you mean ${PROJECT}:${hint}?` : ""}`);
@@ -265,6 +270,11 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
     const spec: SecretKeySpec = secretKeys[key];
     const why = spec.requiredWhen?.(parsed.success ? parsed.data : undefined, isSet);
     if (why && !isSet(key)) problems.push(`${PROJECT}:${key}: required secret is not set (${why}); set it with 'pulumi config set --secret ${key} <value>'`);
+    const value = all[`${PROJECT}:${key}`];
+    // An encrypted value the offline plan cannot decrypt stands as a placeholder: Pulumi checks the real one.
+    const checkable = value !== undefined && value.trim() !== "" && !value.startsWith(SECRET_PLACEHOLDER_PREFIX);
+    const wrong = checkable ? spec.problem?.(value) : undefined;
+    if (wrong) problems.push(`${PROJECT}:${key}: ${wrong}; the value is a secret and is not shown`);
   }
   if (problems.length > 0 || !parsed.success) return { plain: undefined, problems };
 

@@ -13,6 +13,7 @@ import {
   type ContactPointSpec,
 } from "./policy";
 import { promDuration } from "./durations";
+import { PAGING_SIGNATURE_HEADER, PAGING_TIMESTAMP_HEADER } from "../paging/verify";
 
 export interface EscalationArgs {
   settings: Settings;
@@ -108,7 +109,10 @@ export class Escalation extends pulumi.ComponentResource {
                 {
                   url: settings.secrets.pagingWebhookUrl,
                   message,
-                  hmacConfig: signingSecret ? { secret: signingSecret, header: "X-AIN-Signature" } : undefined,
+                  // Grafana signs hex(HMAC-SHA256(secret, "<unix seconds>:" + body)) and sends the
+                  // seconds in the timestamp header (grafana/alerting http/hmac.go), so the
+                  // receiver can refuse a replayed page (src/paging/verify.ts).
+                  hmacConfig: signingSecret ? { secret: pulumi.secret(signingSecret), header: PAGING_SIGNATURE_HEADER, timestampHeader: PAGING_TIMESTAMP_HEADER } : undefined,
                 },
               ]
             : undefined,

@@ -1,11 +1,15 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config/load";
+import type { GeneratedSecret } from "./credentials";
+import type { Delivery } from "./delivery";
 import { environmentSpecs } from "./environments";
 
 export interface GitHubDeliveryArgs {
   settings: Settings;
-  generated: { pagingWebhookSigningSecret: pulumi.Input<string> };
+  delivery: Delivery;
+  /** The generated secrets the environments receive; one missing here fails the run, naming it. */
+  generated: Partial<Record<GeneratedSecret, pulumi.Input<string>>>;
 }
 
 /**
@@ -19,13 +23,15 @@ export class GitHubDelivery extends pulumi.ComponentResource {
     super("ain:github:GitHubDelivery", name, {}, opts);
     const { settings } = args;
     const gh = settings.github;
-    const provider = new github.Provider("github", { owner: gh.owner, token: settings.secrets.githubToken }, { parent: this });
+    // No token here: the provider reads GITHUB_TOKEN from the job's environment, the read-only one
+    // in a preview and the delivery token in a deploy, so no GitHub credential is stack config.
+    const provider = new github.Provider("github", { owner: gh.owner }, { parent: this });
     const child = { parent: this, provider };
 
     const users = gh.reviewers.users.map((username) => github.getUserOutput({ username }, child).id.apply(Number));
     const teams = gh.reviewers.teams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, child).id.apply(Number));
 
-    for (const env of environmentSpecs(settings)) {
+    for (const env of environmentSpecs(settings, args.delivery)) {
       const id = `${env.repository}-${env.environment}`;
       const environment = new github.RepositoryEnvironment(
         id,

@@ -26,14 +26,14 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
     this.provider = new grafana.Provider(
       "grafana",
       {
+        // No credential here: the provider reads GRAFANA_AUTH, GRAFANA_SM_ACCESS_TOKEN and
+        // GRAFANA_ONCALL_ACCESS_TOKEN from the job's environment, a Viewer token in a preview and
+        // the Admin one in a deploy, so nothing that can change Grafana is stack config.
         url: settings.grafanaUrl,
-        auth: settings.secrets.grafanaAuth,
         smUrl: settings.smUrl,
-        smAccessToken: settings.secrets.smAccessToken,
         oncallUrl: settings.paging.irm ? settings.oncallUrl : undefined,
-        oncallAccessToken: settings.paging.irm ? settings.secrets.oncallAccessToken : undefined,
+        // The connections API token likewise: GRAFANA_CONNECTIONS_API_ACCESS_TOKEN, in the deploy job only.
         connectionsApiUrl: settings.metricsScrape.enabled ? settings.metricsScrape.connectionsApiUrl : undefined,
-        connectionsApiAccessToken: settings.metricsScrape.enabled ? settings.secrets.connectionsAccessToken : undefined,
       },
       { parent: this },
     );

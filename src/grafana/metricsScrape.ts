@@ -32,6 +32,29 @@ export function scrapeTargets(settings: Settings): ScrapeTarget[] {
   ];
 }
 
+/**
+ * The scrape jobs' password is the project's secret key, service_role's: it can read and write
+ * every table past RLS, so it is never stack config (which every preview can decrypt). The deploy
+ * job passes it in this variable from the production environment (README § Credentials).
+ */
+export const SUPABASE_SECRET_KEY_ENV = "SUPABASE_SECRET_KEY";
+
+/**
+ * The key from the environment as a Pulumi secret. A preview runs without it: it then stands a
+ * placeholder in and ignores the field, so the preview shows no false change; `pulumi up` refuses
+ * to run without it.
+ */
+export function supabaseSecretKey(env: NodeJS.ProcessEnv, dryRun: boolean): { value: pulumi.Output<string>; fromEnvironment: boolean } {
+  const key = env[SUPABASE_SECRET_KEY_ENV]?.trim();
+  if (key) return { value: pulumi.secret(key), fromEnvironment: true };
+  if (!dryRun) {
+    throw new pulumi.RunError(
+      `${SUPABASE_SECRET_KEY_ENV} is not set: 'pulumi up' needs the Supabase project's secret key (sb_secret_..., Dashboard > Project Settings > API Keys) to create the Metrics API scrape jobs. The deploy workflow reads it from the production environment; from a laptop, 'read -rs ${SUPABASE_SECRET_KEY_ENV}; export ${SUPABASE_SECRET_KEY_ENV}'.`,
+    );
+  }
+  return { value: pulumi.secret("set-by-the-deploy-job"), fromEnvironment: false };
+}
+
 export interface MetricsScrapeArgs {
   settings: Settings;
 }
@@ -43,6 +66,8 @@ export class SupabaseMetricsScrape extends pulumi.ComponentResource {
     super("ain:grafana:SupabaseMetricsScrape", name, {}, opts);
     const { settings } = args;
     const stackId = settings.metricsScrape.grafanaStackId ?? "";
+    // The offline plan (AIN_OFFLINE_PLAN, set by src/offline/engine.ts) deploys nothing: a preview for this purpose.
+    const key = supabaseSecretKey(process.env, pulumi.runtime.isDryRun() || process.env.AIN_OFFLINE_PLAN === "1");
     this.jobs = scrapeTargets(settings).map(
       (target) =>
         new grafana.connections.MetricsEndpointScrapeJob(
@@ -54,10 +79,10 @@ export class SupabaseMetricsScrape extends pulumi.ComponentResource {
             url: target.url,
             authenticationMethod: "basic",
             authenticationBasicUsername: "service_role",
-            authenticationBasicPassword: settings.secrets.supabaseSecretKey,
+            authenticationBasicPassword: key.value,
             scrapeIntervalSeconds: settings.metricsScrape.intervalSeconds,
           },
-          { parent: this },
+          { parent: this, ignoreChanges: key.fromEnvironment ? [] : ["authenticationBasicPassword"] },
         ),
     );
     this.registerOutputs({ jobs: this.jobs.map((j) => j.name) });

@@ -11,6 +11,8 @@ import type { StackConfig } from "./stackConfig";
  */
 
 export const REDACTED = "[secret]";
+/** Set while the program runs under the offline engine; see metricsScrape.ts. */
+export const OFFLINE_PLAN_ENV = "AIN_OFFLINE_PLAN";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -84,6 +86,9 @@ export async function startOfflineEngine(stackConfig: StackConfig): Promise<Reco
     false,
   );
   pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+  // The mock engine runs as an update (so applies resolve), but nothing is deployed: credentials a
+  // real `pulumi up` must have (the deploy job's environment) may be absent, as in a preview.
+  process.env[OFFLINE_PLAN_ENV] = "1";
 
   const monitor = settingsModule.getMonitor() as unknown as PatchableMonitor;
   const register = monitor.registerResource.bind(monitor);

@@ -29,6 +29,9 @@ function mockState(type: string, inputs: Record<string, unknown>, grafanaUrl: st
   }
   // A stand-in that changes exactly when the keepers do, as a replaced secret would.
   if (type === "random:index/randomPassword:RandomPassword") return { ...inputs, result: `offline-generated-${numericId(JSON.stringify(inputs.keepers ?? {}))}` };
+  // Grafana takes a dashboard's uid from its JSON and returns it as the `uid` output.
+  if (type === "grafana:oss/dashboard:Dashboard") return { ...inputs, uid: (JSON.parse(String(inputs.configJson ?? "{}")) as { uid?: string }).uid };
+  if (type === "grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken") return { ...inputs, key: `offline-generated-glsa-${numericId(JSON.stringify(inputs))}`, name: `${String(inputs.namePrefix)}-offline` };
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };
   return { ...inputs };
 }
@@ -38,6 +41,7 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
     const username = String(inputs.username);
     return { id: `irm-user-${username}`, username, email: `${username}@offline.invalid`, role: "user" };
   }
+  if (token === "grafana:oss/getTeam:getTeam") return { id: `team-${String(inputs.name)}`, teamId: Number(numericId(String(inputs.name))), name: inputs.name, admins: [], members: [], email: "" };
   if (token === "github:index/getUser:getUser") return { id: numericId(String(inputs.username)), login: inputs.username };
   if (token === "github:index/getTeam:getTeam") return { id: numericId(String(inputs.slug)), slug: inputs.slug };
   if (token === "grafana:syntheticMonitoring/getProbes:getProbes") return { probes: OFFLINE_PROBES, filterDeprecated: true };

@@ -23,7 +23,8 @@ interface ProjectConfigDeclaration {
   secret?: boolean;
 }
 
-export const SECRET_PLACEHOLDER_PREFIX = "offline-placeholder-for-";
+import { SECRET_PLACEHOLDER_PREFIX } from "./placeholder";
+export { SECRET_PLACEHOLDER_PREFIX };
 
 const asText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 

@@ -49,3 +49,40 @@ export function externalKeyStatus(rotation: PlainSettings["rotation"], date: Dat
       return { key, lastRotated, ageDays, due: ageDays >= periodDays[rotation.every] };
     });
 }
+
+/** A period as a counting number, so "the next one" and "the one before" are plain arithmetic. */
+export function periodIndex(date: Date, every: RotationEvery): number {
+  if (every === "month") return date.getUTCFullYear() * 12 + date.getUTCMonth();
+  if (every === "quarter") return date.getUTCFullYear() * 4 + Math.floor(date.getUTCMonth() / 3);
+  // ISO weeks start on Monday; 1970-01-05 was one.
+  return Math.floor((Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - Date.UTC(1970, 0, 5)) / (7 * 86400000));
+}
+
+/** The name of the period with that index, as rotationPeriod writes it. */
+export function periodName(index: number, every: RotationEvery): string {
+  if (every === "month") return rotationPeriod(new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)), every);
+  if (every === "quarter") return rotationPeriod(new Date(Date.UTC(Math.floor(index / 4), (index % 4) * 3, 1)), every);
+  return rotationPeriod(new Date(Date.UTC(1970, 0, 5) + index * 7 * 86400000), every);
+}
+
+export type SigningRole = "previous" | "current" | "next";
+export const SIGNING_SLOTS = 3;
+
+/**
+ * Three signing secrets in three fixed slots: slot `i` holds the secret of the period whose index
+ * is `i` modulo 3, among the previous, current and next period. When a period starts only the slot
+ * of the period before the previous one is made anew (as the new "next"); the other two keep their
+ * values and swap roles. So the secret Grafana starts signing with was published to the receiver
+ * one period earlier, and the one it stopped using stays valid one more period for late retries.
+ */
+export function signingSlots(date: Date, rotation: PlainSettings["rotation"]): { slot: number; role: SigningRole; keepers: { period: string; rotateNow: string } }[] {
+  const current = periodIndex(date, rotation.every);
+  const roles: [SigningRole, number][] = [
+    ["previous", current - 1],
+    ["current", current],
+    ["next", current + 1],
+  ];
+  return roles
+    .map(([role, index]) => ({ slot: ((index % SIGNING_SLOTS) + SIGNING_SLOTS) % SIGNING_SLOTS, role, keepers: { period: periodName(index, rotation.every), rotateNow: rotation.rotateNow } }))
+    .sort((a, b) => a.slot - b.slot);
+}

@@ -21,7 +21,9 @@ export function blackboxModules(specs: CheckSpec[], tokenFile: string | undefine
           valid_status_codes: spec.validStatusCodes,
           ...(spec.bodyMustMatch.length > 0 ? { fail_if_body_not_matches_regexp: spec.bodyMustMatch } : {}),
           ...(spec.url.startsWith("https://") ? { fail_if_not_ssl: true } : {}),
-          // A redirect would carry the bearer token to wherever it points (DESIGN.md): never follow one with it.
+          // The Prometheus HTTP client adds client credentials to every request, redirects
+          // included, even to another host or over http (seen with blackbox_exporter 0.23.0): an
+          // authenticated check must stop at the first response.
           follow_redirects: !spec.authenticated,
           preferred_ip_protocol: "ip4",
           ...(spec.authenticated && tokenFile ? { authorization: { type: "Bearer", credentials_file: tokenFile } } : {}),

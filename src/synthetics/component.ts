@@ -85,6 +85,8 @@ export class SyntheticChecks extends pulumi.ComponentResource {
               validStatusCodes: spec.validStatusCodes,
               failIfBodyNotMatchesRegexps: spec.bodyMustMatch,
               failIfNotSsl: spec.url.startsWith("https://"),
+              // A redirect would carry the bearer token to wherever it points: authenticated checks stop at the first response.
+              noFollowRedirects: spec.authenticated,
               ipVersion: "V4",
             },
           },

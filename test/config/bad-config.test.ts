@@ -73,9 +73,10 @@ const cases: BadCase[] = [
   { what: "paging flag as text", changes: { set: { paging: { irm: "yes" } } }, key: "ain-monitoring:paging.irm", expected: /expected boolean/ },
   { what: "webhook paging without its secret", changes: { set: { paging: { webhook: true } } }, key: "ain-monitoring:pagingWebhookUrl", expected: /required secret is not set \(paging.webhook is true\)/ },
   { what: "PagerDuty paging without its key", changes: { set: { paging: { pagerduty: true } } }, key: "ain-monitoring:pagerdutyIntegrationKey", expected: /required secret/ },
-  { what: "IRM paging without IRM user names", changes: { set: { paging: { irm: true }, oncallUrl: "https://oncall.example" }, secrets: { oncallAccessToken: "t" } }, key: "ain-monitoring:contacts.onCallEngineer.irmUsername", expected: /required when paging.irm is true/ },
-  { what: "IRM paging without its API URL", changes: { set: { paging: { irm: true } }, secrets: { oncallAccessToken: "t" } }, key: "ain-monitoring:oncallUrl", expected: /required when paging.irm is true/ },
-  { what: "IRM paging without its token", changes: { set: { paging: { irm: true }, oncallUrl: "https://oncall.example" } }, key: "ain-monitoring:oncallAccessToken", expected: /required secret/ },
+  { what: "IRM paging without IRM user names", changes: { set: { paging: { irm: true }, oncallUrl: "https://oncall.example" } }, key: "ain-monitoring:contacts.onCallEngineer.irmUsername", expected: /required when paging.irm is true/ },
+  { what: "IRM paging without its API URL", changes: { set: { paging: { irm: true } } }, key: "ain-monitoring:oncallUrl", expected: /required when paging.irm is true/ },
+  { what: "paging webhook over plain http", changes: { set: { paging: { webhook: true } }, secrets: { pagingWebhookUrl: "http://pager.example/hook" } }, key: "ain-monitoring:pagingWebhookUrl", expected: /expected an https:\/\/ URL.*not shown/ },
+  { what: "paging webhook not a URL", changes: { set: { paging: { webhook: true } }, secrets: { pagingWebhookUrl: "pager.example/hook" } }, key: "ain-monitoring:pagingWebhookUrl", expected: /expected an https:\/\/ URL/ },
   { what: "maintenance ending before it starts", changes: { set: { maintenance: { start: "05:00", end: "04:00" } } }, key: "ain-monitoring:maintenance", expected: /start before end/ },
   { what: "maintenance on a made-up day", changes: { set: { maintenance: { weekdays: ["caturday"] } } }, key: "ain-monitoring:maintenance.weekdays[0]", expected: /expected one of/ },
   { what: "maintenance time not HH:MM", changes: { set: { maintenance: { start: "2am" } } }, key: "ain-monitoring:maintenance.start", expected: /HH:MM/ },
@@ -88,13 +89,15 @@ const cases: BadCase[] = [
   { what: "reviewer login with a space", changes: { set: { github: { owner: "ain-mvp", reviewers: { users: ["lead dev"] } } } }, key: "ain-monitoring:github.reviewers.users[0]", expected: /GitHub login/ },
   { what: "seven reviewers", changes: { set: { github: { owner: "ain-mvp", reviewers: { users: ["a", "b", "c", "d"], teams: ["e", "f", "g"] } } } }, key: "ain-monitoring:github.reviewers", expected: /at most 6 reviewers/ },
   { what: "wait timer over 30 days", changes: { set: { github: { owner: "ain-mvp", reviewers: { teams: ["ops"] }, waitTimerMinutes: 50000 } } }, key: "ain-monitoring:github.waitTimerMinutes", expected: /<=43200/ },
-  { what: "GitHub token missing", changes: { unset: ["githubToken"] }, key: "ain-monitoring:githubToken", expected: /required secret is not set \(github.enabled is true\)/ },
-  { what: "app repository without RESEND_API_KEY", changes: { unset: ["resendApiKey"] }, key: "ain-monitoring:resendApiKey", expected: /github.appRepository is set/ },
-  { what: "neither Pulumi token nor passphrase", changes: { unset: ["pulumiAccessToken"] }, key: "ain-monitoring:pulumiAccessToken", expected: /pulumiConfigPassphrase/ },
+  { what: "a GitHub token in the stack", changes: { secrets: { githubToken: "t" } }, key: "ain-monitoring:githubToken", expected: /no longer read from the stack.*GITHUB_TOKEN/ },
+  { what: "the Resend key in the stack", changes: { secrets: { resendApiKey: "t" } }, key: "ain-monitoring:resendApiKey", expected: /application's repository/ },
+  { what: "a Pulumi access token in the stack", changes: { secrets: { pulumiAccessToken: "t" } }, key: "ain-monitoring:pulumiAccessToken", expected: /OIDC/ },
+  { what: "an IRM token in the stack", changes: { secrets: { oncallAccessToken: "t" } }, key: "ain-monitoring:oncallAccessToken", expected: /GRAFANA_ONCALL_ACCESS_TOKEN/ },
+  { what: "access team missing", changes: { unset: ["access"] }, key: "ain-monitoring:access", expected: /expected an object with team/ },
   { what: "rotation date not a date", changes: { set: { rotation: { lastRotated: { grafanaAuth: "last week" } } } }, key: "ain-monitoring:rotation.lastRotated.grafanaAuth", expected: /YYYY-MM-DD/ },
   { what: "rotation date for an unknown key", changes: { set: { rotation: { lastRotated: { stripeKey: "2026-11-01" } } } }, key: "ain-monitoring:rotation.lastRotated.stripeKey", expected: /unknown key/ },
   { what: "rotation every fortnight", changes: { set: { rotation: { every: "fortnight" } } }, key: "ain-monitoring:rotation.every", expected: /expected one of/ },
-  { what: "Grafana token missing", changes: { unset: ["grafanaAuth"] }, key: "ain-monitoring:grafanaAuth", expected: /required secret is not set/ },
+  { what: "the Grafana Admin token in the stack", changes: { secrets: { grafanaAuth: "glsa_x" } }, key: "ain-monitoring:grafanaAuth", expected: /GRAFANA_AUTH from the environment/ },
   { what: "database password empty", changes: { secrets: { postgresPassword: "  " } }, key: "ain-monitoring:postgresPassword", expected: /required secret is not set/ },
 ];
 
@@ -175,8 +178,9 @@ describe("a wrong config value", () => {
   });
 
   it("never echoes a secret value in the message", async () => {
-    const run = await runStack({ secrets: { grafanaAuth: "glsa_sentinel_do_not_print" }, set: { grafanaUrl: "nope" } });
+    const run = await runStack({ secrets: { grafanaAuth: "glsa_sentinel_do_not_print", pagingWebhookUrl: "http://sentinel_do_not_print.example" }, set: { grafanaUrl: "nope", paging: { webhook: true } } });
     expect(run.error?.message).toContain("ain-monitoring:grafanaUrl");
-    expect(run.error?.message).not.toContain("glsa_sentinel_do_not_print");
+    expect(run.error?.message).toContain("ain-monitoring:pagingWebhookUrl");
+    expect(run.error?.message).not.toContain("sentinel_do_not_print");
   });
 });

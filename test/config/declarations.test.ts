@@ -44,6 +44,15 @@ describe("Pulumi.yaml declares the scalar keys exactly as the schema does", () =
     for (const key of Object.keys(pulumiYaml.config)) expect(known.has(key), `${key} is unknown or an object`).toBe(true);
   });
 
+  it("declares every secret key secret, so a value typed in plain text is still encrypted and masked", () => {
+    for (const key of secretKeyNames) {
+      expect(pulumiYaml.config[key], key).toMatchObject({ type: "string", secret: true, description: secretKeys[key].description });
+      // Optional ones default to blank (unset): Pulumi demands a declared key that has no default.
+      const required = (secretKeys[key] as SecretKeySpec).requiredWhen?.(undefined, () => false);
+      expect(pulumiYaml.config[key].default, key).toBe(required ? undefined : "");
+    }
+  });
+
   it("declares the always-required secrets as secret, with the schema's description", () => {
     for (const key of secretKeyNames) {
       const spec: SecretKeySpec = secretKeys[key];

@@ -116,7 +116,6 @@ describe("escalation with paging on", () => {
   it("builds the runbook's contact chain in IRM: on-call, then the lead after 30 minutes, then the product owner", async () => {
     const run = await runValidStack({
       set: { paging: { irm: true }, contacts, oncallUrl: "https://oncall-prod-eu-west-0.grafana.net/oncall" },
-      secrets: { oncallAccessToken: "irm-token" },
     });
     const chain = (prefix: string) =>
       run
@@ -134,7 +133,8 @@ describe("escalation with paging on", () => {
     expect((page.inputs.oncalls as { url: string }[])[0].url).toMatch(/^https:\/\//);
     expect((page.inputs.oncalls as { url: string }[])[0].url).not.toBe((p1.inputs.oncalls as { url: string }[])[0].url);
     expect(run.one("grafana:alerting/contactPoint:ContactPoint", "ain-p2-on-call-and-lead-developer").inputs.oncalls).toBeUndefined();
-    expect(run.one("pulumi:providers:grafana").secretPaths).toContain("oncallAccessToken");
+    // The IRM token is the deploy job's GRAFANA_ONCALL_ACCESS_TOKEN, never a provider input from the stack.
+    expect(run.one("pulumi:providers:grafana").inputs.oncallAccessToken).toBeUndefined();
   });
 
   it("pages through the webhook and PagerDuty with their secrets kept secret", async () => {
@@ -143,7 +143,10 @@ describe("escalation with paging on", () => {
       secrets: { pagingWebhookUrl: "https://hooks.example/SENTINEL-hook", pagerdutyIntegrationKey: "SENTINEL-pd" },
     });
     const page = run.one("grafana:alerting/contactPoint:ContactPoint", "ain-p0-on-call");
-    expect(page.secretPaths.sort()).toEqual(["pagerduties[0].integrationKey", "webhooks[0].url"]);
+    // The generated signing secret too: before, it reached plan.json in clear.
+    expect(page.secretPaths.sort()).toEqual(["pagerduties[0].integrationKey", "webhooks[0].hmacConfig.secret", "webhooks[0].url"]);
+    // Grafana signs "<unix seconds>:<body>" and sends the seconds, so a receiver can refuse a replay.
+    expect((page.inputs.webhooks as { hmacConfig: Record<string, string> }[])[0].hmacConfig).toEqual({ secret: "[secret]", header: "X-AIN-Signature", timestampHeader: "X-AIN-Timestamp" });
     expect(JSON.stringify(run.recording)).not.toMatch(/SENTINEL-(hook|pd)/);
     expect((page.inputs.pagerduties as { severity: string }[])[0].severity).toBe("critical");
   });

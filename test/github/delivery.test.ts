@@ -1,8 +1,10 @@
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { environmentSpecs } from "../../src/github/environments";
-import { externalKeyStatus, rotationPeriod } from "../../src/rotation/periods";
-import { runValidStack, settingsFor, type StackRun } from "../support/offline";
+import { externalKeyStatus, rotationPeriod, signingSlots } from "../../src/rotation/periods";
+import { credentials, programSecrets } from "../../src/github/credentials";
+import { readDelivery } from "../../src/github/delivery";
+import { ROOT, runValidStack, settingsFor, type StackRun } from "../support/offline";
 import { runPlan, tempDir } from "../support/processes";
 
 describe("the GitHub delivery of the prod stack", () => {
@@ -28,45 +30,53 @@ describe("the GitHub delivery of the prod stack", () => {
     expect(policy.inputs).toMatchObject({ repository: "ain-monitoring", environment: "production", branchPattern: "main" });
   });
 
-  it("gives previews their own environment without reviewers", () => {
+  it("gives previews their own environment without reviewers, which admins cannot bypass either", () => {
     const env = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", "ain-monitoring-preview").inputs;
     expect(env.reviewers).toBeUndefined();
     expect(env.deploymentBranchPolicy).toBeUndefined();
+    expect(env.canAdminsBypass).toBe(false);
   });
 
-  it("puts each secret in as a Pulumi secret through `value`, never the deprecated plaintextValue", () => {
+  it("writes each secret the model says the program sets, as a Pulumi secret through `value`, and no other", async () => {
     const secrets = prod.ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
-    expect(secrets.length).toBeGreaterThanOrEqual(10);
     for (const s of secrets) {
       expect(s.secretPaths, s.name).toEqual(["value"]);
       expect(s.inputs.value).toBe("[secret]");
       expect(s.inputs.plaintextValue).toBeUndefined();
     }
     const names = (repo: string, env: string) => secrets.filter((s) => s.inputs.repository === repo && s.inputs.environment === env).map((s) => s.inputs.secretName).sort();
-    expect(names("ain-monitoring", "production")).toEqual(["FUNCTIONS_AUTH_TOKEN", "GRAFANA_AUTH", "GRAFANA_SM_ACCESS_TOKEN", "PAGING_WEBHOOK_SIGNING_SECRET", "PULUMI_ACCESS_TOKEN"]);
-    expect(names("ain-mvp", "production")).toEqual(["RESEND_API_KEY", "SUPABASE_ACCESS_TOKEN"]);
+    const model = credentials(await settingsFor(), readDelivery(ROOT));
+    for (const env of ["preview", "production"] as const) {
+      expect(names("ain-monitoring", env), env).toEqual(programSecrets(model, env).map((s) => s.secretName).sort());
+    }
+    expect(names("ain-monitoring", "production")).toEqual(["FUNCTIONS_AUTH_TOKEN", "GRAFANA_VIEWER_TOKEN"]);
+    expect(names("ain-monitoring", "preview")).toEqual(["GRAFANA_VIEWER_TOKEN"]);
+    // The app's Supabase and Resend keys are the app team's: this stack never holds them.
+    expect(names("ain-mvp", "production")).toEqual([]);
   });
 
-  it("sets the values that are not secret as variables, in plain text", () => {
-    const variables = prod.ofType("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").filter((v) => v.inputs.environment === "production" && v.inputs.repository === "ain-monitoring");
-    expect(Object.fromEntries(variables.map((v) => [v.inputs.variableName, v.inputs.value]))).toEqual({
-      GRAFANA_URL: "https://ain.grafana.net",
-      GRAFANA_SM_URL: "https://synthetic-monitoring-api.grafana.net",
-      SUPABASE_PROJECT_REF: "xltxqqzattxogxtqrggt",
-    });
-    for (const v of variables) expect(v.secretPaths).toEqual([]);
+  it("publishes the previous, current and next signing secrets to production only, when the webhook pages", async () => {
+    const run = await runValidStack({ set: { paging: { webhook: true } }, secrets: { pagingWebhookUrl: "https://pager.example/hook" } });
+    const secrets = run.ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+    const paging = secrets.filter((s) => String(s.inputs.secretName).startsWith("PAGING_"));
+    expect(paging.map((s) => `${s.inputs.environment}/${s.inputs.secretName}`).sort()).toEqual([
+      "production/PAGING_WEBHOOK_SIGNING_SECRET",
+      "production/PAGING_WEBHOOK_SIGNING_SECRET_NEXT",
+      "production/PAGING_WEBHOOK_SIGNING_SECRET_PREVIOUS",
+    ]);
   });
 
-  it("uses an explicit GitHub provider with the token as a secret", () => {
+  it("uses an explicit GitHub provider that takes no token from the stack (the job's GITHUB_TOKEN is its credential)", () => {
     const provider = prod.one("pulumi:providers:github");
     expect(provider.inputs.owner).toBe("ain-mvp");
-    expect(provider.secretPaths).toEqual(["token"]);
+    expect(provider.inputs.token).toBeUndefined();
+    expect(provider.secretPaths).toEqual([]);
     for (const r of prod.resources.filter((x) => x.type.startsWith("github:"))) expect(r.provider?.startsWith(`${provider.urn}::`), r.name).toBe(true);
   });
 
   it("says for every secret who or what reads it", async () => {
     const settings = await settingsFor();
-    for (const env of environmentSpecs(settings)) for (const s of env.secrets) expect(s.readBy.length, s.name).toBeGreaterThan(10);
+    for (const env of environmentSpecs(settings, readDelivery(ROOT))) for (const s of env.secrets) expect(s.readBy.length, s.name).toBeGreaterThan(10);
   });
 
   it("registers no GitHub resource when github.enabled is false", async () => {
@@ -91,30 +101,64 @@ describe("rotation", () => {
     expect(rotationPeriod(new Date(after), every)).toBe(afterKey);
   });
 
-  const keepersAt = async (iso: string, rotateNow = "") => {
+  /** Each slot's keepers, and which slot holds which role, at a given instant. */
+  const slotsAt = async (iso: string, rotateNow = "") => {
     process.env.AIN_MONITORING_NOW = iso;
     const run = await runValidStack({ set: { rotation: { rotateNow } } });
-    return run.one("random:index/randomPassword:RandomPassword", "paging-webhook-signing-secret").inputs.keepers;
+    const keepers = Object.fromEntries(
+      run.ofType("random:index/randomPassword:RandomPassword").map((r) => [r.name.replace("paging-webhook-signing-secret-", "slot "), r.inputs.keepers]),
+    );
+    return { keepers, roles: signingSlots(new Date(iso), { ...(await settingsFor()).rotation, rotateNow }) };
   };
 
-  it("the webhook signing secret's keepers change at the period boundary and not within it", async () => {
-    const early = await keepersAt("2026-11-01T00:00:00Z");
-    const late = await keepersAt("2026-11-30T23:59:59Z");
-    const next = await keepersAt("2026-12-01T00:00:00Z");
-    expect(early).toEqual(late);
-    expect(next).not.toEqual(late);
-    expect(next).toEqual({ period: "2026-12", rotateNow: "" });
+  it("keeps three signing secrets, for the previous, current and next period, each in its own slot", async () => {
+    const { keepers } = await slotsAt("2026-11-15T12:00:00Z");
+    // 2026-11 is period index 24322, so slot 24322 % 3 = 1 holds November's secret.
+    expect(keepers).toEqual({
+      "slot 0": { period: "2026-10", rotateNow: "" },
+      "slot 1": { period: "2026-11", rotateNow: "" },
+      "slot 2": { period: "2026-12", rotateNow: "" },
+    });
   });
 
-  it("'rotate now' changes the keepers at once, for the breach response", async () => {
-    const usual = await keepersAt("2026-11-25T12:00:00Z");
-    const breach = await keepersAt("2026-11-25T12:00:00Z", "2026-11-25 breach");
-    expect(breach).toEqual({ period: "2026-11", rotateNow: "2026-11-25 breach" });
-    expect(breach).not.toEqual(usual);
+  it("at a period boundary replaces only the oldest slot: the new signing secret was published a period earlier", async () => {
+    const late = await slotsAt("2026-11-30T23:59:59Z");
+    const next = await slotsAt("2026-12-01T00:00:00Z");
+    const changed = Object.keys(next.keepers).filter((slot) => JSON.stringify(next.keepers[slot]) !== JSON.stringify(late.keepers[slot]));
+    expect(changed).toEqual(["slot 0"]);
+    expect(next.keepers["slot 0"]).toEqual({ period: "2027-01", rotateNow: "" });
+    const role = (r: typeof late.roles, name: string) => r.find((x) => x.role === name)?.slot;
+    // December's secret signs from December on; in November it was already at the receiver as "next".
+    expect(role(next.roles, "current")).toBe(role(late.roles, "next"));
+    expect(role(next.roles, "previous")).toBe(role(late.roles, "current"));
   });
 
-  it("keeps the generated secret a secret in the stack outputs", async () => {
-    const run = await runValidStack();
+  it("within a period changes nothing", async () => {
+    expect((await slotsAt("2026-11-01T00:00:00Z")).keepers).toEqual((await slotsAt("2026-11-30T23:59:59Z")).keepers);
+  });
+
+  it.each([
+    ["week", "2026-12-31T12:00:00Z", "2026-W52", "2026-W53", "2027-W01"],
+    ["quarter", "2026-12-31T12:00:00Z", "2026-Q3", "2026-Q4", "2027-Q1"],
+    ["month", "2026-01-15T00:00:00Z", "2025-12", "2026-01", "2026-02"],
+  ] as const)("every %s: at %s the slots hold %s, %s and %s across the year boundary", (every, at, previous, current, next) => {
+    const slots = signingSlots(new Date(at), { every, rotateNow: "", lastRotated: {} });
+    const byRole = Object.fromEntries(slots.map((s) => [s.role, s.keepers.period]));
+    expect(byRole).toEqual({ previous, current, next });
+    expect(new Set(slots.map((s) => s.slot)).size).toBe(3);
+  });
+
+  it("'rotate now' replaces all three at once, for the breach response", async () => {
+    const usual = await slotsAt("2026-11-25T12:00:00Z");
+    const breach = await slotsAt("2026-11-25T12:00:00Z", "2026-11-25 breach");
+    for (const slot of Object.keys(usual.keepers)) {
+      expect(breach.keepers[slot]).not.toEqual(usual.keepers[slot]);
+      expect((breach.keepers[slot] as { rotateNow: string }).rotateNow).toBe("2026-11-25 breach");
+    }
+  });
+
+  it("keeps the generated secrets secret in the stack outputs and everywhere else", async () => {
+    const run = await runValidStack({ set: { paging: { webhook: true } }, secrets: { pagingWebhookUrl: "https://pager.example/hook" } });
     expect(run.recording.stackOutputs.pagingWebhookSigningSecret).toBe("[secret]");
     expect(JSON.stringify(run.recording)).not.toContain("offline-generated-");
   });
@@ -133,5 +177,24 @@ describe("rotation", () => {
     expect(plan.stdout).toContain("Generated secrets rotate every month: this period is 2026-11.");
     expect(plan.stdout).toMatch(/^ {9}grafanaAuth\s+last rotated 2026-11-01 \(24 days ago\)$/m);
     expect(plan.stdout).toMatch(/^warning: resendApiKey\s+last rotated 2026-09-01 \(85 days ago\): due/m);
+  });
+});
+
+describe("the Viewer token", () => {
+  it.each([
+    ["week", 7],
+    ["month", 30],
+    ["quarter", 91],
+  ] as const)("every %s: lives two periods and is renewed in its second (%i days)", async (every, days) => {
+    const run = await runValidStack({ set: { rotation: { every } } });
+    const token = run.one("grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken").inputs;
+    expect(token).toMatchObject({ secondsToLive: 2 * days * 86400, earlyRotationWindowSeconds: days * 86400 });
+  });
+
+  it("is replaced by 'rotate now': the breach response changes its name prefix", async () => {
+    const prefix = async (rotateNow: string) => (await runValidStack({ set: { rotation: { rotateNow } } })).one("grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken").inputs.namePrefix;
+    expect(await prefix("")).toBe("ain-monitoring-prod-viewer");
+    expect(await prefix("2026-11-25 breach")).toMatch(/^ain-monitoring-prod-viewer-[0-9a-f]{8}$/);
+    expect(await prefix("2026-11-25 breach")).not.toBe(await prefix("2026-12-02 breach"));
   });
 });

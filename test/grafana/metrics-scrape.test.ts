@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { SUPABASE_SECRET_KEY_ENV, supabaseSecretKey } from "../../src/grafana/metricsScrape";
 import { runStack, runValidStack, type StackChanges, type StackRun } from "../support/offline";
 
 /**
@@ -12,7 +13,12 @@ const REPLICAS = ["xltxqqzattxogxtqrggt-eu-west-1-abcdef", "xltxqqzattxogxtqrggt
 describe("scraping the Supabase Metrics API", () => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runValidStack({ set: { metricsScrape: { grafanaStackId: "1234567", connectionsApiUrl: "https://connections-api-prod-eu-west-2.grafana.net", readReplicas: REPLICAS } }, secrets: { supabaseSecretKey: "sb_secret_SENTINEL" } });
+    process.env[SUPABASE_SECRET_KEY_ENV] = "sb_secret_SENTINEL";
+    try {
+      run = await runValidStack({ set: { metricsScrape: { grafanaStackId: "1234567", connectionsApiUrl: "https://connections-api-prod-eu-west-2.grafana.net", readReplicas: REPLICAS } } });
+    } finally {
+      delete process.env[SUPABASE_SECRET_KEY_ENV];
+    }
   });
 
   it("has one job for the primary and one for each read replica, each its own target", () => {
@@ -25,16 +31,23 @@ describe("scraping the Supabase Metrics API", () => {
     for (const job of jobs) expect(job).toMatchObject({ stackId: "1234567", enabled: true, authenticationMethod: "basic", authenticationBasicUsername: "service_role", scrapeIntervalSeconds: 60 });
   });
 
-  it("keeps the secret key and the connections token secret, from config to resource", () => {
+  it("keeps the secret key a secret from the deploy job's environment to the resource, and takes no connections token from the stack", () => {
     for (const job of run.ofType(JOB)) expect(job.secretPaths).toEqual(["authenticationBasicPassword"]);
     const provider = run.one("pulumi:providers:grafana");
-    expect(provider.secretPaths).toContain("connectionsApiAccessToken");
+    // The provider reads GRAFANA_CONNECTIONS_API_ACCESS_TOKEN from the deploy job's environment.
+    expect(provider.inputs.connectionsApiAccessToken).toBeUndefined();
     expect(provider.inputs.connectionsApiUrl).toBe("https://connections-api-prod-eu-west-2.grafana.net");
     expect(JSON.stringify(run.recording)).not.toContain("SENTINEL");
   });
 
+  it("lets a preview run without the key, and refuses an up without it, naming the variable", () => {
+    expect(supabaseSecretKey({}, true).fromEnvironment).toBe(false);
+    expect(() => supabaseSecretKey({}, false)).toThrow(/SUPABASE_SECRET_KEY is not set: 'pulumi up' needs the Supabase project's secret key/);
+    expect(supabaseSecretKey({ [SUPABASE_SECRET_KEY_ENV]: "sb_secret_x" }, false).fromEnvironment).toBe(true);
+  });
+
   it("declares nothing, and asks for no connections credential, when turned off", async () => {
-    const off = await runValidStack({ set: { metricsScrape: { enabled: false } }, unset: ["supabaseSecretKey", "connectionsAccessToken"] });
+    const off = await runValidStack({ set: { metricsScrape: { enabled: false } } });
     expect(off.ofType(JOB)).toEqual([]);
     expect(off.one("pulumi:providers:grafana").inputs.connectionsApiUrl).toBeUndefined();
   });
@@ -47,7 +60,7 @@ describe("a wrong scrape setting stops the plan and names its key", () => {
     { what: "a plain-http connections API", changes: { set: { metricsScrape: { grafanaStackId: "1", connectionsApiUrl: "http://c.grafana.net" } } }, key: "metricsScrape.connectionsApiUrl", expected: /https:\/\/ URL/ },
     { what: "a scrape every 45 s", changes: { set: { metricsScrape: { grafanaStackId: "1", connectionsApiUrl: "https://c.grafana.net", intervalSeconds: 45 } } }, key: "metricsScrape.intervalSeconds", expected: /30, 60 or 120/ },
     { what: "a replica given as a URL", changes: { set: { metricsScrape: { grafanaStackId: "1", connectionsApiUrl: "https://c.grafana.net", readReplicas: ["https://x.supabase.co"] } } }, key: "metricsScrape.readReplicas[0]", expected: /read replica identifier/ },
-    { what: "no secret key", changes: { unset: ["supabaseSecretKey"] }, key: "supabaseSecretKey", expected: /required secret is not set \(metricsScrape.enabled is true\)/ },
+    { what: "the secret key put in the stack", changes: { secrets: { supabaseSecretKey: "sb_secret_x" } }, key: "supabaseSecretKey", expected: /no longer read from the stack, whose config every preview can decrypt; the deploy job passes it as SUPABASE_SECRET_KEY/ },
   ];
   it.each(cases)("$what: names ain-monitoring:$key and registers nothing", async ({ changes, key, expected }) => {
     const result = await runStack(changes);

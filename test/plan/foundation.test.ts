@@ -8,11 +8,12 @@ describe("the prod stack's Grafana foundation", () => {
     prod = await runValidStack();
   });
 
-  it("configures the provider from config, with the token as a secret", () => {
+  it("configures the provider from config, with no credential: the job's environment supplies GRAFANA_AUTH", () => {
     const provider = prod.one("pulumi:providers:grafana");
     expect(provider.inputs.url).toBe("https://ain.grafana.net");
-    expect(provider.inputs.auth).toBe("[secret]");
-    expect(provider.secretPaths).toContain("auth");
+    expect(provider.inputs.auth).toBeUndefined();
+    expect(provider.inputs.smAccessToken).toBeUndefined();
+    expect(provider.secretPaths).toEqual([]);
   });
 
   it("gives every Grafana resource the explicit provider, never ambient credentials", () => {

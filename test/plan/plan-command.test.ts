@@ -53,7 +53,8 @@ describe("npm run plan, end to end in a child process", () => {
       resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
     };
     const provider = plan.resources.find((r) => r.type === "pulumi:providers:grafana");
-    expect(provider).toMatchObject({ name: "grafana", parent: "grafana", inputs: { auth: "[secret]" } });
+    expect(provider).toMatchObject({ name: "grafana", parent: "grafana", inputs: { url: "https://ain.grafana.net" } });
+    expect(plan.resources.find((r) => r.name === "supabase-postgres")?.inputs).toMatchObject({ secureJsonDataEncoded: "[secret]" });
     expect(JSON.stringify(plan)).not.toContain("offline-placeholder-for-");
   });
 

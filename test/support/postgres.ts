@@ -20,17 +20,18 @@ export const SUPERUSER = "supabase_admin";
 export const MONITOR = "grafana_readonly";
 
 /**
- * The server binaries: $PG_BINDIR, else the newest /usr/lib/postgresql/<major>/bin holding initdb
- * (15 on Debian 12, 16 on GitHub's ubuntu-24.04).
+ * The server binaries: $PG_BINDIR, else the newest <root>/<major>/bin holding initdb (Debian's
+ * layout: 15 on Debian 12, 16 on GitHub's ubuntu-24.04), else wherever initdb is on PATH.
  */
-export function postgresBinDir(): string {
+export function postgresBinDir(root = "/usr/lib/postgresql"): string {
   if (process.env.PG_BINDIR) return process.env.PG_BINDIR;
-  const root = "/usr/lib/postgresql";
   const majors = (fs.existsSync(root) ? fs.readdirSync(root) : [])
     .filter((v) => /^\d+$/.test(v) && fs.existsSync(path.join(root, v, "bin", "initdb")))
     .sort((a, b) => Number(b) - Number(a));
-  if (majors.length === 0) throw new Error(`no PostgreSQL server under ${root}; run scripts/install-tools.sh or set PG_BINDIR`);
-  return path.join(root, majors[0], "bin");
+  if (majors.length > 0) return path.join(root, majors[0], "bin");
+  const onPath = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" }).stdout.trim();
+  if (onPath) return path.dirname(onPath);
+  throw new Error(`no PostgreSQL server found (no ${root}/<major>/bin/initdb, no initdb on PATH): run 'bash scripts/install-tools.sh' or set PG_BINDIR`);
 }
 
 export interface Postgres {

@@ -30,7 +30,7 @@ const expected: Record<Scenario, (spec: CheckSpec) => boolean> = {
   wrongStatusValue: (s) => s.id === "pdfGeneration",
   slow: () => true,
   hanging: () => false,
-  // A check that carries the bearer token does not follow a redirect: the token would go with it.
+  // An authenticated check stops at the redirect (its token must not follow it), so the 302 fails it.
   redirect: (s) => !s.authenticated,
 };
 

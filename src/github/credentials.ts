@@ -1,0 +1,267 @@
+import type { Settings } from "../config/load";
+import { PROJECT, type SecretKey } from "../config/schema";
+import type { Delivery } from "./delivery";
+
+/**
+ * Every credential delivery touches, as data: where it lives, which workflow step reads it under
+ * which variable, and what it can do. The GitHub environments are rendered from this list and the
+ * tests hold the workflows to it, so "which secret lives where, who may use it from which ref" is
+ * written once.
+ *
+ * The rule it encodes: a pull request's code runs in the `preview` environment, which holds nothing
+ * that can change anything. Everything that can change prod lives in `production`, which GitHub
+ * releases only to a job on `main` that a reviewer approved (admins cannot bypass), and Pulumi
+ * Cloud gives a Stack Write token only to an OIDC token whose subject names that environment.
+ */
+export type EnvironmentName = "preview" | "production";
+
+/** Secrets the program generates and rotates itself. */
+export type GeneratedSecret = "grafanaViewerToken" | "pagingSigningCurrent" | "pagingSigningPrevious" | "pagingSigningNext";
+
+export interface CredentialUse {
+  workflow: "preview.yml" | "deploy.yml";
+  job: string;
+  /** The step's `name:`. */
+  step: string;
+  /** The environment variable the step receives it as. */
+  as: string;
+}
+
+export type CredentialHome =
+  /** A GitHub environment secret whose value the program sets (from stack config or generated). */
+  | { kind: "environment-secret"; environment: EnvironmentName; secretName: string; setBy: "program"; from: { config: SecretKey } | { generated: GeneratedSecret } }
+  /** A GitHub environment secret a person sets once and at each rotation (`gh secret set --env`). */
+  | { kind: "environment-secret"; environment: EnvironmentName; secretName: string; setBy: "person" }
+  /** Not stored anywhere: minted per job by Pulumi Cloud from GitHub's OIDC token. */
+  | { kind: "oidc"; environment: EnvironmentName; pulumiTeam: string; stackPermission: "Stack Read" | "Stack Write" }
+  /** A secret in the stack's encrypted config: every preview can decrypt it. */
+  | { kind: "stack-config"; key: SecretKey };
+
+export interface Credential {
+  id: string;
+  what: string;
+  home: CredentialHome;
+  usedBy: CredentialUse[];
+  canDo: string;
+  /** What a preview (a collaborator's branch) can do with it, if it can reach it at all. */
+  fromABranch: string;
+}
+
+const PREVIEW: Omit<CredentialUse, "step" | "as"> = { workflow: "preview.yml", job: "preview" };
+const UP: Omit<CredentialUse, "step" | "as"> = { workflow: "deploy.yml", job: "up" };
+export const STEPS = {
+  login: "Log in to Pulumi Cloud",
+  preview: "pulumi preview",
+  up: "pulumi up",
+  dashboardsLive: "Dashboards are live",
+  checksRegistered: "Checks are registered",
+  healthChecks: "Health checks passing",
+} as const;
+
+const NOT_REACHABLE = "nothing: GitHub releases production secrets only to an approved job on main";
+
+export function credentials(settings: Settings, delivery: Delivery): Credential[] {
+  const list: Credential[] = [
+    {
+      id: "pulumi-preview",
+      what: "Pulumi Cloud team token, minted per job by OIDC",
+      home: { kind: "oidc", environment: "preview", pulumiTeam: delivery.previewTeam, stackPermission: "Stack Read" },
+      usedBy: [{ ...PREVIEW, step: STEPS.login, as: "PULUMI_ACCESS_TOKEN" }],
+      canDo: "read the stacks and their state, decrypt their config, run `pulumi preview`; not `up`, `refresh`, `config set` or `destroy`",
+      fromABranch: "read the stack-config secrets below; change nothing",
+    },
+    {
+      id: "pulumi-deploy",
+      what: "Pulumi Cloud team token, minted per job by OIDC",
+      home: { kind: "oidc", environment: "production", pulumiTeam: delivery.deployTeam, stackPermission: "Stack Write" },
+      usedBy: [{ ...UP, step: STEPS.login, as: "PULUMI_ACCESS_TOKEN" }],
+      canDo: "run `pulumi up` on the stacks",
+      fromABranch: "nothing: Pulumi Cloud mints it only for the subject repo:<owner>/<repo>:environment:production",
+    },
+    {
+      id: "grafana-viewer-preview",
+      what: "Grafana service-account token, role Viewer, generated and rotated by the program",
+      home: { kind: "environment-secret", environment: "preview", secretName: "GRAFANA_VIEWER_TOKEN", setBy: "program", from: { generated: "grafanaViewerToken" } },
+      usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GRAFANA_AUTH" }],
+      canDo: "read dashboards, folders and alert rules; query data sources other than the restricted PostgreSQL one",
+      fromABranch: "read what any org Viewer reads",
+    },
+    {
+      id: "grafana-sm-preview",
+      what: "Synthetic Monitoring access token (SM has no read-only token)",
+      home: { kind: "environment-secret", environment: "preview", secretName: "GRAFANA_SM_ACCESS_TOKEN", setBy: "person" },
+      usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GRAFANA_SM_ACCESS_TOKEN" }],
+      canDo: "list probes, and also create, change and delete checks: SM tokens cannot be scoped",
+      fromABranch:
+        "KNOWN GAP: change or delete the synthetic checks. The preview needs it only for the getProbes lookup; once probe ids are config the preview needs no SM token and this entry goes",
+    },
+    {
+      id: "github-read",
+      what: "fine-grained GitHub token or GitHub App, read-only",
+      home: { kind: "environment-secret", environment: "preview", secretName: "GH_READ_TOKEN", setBy: "person" },
+      usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GITHUB_TOKEN" }],
+      canDo: "look up the reviewer teams and users (organization Members: read, repository Metadata: read)",
+      fromABranch: "read team membership of the organization",
+    },
+    {
+      id: "grafana-admin",
+      what: "Grafana service-account token, role Admin",
+      home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_AUTH", setBy: "person" },
+      usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_AUTH" }],
+      canDo: "create, change and delete folders, dashboards, rules, contact points, data sources, permissions and service accounts",
+      fromABranch: NOT_REACHABLE,
+    },
+    {
+      id: "grafana-sm-deploy",
+      what: "Synthetic Monitoring access token",
+      home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_SM_ACCESS_TOKEN", setBy: "person" },
+      usedBy: [
+        { ...UP, step: STEPS.up, as: "GRAFANA_SM_ACCESS_TOKEN" },
+        { ...UP, step: STEPS.checksRegistered, as: "GRAFANA_SM_ACCESS_TOKEN" },
+      ],
+      canDo: "create, change and delete checks and their alerts; list them",
+      fromABranch: NOT_REACHABLE,
+    },
+    ...(settings.metricsScrape.enabled
+      ? [
+          {
+            id: "grafana-connections-deploy",
+            what: "Grafana Cloud access-policy token, scopes integration-management:read, integration-management:write and stacks:read, realm this stack",
+            home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN", setBy: "person" },
+            usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN" }],
+            canDo: "create, change and delete the stack's Metrics Endpoint scrape jobs (and its other integrations)",
+            fromABranch: NOT_REACHABLE,
+          } satisfies Credential,
+          {
+            id: "supabase-secret-key",
+            what: "the Supabase project's secret API key (sb_secret_...), which the Metrics API scrape jobs authenticate with as service_role",
+            home: { kind: "environment-secret", environment: "production", secretName: "SUPABASE_SECRET_KEY", setBy: "person" },
+            usedBy: [{ ...UP, step: STEPS.up, as: "SUPABASE_SECRET_KEY" }],
+            canDo: "everything service_role can: read and write every table past RLS, and the Metrics API; the scrape job stores it in Grafana Cloud",
+            fromABranch: NOT_REACHABLE,
+          } satisfies Credential,
+        ]
+      : []),
+    {
+      id: "github-delivery",
+      what: "fine-grained GitHub token or GitHub App installation, limited to the monitoring and app repositories",
+      home: { kind: "environment-secret", environment: "production", secretName: "GH_DELIVERY_TOKEN", setBy: "person" },
+      usedBy: [{ ...UP, step: STEPS.up, as: "GITHUB_TOKEN" }],
+      canDo:
+        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions read (list environments), Metadata read; on the organization: Members read (reviewer teams)",
+      fromABranch: NOT_REACHABLE,
+    },
+    {
+      id: "grafana-viewer-deploy",
+      what: "Grafana service-account token, role Viewer, generated and rotated by the program",
+      home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_VIEWER_TOKEN", setBy: "program", from: { generated: "grafanaViewerToken" } },
+      usedBy: [{ ...UP, step: STEPS.dashboardsLive, as: "GRAFANA_READ_TOKEN" }],
+      canDo: "read dashboards back after `up`",
+      fromABranch: NOT_REACHABLE,
+    },
+  ];
+
+  if (settings.secrets.functionsAuthToken) {
+    list.push(
+      {
+        id: "functions-auth-config",
+        what: "the Supabase anon key the checks send",
+        home: { kind: "stack-config", key: "functionsAuthToken" },
+        usedBy: [],
+        canDo: "call the edge functions as an anonymous client (the anon key also ships in the app)",
+        fromABranch: "read it, as any user of the app can",
+      },
+      {
+        id: "functions-auth",
+        what: "the Supabase anon key the checks send",
+        home: { kind: "environment-secret", environment: "production", secretName: "FUNCTIONS_AUTH_TOKEN", setBy: "program", from: { config: "functionsAuthToken" } },
+        usedBy: [{ ...UP, step: STEPS.healthChecks, as: "AIN_FUNCTIONS_AUTH_TOKEN" }],
+        canDo: "call the edge functions as an anonymous client",
+        fromABranch: NOT_REACHABLE,
+      },
+    );
+  }
+  list.push({
+    id: "postgres-password",
+    what: "password of the read-only database role",
+    home: { kind: "stack-config", key: "postgresPassword" },
+    usedBy: [],
+    canDo: "read pg_stat_activity, public_tokens and storage.objects through the read-only role",
+    fromABranch: "read it (a preview decrypts stack config): the read-only role's data, nothing more",
+  });
+  if (settings.paging.webhook) {
+    list.push({
+      id: "paging-webhook-url",
+      what: "the paging webhook's URL",
+      home: { kind: "stack-config", key: "pagingWebhookUrl" },
+      usedBy: [],
+      canDo: "deliver a request to the receiver, which refuses it without a valid signature",
+      fromABranch: "read it; a page still needs a signing secret, which lives only in production",
+    });
+    const signing = (id: GeneratedSecret, secretName: string, role: string): Credential => ({
+      id,
+      what: `paging webhook signing secret, ${role}; generated and rotated by the program`,
+      home: { kind: "environment-secret", environment: "production", secretName, setBy: "program", from: { generated: id } },
+      usedBy: [],
+      canDo: "sign a page the receiver accepts (read by the receiver's own deployment, outside these workflows)",
+      fromABranch: NOT_REACHABLE,
+    });
+    list.push(
+      signing("pagingSigningPrevious", "PAGING_WEBHOOK_SIGNING_SECRET_PREVIOUS", "the previous period's"),
+      signing("pagingSigningCurrent", "PAGING_WEBHOOK_SIGNING_SECRET", "the one Grafana signs with this period"),
+      signing("pagingSigningNext", "PAGING_WEBHOOK_SIGNING_SECRET_NEXT", "the next period's, published a period ahead"),
+    );
+  }
+  if (settings.paging.pagerduty) {
+    list.push({
+      id: "pagerduty-key",
+      what: "PagerDuty Events v2 integration key",
+      home: { kind: "stack-config", key: "pagerdutyIntegrationKey" },
+      usedBy: [],
+      canDo: "open incidents on that one PagerDuty service",
+      fromABranch: "read it (a preview decrypts stack config): open an incident",
+    });
+  }
+  return list;
+}
+
+/** The environment secrets the program itself writes: the rest are a person's to set. */
+export function programSecrets(list: Credential[], environment: EnvironmentName) {
+  return list.flatMap((c) => (c.home.kind === "environment-secret" && c.home.setBy === "program" && c.home.environment === environment ? [{ ...c.home, id: c.id }] : []));
+}
+
+/** The rules Pulumi Cloud's OIDC issuer for GitHub must hold, one per team: who gets which token. */
+export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
+  const repo = `${settings.github.owner ?? "<owner>"}/${settings.github.repository}`;
+  return credentials(settings, delivery).flatMap((c) =>
+    c.home.kind === "oidc"
+      ? [
+          {
+            tokenType: "team",
+            team: c.home.pulumiTeam,
+            stackPermission: c.home.stackPermission,
+            stacks: delivery.stacks.map((s) => `${delivery.pulumiOrganization}/${PROJECT}/${s}`),
+            // pulumi/auth-actions asks GitHub for this audience (src/main.ts); GitHub's subject claim
+            // for a job that names an environment is repo:<owner>/<repo>:environment:<name>.
+            rules: { aud: `urn:pulumi:org:${delivery.pulumiOrganization}`, sub: `repo:${repo}:environment:${c.home.environment}` },
+          },
+        ]
+      : [],
+  );
+}
+
+/** The credentials as a Markdown table, for out/<stack>/delivery/credentials.md and the README. */
+export function credentialsTable(list: Credential[]): string {
+  const where = (h: CredentialHome) => {
+    if (h.kind === "oidc") return `OIDC, \`${h.environment}\` environment -> Pulumi team \`${h.pulumiTeam}\` (${h.stackPermission})`;
+    if (h.kind === "stack-config") return `stack config \`${h.key}\` (encrypted)`;
+    return `\`${h.environment}\` environment secret \`${h.secretName}\`, set by ${h.setBy === "program" ? "the program" : "a person"}`;
+  };
+  const used = (c: Credential) => (c.usedBy.length > 0 ? c.usedBy.map((u) => `${u.workflow} \`${u.job}\` "${u.step}" as \`${u.as}\``).join("<br>") : c.home.kind === "stack-config" ? "`pulumi preview` and `pulumi up` (a resource input)" : "outside these workflows");
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  return [
+    "| credential | where it lives | used by | can do | from a collaborator's branch |",
+    "|---|---|---|---|---|",
+    ...list.map((c) => `| ${cell(c.what)} | ${cell(where(c.home))} | ${cell(used(c))} | ${cell(c.canDo)} | ${cell(c.fromABranch)} |`),
+  ].join("\n") + "\n";
+}
