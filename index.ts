@@ -8,6 +8,7 @@ import { Escalation } from "./src/escalation/component";
 import { GitHubDelivery } from "./src/github/component";
 import { readDelivery } from "./src/github/delivery";
 import { AccessControl } from "./src/grafana/access";
+import { postgresDatasourceUid as renderedPostgresUid } from "./src/grafana/datasources";
 import { GrafanaFoundation } from "./src/grafana/foundation";
 import { SupabaseMetricsScrape } from "./src/grafana/metricsScrape";
 import { RotatingSecrets } from "./src/rotation/component";
@@ -22,7 +23,7 @@ const withGrafana = { provider: grafana.provider };
 const metricsScrape = settings.metricsScrape.enabled ? new SupabaseMetricsScrape("supabase-metrics", { settings }, withGrafana) : undefined;
 const alerts = new AlertRules(
   "alerts",
-  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid },
+  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
   withGrafana,
 );
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
@@ -30,7 +31,8 @@ const escalation = new Escalation("escalation", { settings, webhookSigningSecret
 const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings) }, withGrafana);
 const access = new AccessControl("access", { settings, folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings).map((d, i) => ({ slug: d.uid, uid: dashboards.dashboards[i].uid })), postgresDatasourceUid: grafana.postgres.uid }, withGrafana);
-const delivery = settings.github.enabled
+// GitHub environments belong to a repository, not a stack: only the unprefixed stack (prod) declares them.
+const delivery = settings.github.enabled && settings.stack === settings.unprefixedStack
   ? new GitHubDelivery("github", {
       settings,
       delivery: readDelivery(__dirname),

@@ -18,7 +18,7 @@ export const runbookUrl = (settings: Pick<Settings, "runbookUrl">, section: stri
  * the runbook link and the dashboard panel. Area files never set these themselves.
  */
 export function decorate(spec: AlertSpec, settings: Settings): DecoratedAlert {
-  const uid = `ain-${spec.id}`;
+  const uid = settings.identity.uid(spec.id);
   if (uid.length > MAX_UID_LENGTH) throw new Error(`alert ${spec.name}: uid ${uid} is longer than Grafana's ${MAX_UID_LENGTH} characters`);
   const annotations: Record<string, string> = {
     summary: spec.summary,

@@ -1,6 +1,6 @@
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
-import { checkJobs, type CheckId } from "../synthetics/jobs";
+import { checkJob, type CheckId } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
 import { probeSuccessShare, twoExecutionsWindowSeconds } from "./probes";
 import { duration, type AlertSpec, type Area } from "./types";
@@ -24,7 +24,7 @@ export interface CheckFailing {
  * ratio. One function failing is never the P0; EdgeFunctionsDown is.
  */
 export function checkFailingAlert({ settings, sel }: AlertContext, c: CheckFailing): AlertSpec {
-  const job = checkJobs[c.check];
+  const job = checkJob(settings, c.check);
   const every = settings.synthetics.checks[c.check].frequencySeconds;
   const window = duration(twoExecutionsWindowSeconds(every));
   return {

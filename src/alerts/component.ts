@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { POSTGRES_DATASOURCE_UID } from "../grafana/datasources";
 import type { GrafanaRuleGroup } from "./render/grafana";
 
 export interface AlertRulesArgs {
@@ -11,6 +10,8 @@ export interface AlertRulesArgs {
    * data source, so Pulumi creates it first and replaces the rules if it is replaced.
    */
   postgresDatasourceUid: pulumi.Input<string>;
+  /** The uid the rendering wrote for that data source (postgresDatasourceUid(settings)), which this replaces. */
+  renderedPostgresDatasourceUid: string;
 }
 
 /** Maps the rendered rule groups onto Grafana RuleGroups in the folder. No logic lives here. */
@@ -29,7 +30,7 @@ export class AlertRules extends pulumi.ComponentResource {
             intervalSeconds: group.intervalSeconds,
             rules: group.rules.map((rule) => ({
               ...rule,
-              datas: rule.datas.map((d) => (d.datasourceUid === POSTGRES_DATASOURCE_UID ? { ...d, datasourceUid: args.postgresDatasourceUid } : d)),
+              datas: rule.datas.map((d) => (d.datasourceUid === args.renderedPostgresDatasourceUid ? { ...d, datasourceUid: args.postgresDatasourceUid } : d)),
             })),
           },
           { parent: this },

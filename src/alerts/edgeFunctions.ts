@@ -1,5 +1,5 @@
 import { runbookItems, runbookSections } from "../config/runbookItems";
-import { checkJobs } from "../synthetics/jobs";
+import { checkJob } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
 import { checkFailingAlert } from "./checkFailing";
 import { latencyAlerts } from "./latency";
@@ -22,7 +22,7 @@ export function overallSlo({ settings }: AlertContext): Slo {
 /** The P0's signal: the checks listed in synthetics.systemDownChecks, their jobs and the slowest frequency. */
 export function systemDownSignal({ settings }: AlertContext): { jobs: string[]; frequencySeconds: number } {
   const ids = settings.synthetics.systemDownChecks;
-  return { jobs: ids.map((id) => checkJobs[id]), frequencySeconds: Math.max(...ids.map((id) => settings.synthetics.checks[id].frequencySeconds)) };
+  return { jobs: ids.map((id) => checkJob(settings, id)), frequencySeconds: Math.max(...ids.map((id) => settings.synthetics.checks[id].frequencySeconds)) };
 }
 
 /** Below this best latest result every system-down check failed at every reporting probe. */

@@ -15,7 +15,16 @@ export interface Identity {
   uid(slug: string): string;
   /** A display name's suffix, so two stacks' folders and data sources read apart. */
   title(title: string): string;
+  /**
+   * The series this project records (`ain:<what>:<how>`) in an expression, scoped the same way:
+   * two stacks recording into one Prometheus must not write the same series. Applied once, where
+   * rules and dashboards are rendered; prod's expressions are unchanged.
+   */
+  recorded(expr: string): string;
 }
+
+/** The prefix of every series this project records: `ain:edge_responses:rate5m`, `ain:slo_errors:ratio_rate1h`. */
+const RECORDED_SERIES = /\bain:(?=[a-z_]+:)/g;
 
 /** Grafana refuses uids longer than this. */
 export const MAX_UID_LENGTH = 40;
@@ -39,5 +48,6 @@ export function identityFor(stack: string, unprefixedStack: string): Identity {
       return `${full.slice(0, MAX_UID_LENGTH - hash.length - 1).replace(/-$/, "")}-${hash}`;
     },
     title: (title) => (stack === unprefixedStack ? title : `${title} (${stack})`),
+    recorded: (expr) => (stack === unprefixedStack ? expr : expr.replace(RECORDED_SERIES, `${prefix.replace(/-/g, "_")}:`)),
   };
 }

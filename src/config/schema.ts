@@ -246,7 +246,7 @@ export const plainSchema = z.strictObject({
     .default("grafanacloud-prom")
     .describe("Uid of the Prometheus data source holding the Supabase Metrics API and Synthetic Monitoring series."),
   lokiDatasourceUid: z.string().min(1).default("grafanacloud-logs").describe("Uid of the Loki data source fed by the Supabase log drain."),
-  folderUid: slug.default("ain-monitoring").describe("Uid of the Grafana folder that holds every dashboard and rule group."),
+  folderUid: slug.optional().describe("Uid of the Grafana folder that holds every dashboard and rule group. Default: ain-monitoring in the unprefixedStack, ain-<stack>-monitoring in the others."),
   supabaseProjectRef: z
     .string()
     .regex(/^[a-z]{20}$/, "expected a Supabase project ref of 20 lowercase letters")

@@ -15,7 +15,8 @@ import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, se
  */
 
 /** Settings after validation, with the defaults that derive from other keys filled in. */
-export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "alertGuideUrl"> {
+export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "alertGuideUrl" | "folderUid"> {
+  folderUid: string;
   stack: string;
   /** Uids and names of every Grafana object, scoped by stack (see identity.ts). */
   identity: Identity;
@@ -279,10 +280,12 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
   if (problems.length > 0 || !parsed.success) return { plain: undefined, problems };
 
   const p = parsed.data;
+  const identity = identityFor(stack, p.unprefixedStack);
   const plain: PlainValidated = {
     ...p,
     stack,
-    identity: identityFor(stack, p.unprefixedStack),
+    identity,
+    folderUid: p.folderUid ?? identity.uid("monitoring"),
     ownsNotificationPolicy: p.notificationPolicyOwner === stack,
     postgresCaCertificate,
     functionsBaseUrl: p.functionsBaseUrl ?? `https://${p.supabaseProjectRef}.supabase.co/functions/v1`,

@@ -8,7 +8,7 @@ import { alertSpecs } from "../alerts/specs";
 import type { AlertSpec, Unit } from "../alerts/types";
 import type { Settings } from "../config/load";
 import { githubAnchor } from "../config/runbookItems";
-import { POSTGRES_DATASOURCE_UID } from "../grafana/datasources";
+import { postgresDatasourceUid } from "../grafana/datasources";
 import type { Colouring } from "./thresholds";
 
 /**
@@ -17,16 +17,19 @@ import type { Colouring } from "./thresholds";
  * else decides them.
  */
 
-export const dashboardUids = {
-  overview: "ain-overview",
-  database: "ain-database",
-  storage: "ain-storage",
-  emailPdf: "ain-email-pdf",
-  sharingTokens: "ain-sharing-tokens",
-  reviews: "ain-reviews",
-  product: "ain-product",
+/** Each dashboard's uid, as a slug the stack's identity scopes: `ain-overview` in prod, `ain-<stack>-overview` elsewhere. */
+export const dashboardSlugs = {
+  overview: "overview",
+  database: "database",
+  storage: "storage",
+  emailPdf: "email-pdf",
+  sharingTokens: "sharing-tokens",
+  reviews: "reviews",
+  product: "product",
 } as const;
-export type DashboardKey = keyof typeof dashboardUids;
+export type DashboardKey = keyof typeof dashboardSlugs;
+export const dashboardKeys = Object.keys(dashboardSlugs) as DashboardKey[];
+export const dashboardUid = (settings: Pick<Settings, "identity">, key: DashboardKey): string => settings.identity.uid(dashboardSlugs[key]);
 
 export const DASHBOARD_TAGS = ["ain", "runbook"];
 
@@ -53,7 +56,7 @@ export function dashboardContext(settings: Settings): DashboardContext {
     },
     alertIds: () => [...specs.keys()],
     prometheus: { type: "prometheus", uid: settings.prometheusDatasourceUid },
-    postgres: { type: "grafana-postgresql-datasource", uid: POSTGRES_DATASOURCE_UID },
+    postgres: { type: "grafana-postgresql-datasource", uid: postgresDatasourceUid(settings) },
     loki: { type: "loki", uid: settings.lokiDatasourceUid },
   };
 }
@@ -90,6 +93,8 @@ export function promTarget(expr: string, refId: string, legend = "__auto"): prom
 /** An SQL query for the PostgreSQL data source; the SDK has no builder for it. */
 export class SqlTarget implements cog.Builder<cog.Dataquery> {
   constructor(
+    /** The stack's PostgreSQL data source (ctx.postgres). */
+    private readonly datasource: common.DataSourceRef,
     private readonly refId: string,
     private readonly rawSql: string,
     private readonly format: "table" | "time_series" = "table",
@@ -98,7 +103,7 @@ export class SqlTarget implements cog.Builder<cog.Dataquery> {
   build(): cog.Dataquery {
     const query = {
       refId: this.refId,
-      datasource: { type: "grafana-postgresql-datasource", uid: POSTGRES_DATASOURCE_UID },
+      datasource: this.datasource,
       rawSql: this.rawSql,
       format: this.format,
       rawQuery: true,
@@ -115,10 +120,12 @@ export const legend = () => new common.VizLegendOptionsBuilder().showLegend(true
  * (`${__url_time_range}`, Grafana's data-link variable for from/to). Used both as the panel's
  * header link and as a data link, so a click on the value itself opens it.
  */
-export const drillDownUrl = (key: DashboardKey) => `/d/${dashboardUids[key]}?\${__url_time_range}`;
-export const drillDown = (title: string, key: DashboardKey) => [new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(drillDownUrl(key))];
+export const drillDownUrl = (settings: Pick<Settings, "identity">, key: DashboardKey) => `/d/${dashboardUid(settings, key)}?\${__url_time_range}`;
+export const drillDown = (settings: Pick<Settings, "identity">, title: string, key: DashboardKey) => [
+  new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(drillDownUrl(settings, key)),
+];
 
-export const dashboardLink = (title: string, key: DashboardKey) =>
-  new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${dashboardUids[key]}`).keepTime(true).includeVars(true);
+export const dashboardLink = (settings: Pick<Settings, "identity">, title: string, key: DashboardKey) =>
+  new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${dashboardUid(settings, key)}`).keepTime(true).includeVars(true);
 export const externalLink = (title: string, url: string) => new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(url).targetBlank(true);
 export const supabaseDashboardUrl = (settings: Settings, page = "") => `https://supabase.com/dashboard/project/${settings.supabaseProjectRef}${page}`;

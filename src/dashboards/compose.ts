@@ -1,6 +1,7 @@
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
+import type { Identity } from "../config/identity";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { DASHBOARD_TAGS, dashboardLink, dashboardUids, externalLink, supabaseDashboardUrl, type DashboardContext, type DashboardKey } from "./common";
+import { DASHBOARD_TAGS, dashboardKeys, dashboardLink, dashboardUid, externalLink, supabaseDashboardUrl, type DashboardContext, type DashboardKey } from "./common";
 import { layout, type Row } from "./layout";
 
 export interface BuiltDashboard {
@@ -60,7 +61,7 @@ export function compose(
 ): BuiltDashboard {
   const { panels, alertPanels, homeAlerts } = layout(rows);
   const builder = new dashboard.DashboardBuilder(titles[key])
-    .uid(dashboardUids[key])
+    .uid(dashboardUid(ctx.settings, key))
     .description(description)
     .tags([...DASHBOARD_TAGS, key])
     .timezone("utc")
@@ -70,7 +71,7 @@ export function compose(
     .editable()
     .variables([new dashboard.ConstantVariableBuilder("project").label("Supabase project").value(ctx.settings.supabaseProjectRef), ...variables])
     .links([
-      ...(Object.keys(dashboardUids) as DashboardKey[]).filter((k) => k !== key).map((k) => dashboardLink(titles[k].replace("AIN · ", ""), k)),
+      ...dashboardKeys.filter((k) => k !== key).map((k) => dashboardLink(ctx.settings, titles[k].replace("AIN · ", ""), k)),
       externalLink("Supabase project", supabaseDashboardUrl(ctx.settings)),
       externalLink("Runbook", ctx.settings.runbookUrl),
     ]);
@@ -78,7 +79,9 @@ export function compose(
     if (panel instanceof dashboard.RowBuilder) builder.withRow(panel);
     else builder.withPanel(panel as cog.Builder<dashboard.Panel>);
   }
-  return { key, uid: dashboardUids[key], title: titles[key], model: builder.build(), alertPanels, homeAlerts };
+  // The series this project records, scoped by stack in every query, as the rules record them.
+  const model = scopeRecordedSeries(builder.build(), ctx.settings.identity);
+  return { key, uid: dashboardUid(ctx.settings, key), title: titles[key], model, alertPanels, homeAlerts };
 }
 
 /**
@@ -94,4 +97,16 @@ function alertStateAnnotations() {
     .hide(true)
     .iconColor("rgba(0, 211, 255, 1)")
     .type("dashboard");
+}
+
+/** Every `expr` of every target, scoped by the stack's identity (a no-op in prod). */
+function scopeRecordedSeries(model: dashboard.Dashboard, identity: Identity): dashboard.Dashboard {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (k === "expr" || k === "query") && typeof v === "string" ? identity.recorded(v) : walk(v)]));
+    }
+    return value;
+  };
+  return walk(model) as dashboard.Dashboard;
 }

@@ -1,7 +1,7 @@
 import { alertContext } from "../alerts/context";
 import { sloCatalog } from "../alerts/specs";
 import { runbookSections } from "../config/runbookItems";
-import { checkJobs } from "../synthetics/jobs";
+import { checkJob } from "../synthetics/jobs";
 import { promTarget, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
@@ -22,8 +22,8 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "Email (Resend)",
       panels: [
-        checkSuccess(ctx, checkJobs.healthCheck, "test-email-integration", runbookSections.quickHealthCheck),
-        checkSuccess(ctx, checkJobs.resendStatus, "Resend status page", runbookSections.emailServiceDown),
+        checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck),
+        checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown),
         alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 12),
         alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 12),
         errorRatio(ctx, email, [], 12),
@@ -33,7 +33,7 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "PDF generation",
       panels: [
         alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 6),
-        checkSuccess(ctx, checkJobs.pdfGeneration, "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"]),
+        checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"]),
         alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 12),
         alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 12),
         errorRatio(ctx, pdf, [], 12),
@@ -42,7 +42,7 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "VIN decode",
       panels: [
-        checkSuccess(ctx, checkJobs.vinDecode, `${vin.functionName} check`, runbookSections.keyMetrics),
+        checkSuccess(ctx, checkJob(ctx.settings, "vinDecode"), `${vin.functionName} check`, runbookSections.keyMetrics),
         statTile(ctx, {
           title: `VIN errors, 1 h (< ${vin.errors.slo.budgetPercent} %)`,
           text: `Server errors of ${vin.functionName} as a share of its requests over the last hour, held to the overall budget: the runbook gives VIN decode none of its own.`,

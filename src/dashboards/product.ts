@@ -55,7 +55,7 @@ export const weekOverWeekExpr = (ctx: DashboardContext, fn: string) => `100 * ($
 function perDay(ctx: DashboardContext, v: Volume): Placed {
   const target: cog.Builder<cog.Dataquery> =
     v.source.kind === "sql"
-      ? new SqlTarget("A", createdPerDayQuery(v.source.rows, PRODUCT_DAYS), "time_series")
+      ? new SqlTarget(ctx.postgres, "A", createdPerDayQuery(v.source.rows, PRODUCT_DAYS), "time_series")
       : promTarget(okResponsesPerDayExpr(ctx, v.source.functionName), "A", v.title).interval("1d");
   const panel = new timeseries.PanelBuilder()
     .title(`${v.title} per day`)
@@ -76,7 +76,7 @@ function perDay(ctx: DashboardContext, v: Volume): Placed {
 function weekOverWeek(ctx: DashboardContext, v: Volume): Placed {
   const targets: cog.Builder<cog.Dataquery>[] =
     v.source.kind === "sql"
-      ? [new SqlTarget("A", createdLastWeekQuery(v.source.rows)), new SqlTarget("B", createdWeekOverWeekQuery(v.source.rows))]
+      ? [new SqlTarget(ctx.postgres, "A", createdLastWeekQuery(v.source.rows)), new SqlTarget(ctx.postgres, "B", createdWeekOverWeekQuery(v.source.rows))]
       : [
           promTarget(okResponsesLastWeekExpr(ctx, v.source.functionName), "A", "last 7 days").instant(),
           promTarget(weekOverWeekExpr(ctx, v.source.functionName), "B", "week over week").instant(),

@@ -8,7 +8,7 @@ import { EVALUATION_INTERVAL_SECONDS } from "../alerts/types";
 import type { Settings } from "../config/load";
 import { runbookSections } from "../config/runbookItems";
 import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
-import { dashboardUids, describe, legend, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
+import { dashboardUid, describe, legend, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed } from "./layout";
 import { journeys } from "./panels/journeys";
@@ -196,7 +196,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
         ...attainment,
         ...keyAges,
         note("Cost", `Cost analysis and optimization:\n\n- ${link("Supabase usage", supabaseDashboardUrl(s, "/settings/billing/usage"))}\n- Synthetic Monitoring executions: see the plan's output.`, 8, 5),
-        note("User feedback", `User feedback review: collect support tickets and *Invalid token* reports; the ${link("sharing-token dashboard", `/d/${dashboardUids.sharingTokens}`)} shows refused links.`, 8, 5),
+        note("User feedback", `User feedback review: collect support tickets and *Invalid token* reports; the ${link("sharing-token dashboard", `/d/${dashboardUid(s, "sharingTokens")}`)} shows refused links.`, 8, 5),
       ],
     },
   ]);

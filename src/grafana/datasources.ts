@@ -1,4 +1,6 @@
-/** Uid of the PostgreSQL data source; dashboards and SQL rules refer to it by this. */
-export const POSTGRES_DATASOURCE_UID = "ain-supabase-postgres";
+import type { Identity } from "../config/identity";
+
+/** Uid of the PostgreSQL data source, scoped by stack; dashboards and SQL rules refer to it by this. */
+export const postgresDatasourceUid = (settings: { identity: Identity }): string => settings.identity.uid("supabase-postgres");
 /** The folder holding every dashboard and rule group; the Overview's alert list filters on it. */
-export const ALERT_FOLDER_TITLE = "AIN monitoring";
+export const alertFolderTitle = (settings: { identity: Identity }): string => settings.identity.title("AIN monitoring");

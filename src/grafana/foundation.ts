@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import type { Settings } from "../config/load";
-import { ALERT_FOLDER_TITLE, POSTGRES_DATASOURCE_UID } from "./datasources";
+import { alertFolderTitle, postgresDatasourceUid } from "./datasources";
 
 export interface GrafanaFoundationArgs {
   settings: Settings;
@@ -41,7 +41,7 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
 
     this.folder = new grafana.oss.Folder(
       "ain-monitoring",
-      { uid: settings.folderUid, title: ALERT_FOLDER_TITLE, preventDestroyIfNotEmpty: true },
+      { uid: settings.folderUid, title: alertFolderTitle(settings), preventDestroyIfNotEmpty: true },
       children,
     );
 
@@ -56,8 +56,8 @@ export class GrafanaFoundation extends pulumi.ComponentResource {
       "supabase-postgres",
       {
         type: "grafana-postgresql-datasource",
-        uid: POSTGRES_DATASOURCE_UID,
-        name: "Supabase Postgres (read-only)",
+        uid: postgresDatasourceUid(settings),
+        name: settings.identity.title("Supabase Postgres (read-only)"),
         url: `${settings.postgresHost}:${settings.postgresPort}`,
         username: settings.postgresUser,
         databaseName: settings.postgresDatabase,

@@ -1,7 +1,7 @@
 import type { Severity } from "../config/runbook";
 import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
 import type { PlainValidated } from "../config/validate";
-import { checkJobs, type CheckId } from "./jobs";
+import { checkJob, type CheckId } from "./jobs";
 
 /**
  * The synthetic checks, as plain data from the runbook model. The same specs become Synthetic
@@ -41,7 +41,7 @@ const JSON_HEADERS = { "Content-Type": "application/json" };
 const jsonMember = (key: string, value: string) => `"${key}"\\s*:\\s*${value}`;
 
 /** Reads plain settings only, so `npm run checks` can build the checks without the Pulumi runtime. */
-export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runbook" | "functions" | "functionsBaseUrl">, baseUrl = settings.functionsBaseUrl): CheckSpec[] {
+export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runbook" | "functions" | "functionsBaseUrl" | "identity">, baseUrl = settings.functionsBaseUrl): CheckSpec[] {
   const syn = settings.synthetics;
   const budgets = settings.runbook.latencyBudgets;
   const fn = settings.functions;
@@ -51,7 +51,7 @@ export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runboo
   return [
     {
       id: "healthCheck",
-      job: checkJobs.healthCheck,
+      job: checkJob(settings, "healthCheck"),
       title: "Email health check (test-email-integration)",
       method: "POST",
       url: functionUrl(fn.healthCheck),
@@ -70,7 +70,7 @@ export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runboo
     },
     {
       id: "pdfGeneration",
-      job: checkJobs.pdfGeneration,
+      job: checkJob(settings, "pdfGeneration"),
       title: "PDF generation (generate-valuation-pdf)",
       method: "POST",
       url: functionUrl(fn.pdfGeneration),
@@ -89,7 +89,7 @@ export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runboo
     },
     {
       id: "vinDecode",
-      job: checkJobs.vinDecode,
+      job: checkJob(settings, "vinDecode"),
       title: "VIN decode",
       method: "POST",
       url: functionUrl(fn.vinDecode),
@@ -108,7 +108,7 @@ export function checkSpecs(settings: Pick<PlainValidated, "synthetics" | "runboo
     },
     {
       id: "resendStatus",
-      job: checkJobs.resendStatus,
+      job: checkJob(settings, "resendStatus"),
       title: "Resend status page",
       method: "GET",
       url: syn.resendStatusUrl,

@@ -1,14 +1,20 @@
+import type { Identity } from "../config/identity";
+
 /**
- * The Synthetic Monitoring job names, stable because alerts and panels select on them. A display
- * name can change; these must not.
+ * The Synthetic Monitoring job names, stable because alerts and panels select on them: a display
+ * name can change; these must not. Each is scoped by stack (`ain-health-check` in prod,
+ * `ain-<stack>-health-check` elsewhere): SM keys a check by job and target, and two stacks probing
+ * the same functions must not share one.
  */
-export const checkJobs = {
-  healthCheck: "ain-health-check",
-  pdfGeneration: "ain-generate-valuation-pdf",
-  vinDecode: "ain-decode-vin",
-  resendStatus: "ain-resend-status",
+export const checkSlugs = {
+  healthCheck: "health-check",
+  pdfGeneration: "generate-valuation-pdf",
+  vinDecode: "decode-vin",
+  resendStatus: "resend-status",
 } as const;
-export type CheckId = keyof typeof checkJobs;
+export type CheckId = keyof typeof checkSlugs;
+
+export const checkJob = (settings: { identity: Identity }, id: CheckId): string => settings.identity.uid(checkSlugs[id]);
 
 /** The checks that probe the product's own edge functions (Resend's status page is not one). */
-export const functionCheckJobs = [checkJobs.healthCheck, checkJobs.pdfGeneration, checkJobs.vinDecode];
+export const functionCheckIds: readonly CheckId[] = ["healthCheck", "pdfGeneration", "vinDecode"];

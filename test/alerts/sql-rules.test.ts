@@ -1,7 +1,7 @@
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grafanaRuleGroups, type GrafanaRule } from "../../src/alerts/render/grafana";
-import { POSTGRES_DATASOURCE_UID } from "../../src/grafana/datasources";
+import { postgresDatasourceUid } from "../../src/grafana/datasources";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
 import { longRunningQueriesQuery } from "../../src/sql/queries";
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const sqlOf = (name: string): string => {
   const rule = rules.find((r) => r.name === name);
-  const source = rule?.datas.find((d) => d.datasourceUid === POSTGRES_DATASOURCE_UID);
+  const source = rule?.datas.find((d) => d.datasourceUid === postgresDatasourceUid(settings));
   if (!source) throw new Error(`${name} has no PostgreSQL query`);
   return (JSON.parse(source.model) as { rawSql: string }).rawSql;
 };

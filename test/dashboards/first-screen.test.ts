@@ -8,7 +8,7 @@ import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { FIRST_SCREEN_ROWS } from "../../src/dashboards/overview";
 import { journeyErrorExpr, journeys } from "../../src/dashboards/panels/journeys";
 import { failedRequestsLogQuery } from "../../src/dashboards/reviews";
-import { ALERT_FOLDER_TITLE } from "../../src/grafana/datasources";
+import { alertFolderTitle } from "../../src/grafana/datasources";
 import { logqlErrors } from "../support/logql";
 import { settingsFor } from "../support/offline";
 
@@ -47,7 +47,7 @@ describe("the Overview's first screen (1920x1080, no scrolling)", () => {
     expect(severities[1]).toContain('severity=~"P2|P3"');
     for (const p of lists) {
       for (const [k, v] of Object.entries(COMMON_LABELS)) expect(p.options?.alertInstanceLabelFilter).toContain(`${k}="${v}"`);
-      expect(p.options?.folder).toEqual({ uid: settings.folderUid, title: ALERT_FOLDER_TITLE });
+      expect(p.options?.folder).toEqual({ uid: settings.folderUid, title: alertFolderTitle(settings) });
       expect(p.options).toMatchObject({ groupMode: "custom", groupBy: ["severity"], viewMode: "list" });
       expect(p.options?.stateFilter).toMatchObject({ firing: true, pending: true, normal: false });
       // The old panel's option, which the current alert list ignores (so it listed every rule).

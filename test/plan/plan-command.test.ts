@@ -26,8 +26,8 @@ describe("npm run plan, end to end in a child process", () => {
   it("ends with a summary: rules by severity, dashboards, checks, executions, and where the catalog and the guide are", () => {
     const summary = first.stdout.slice(first.stdout.indexOf("\nSummary\n"));
     expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\)/);
-    expect(summary).toContain("Dashboards:    6, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
-    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 77,760 executions a month of 100,000/);
+    expect(summary).toContain("Dashboards:    7, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
+    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 93,600 executions a month of 100,000/);
     expect(summary).toContain(`Catalog:       ${firstOut}/catalog.md`);
     expect(summary).toContain("Alert guide:   docs/alerts.md, rendered at https://github.com/ain-mvp/ain-monitoring/blob/main/docs/alerts.md");
     expect(fs.existsSync(path.join(firstOut, "alerts.md"))).toBe(true);

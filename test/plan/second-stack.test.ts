@@ -68,15 +68,49 @@ const plan = (stack: string, configFile: string) => {
   return JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: PlannedResource[] };
 };
 
+interface PlannedRule {
+  uid: string;
+  name: string;
+  record?: unknown;
+  labels?: Record<string, string>;
+  notificationSettings?: { contactPoint: string; groupWait: string };
+  datas: { model: string }[];
+}
+
 describe("a staging stack made by copying Pulumi.prod.yaml", () => {
   let prod: string[];
   let staging: string[];
+  let stagingResources: PlannedResource[];
   beforeAll(() => {
     const copy = path.join(tempDir("staging-copy"), "Pulumi.staging.yaml");
     fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
     prod = grafanaIdentities(plan("prod", path.join(ROOT, "Pulumi.prod.yaml")).resources);
-    staging = grafanaIdentities(plan("staging", copy).resources);
+    stagingResources = plan("staging", copy).resources;
+    staging = grafanaIdentities(stagingResources);
   }, 120_000);
+
+  const stagingRules = () =>
+    stagingResources.filter((r) => r.type === "grafana:alerting/ruleGroup:RuleGroup").flatMap((g) => g.inputs.rules as PlannedRule[]);
+
+  it("reads only its own recorded series, in every rule and every dashboard query", () => {
+    const texts = [
+      ...stagingRules().flatMap((r) => r.datas.map((d) => d.model)),
+      ...stagingResources.filter((r) => r.type === "grafana:oss/dashboard:Dashboard").map((r) => String(r.inputs.configJson)),
+    ];
+    expect(texts.filter((t) => /\bain:(edge|slo)_/.test(t))).toEqual([]);
+    expect(texts.filter((t) => t.includes("ain_staging:")).length).toBeGreaterThan(10);
+  });
+
+  it("routes every alert rule itself, with a companion per later escalation step, instead of owning the org's tree", () => {
+    const alerting = stagingRules().filter((r) => !r.record);
+    expect(alerting.every((r) => r.notificationSettings !== undefined)).toBe(true);
+    const databaseDown = alerting.filter((r) => r.name.startsWith("DatabaseDown"));
+    expect(databaseDown.map((r) => `${r.notificationSettings?.contactPoint} after ${r.notificationSettings?.groupWait}`)).toEqual([
+      "ain-staging-p0-on-call after 30s",
+      "ain-staging-p0-lead-developer after 30m",
+      "ain-staging-p0-product-owner after 1h",
+    ]);
+  });
 
   it("declares the same kinds of Grafana objects as prod", () => {
     const kinds = (ids: string[]) => [...new Set(ids.map((id) => id.split(":")[0]))].sort();

@@ -1,7 +1,7 @@
 import { grafanaRuleGroups } from "../../src/alerts/render/grafana";
 import type { Settings } from "../../src/config/load";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
-import { POSTGRES_DATASOURCE_UID } from "../../src/grafana/datasources";
+import { postgresDatasourceUid } from "../../src/grafana/datasources";
 
 /** One SQL query Grafana sends to the PostgreSQL data source: a panel's target or a rule's query. */
 export interface SqlTarget {
@@ -36,7 +36,7 @@ export function sqlTargets(settings: Settings): SqlTarget[] {
   const rules = grafanaRuleGroups(settings).flatMap((g) =>
     g.rules.flatMap((r) =>
       r.datas
-        .filter((d) => d.datasourceUid === POSTGRES_DATASOURCE_UID)
+        .filter((d) => d.datasourceUid === postgresDatasourceUid(settings))
         .map((d): SqlTarget => ({ where: `rule ${r.name}`, kind: "rule", title: r.name, sql: (JSON.parse(d.model) as { rawSql: string }).rawSql, variables: [] })),
     ),
   );

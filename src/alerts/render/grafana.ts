@@ -1,5 +1,7 @@
 import type { Settings } from "../../config/load";
-import { POSTGRES_DATASOURCE_UID } from "../../grafana/datasources";
+import type { Identity } from "../../config/identity";
+import { postgresDatasourceUid } from "../../grafana/datasources";
+import { companionSuffix, companionTitle, ESCALATION_STEP_LABEL, ruleRoutes, type RuleNotificationSettings } from "../../escalation/ruleRouting";
 import { alertCatalog, MAX_UID_LENGTH } from "../catalog";
 import { logRecordingRules, sloRecordingRuleSet } from "../recording";
 import type { RecordingRule } from "../slo";
@@ -30,6 +32,8 @@ export interface GrafanaRule {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   record?: { metric: string; from: string; targetDatasourceUid: string };
+  /** Per-rule routing, when the stack does not own the org's notification policy tree. */
+  notificationSettings?: RuleNotificationSettings;
   datas: RuleData[];
 }
 export interface GrafanaRuleGroup {
@@ -42,6 +46,7 @@ export interface GrafanaRuleGroup {
 interface Datasources {
   prometheusUid: string;
   lokiUid: string;
+  postgresUid: string;
 }
 
 /** Ten minutes of data behind each query: enough for the 5-minute windows inside them. */
@@ -73,7 +78,7 @@ const threshold = (refId: string, of: string, type: string, value: number) =>
 export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources): GrafanaRule {
   const source =
     alert.source === "postgres"
-      ? query("A", POSTGRES_DATASOURCE_UID, { rawSql: alert.value, format: "table", rawQuery: true, editorMode: "code" })
+      ? query("A", ds.postgresUid, { rawSql: alert.value, format: "table", rawQuery: true, editorMode: "code" })
       : promQuery("A", ds, alert.value);
   const datas = [source, reduce("B", "A"), threshold("C", "B", grafanaEvaluator[alert.comparator], alert.threshold)];
   let condition = "C";
@@ -96,40 +101,69 @@ export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources): Grafan
   };
 }
 
-/** A recording rule's uid, from what it records: stable while the series exists. */
-export function recordingUid(rule: RecordingRule): string {
-  const uid = [rule.record, ...Object.values(rule.labels)].join("-").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+/** A recording rule's uid, from what it records: stable while the series exists, scoped by stack. */
+export function recordingUid(identity: Identity, rule: RecordingRule): string {
+  const slug = [rule.record.replace(/^ain:/, ""), ...Object.values(rule.labels)].join("-").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const uid = identity.uid(slug);
   if (uid.length > MAX_UID_LENGTH) throw new Error(`recording rule ${rule.record}: uid ${uid} is longer than ${MAX_UID_LENGTH} characters`);
   return uid;
 }
 
-const recordingRule = (rule: RecordingRule, source: RuleData, targetUid: string): GrafanaRule => ({
-  uid: recordingUid(rule),
+/**
+ * Without the org's notification policy tree, each rule routes itself, and each later step of its
+ * severity's chain is a companion: the same rule, routed to that step's people with the step's
+ * delay as its group wait (src/escalation/ruleRouting.ts).
+ */
+export function routedRules(settings: Settings, alert: DecoratedAlert, rule: GrafanaRule): GrafanaRule[] {
+  if (settings.ownsNotificationPolicy) return [rule];
+  return ruleRoutes(settings, alert.severity).map((r) =>
+    r.companion
+      ? {
+          ...rule,
+          uid: settings.identity.uid(`${alert.id}-${companionSuffix(r.step)}`),
+          name: companionTitle(rule.name, r.step),
+          labels: { ...rule.labels, [ESCALATION_STEP_LABEL]: r.step.people.join("-") },
+          notificationSettings: r.notificationSettings,
+        }
+      : { ...rule, notificationSettings: r.notificationSettings },
+  );
+}
+
+const recordingRule = (identity: Identity, rule: RecordingRule, source: RuleData, targetUid: string): GrafanaRule => ({
+  uid: recordingUid(identity, rule),
   name: `${rule.record}${Object.entries(rule.labels).map(([k, v]) => ` ${k}=${v}`).join("")}`,
   labels: Object.keys(rule.labels).length > 0 ? rule.labels : undefined,
   record: { metric: rule.record, from: "A", targetDatasourceUid: targetUid },
   datas: [source],
 });
 
+/** The series this project records, scoped by stack wherever a rule writes or reads one (a no-op in prod). */
+const scopeRecorded = (identity: Identity, rule: GrafanaRule): GrafanaRule => ({
+  ...rule,
+  ...(rule.record ? { record: { ...rule.record, metric: identity.recorded(rule.record.metric) } } : {}),
+  datas: rule.datas.map((d) => ({ ...d, model: identity.recorded(d.model) })),
+});
+
 export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
-  const ds = { prometheusUid: settings.prometheusDatasourceUid, lokiUid: settings.lokiDatasourceUid };
+  const { identity } = settings;
+  const ds = { prometheusUid: settings.prometheusDatasourceUid, lokiUid: settings.lokiDatasourceUid, postgresUid: postgresDatasourceUid(settings) };
   const alerts = alertCatalog(settings);
   const interval = EVALUATION_INTERVAL_SECONDS;
   const groups: GrafanaRuleGroup[] = [
     {
-      name: "ain-edge-logs-recording",
+      name: identity.uid("edge-logs-recording"),
       intervalSeconds: interval,
-      rules: logRecordingRules(settings).map((r) => recordingRule(r, lokiQuery("A", ds, r.expr), ds.prometheusUid)),
+      rules: logRecordingRules(settings).map((r) => recordingRule(identity, r, lokiQuery("A", ds, r.expr), ds.prometheusUid)),
     },
     {
-      name: "ain-slo-recording",
+      name: identity.uid("slo-recording"),
       intervalSeconds: interval,
-      rules: sloRecordingRuleSet(settings).map((r) => recordingRule(r, promQuery("A", ds, r.expr), ds.prometheusUid)),
+      rules: sloRecordingRuleSet(settings).map((r) => recordingRule(identity, r, promQuery("A", ds, r.expr), ds.prometheusUid)),
     },
   ];
   for (const area of areas) {
-    const rules = alerts.filter((a) => a.area === area).map((a) => grafanaAlertRule(a, ds));
-    if (rules.length > 0) groups.push({ name: `ain-${area}`, intervalSeconds: interval, rules });
+    const rules = alerts.filter((a) => a.area === area).flatMap((a) => routedRules(settings, a, grafanaAlertRule(a, ds)));
+    if (rules.length > 0) groups.push({ name: identity.uid(area), intervalSeconds: interval, rules });
   }
-  return groups;
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => scopeRecorded(identity, r)) }));
 }

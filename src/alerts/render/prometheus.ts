@@ -32,7 +32,7 @@ export function prometheusRuleFiles(settings: Settings): Map<string, string> {
   const write = (name: string, doc: unknown) => files.set(name, header + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }));
 
   // One file per SLO: a rule file stays small, and a test loads only the SLO it exercises.
-  for (const [slo, rules] of sloRecordingRulesById(settings)) write(`slo-${slo}.yml`, { groups: [recordingGroup(`ain-slo-${slo}`, rules)] });
+  for (const [slo, rules] of sloRecordingRulesById(settings)) write(`slo-${slo}.yml`, { groups: [recordingGroup(settings.identity.uid(`slo-${slo}`), rules)] });
   const alerts = alertCatalog(settings).filter((a) => a.source === "prometheus");
   for (const area of areas) {
     const rules = alerts
@@ -45,7 +45,7 @@ export function prometheusRuleFiles(settings: Settings): Map<string, string> {
         labels: a.labels,
         annotations: { ...a.annotations, description: prometheusDescription(a) },
       }));
-    if (rules.length > 0) write(`${area}.yml`, { groups: [{ name: `ain-${area}`, interval, rules }] });
+    if (rules.length > 0) write(`${area}.yml`, { groups: [{ name: settings.identity.uid(area), interval, rules }] });
   }
   return files;
 }

@@ -61,7 +61,7 @@ export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: st
     colours: colouring(alertBoundary(a)),
     unit: grafanaUnit[a.unit],
     datasource: sql ? ctx.postgres : ctx.prometheus,
-    targets: [sql ? new SqlTarget("A", a.value) : promTarget(a.value, "A")],
+    targets: [sql ? new SqlTarget(ctx.postgres, "A", a.value) : promTarget(a.value, "A")],
     noValue: emptyMeans(ctx, alertId),
     sparkline: !sql,
     next,

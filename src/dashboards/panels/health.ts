@@ -4,7 +4,7 @@ import { probeSuccessShare, twoExecutionsWindowSeconds } from "../../alerts/prob
 import { duration } from "../../alerts/types";
 import { checkSpecs } from "../../synthetics/checks";
 import type { Severity } from "../../config/runbook";
-import { ALERT_FOLDER_TITLE } from "../../grafana/datasources";
+import { alertFolderTitle } from "../../grafana/datasources";
 import { promTarget, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { colouring } from "../thresholds";
@@ -48,7 +48,7 @@ export function firingAlerts(ctx: DashboardContext, title: string, severities: S
     .type("alertlist")
     .title(title)
     .description(
-      `Alerts of this stack (folder "${ALERT_FOLDER_TITLE}", labels ${labels.join(", ")}) at ${severities.join(" or ")} that are firing or pending, grouped by severity, oldest first: how long each has been firing is shown beside it. Each rule links its runbook section and its panel. Empty means nothing at ${severities.join("/")} is firing.`,
+      `Alerts of this stack (folder "${alertFolderTitle(ctx.settings)}", labels ${labels.join(", ")}) at ${severities.join(" or ")} that are firing or pending, grouped by severity, oldest first: how long each has been firing is shown beside it. Each rule links its runbook section and its panel. Empty means nothing at ${severities.join("/")} is firing.`,
     )
     .options({
       viewMode: "list",
@@ -60,7 +60,7 @@ export function firingAlerts(ctx: DashboardContext, title: string, severities: S
       showInstances: true,
       dashboardAlerts: false,
       alertName: "",
-      folder: { uid: ctx.settings.folderUid, title: ALERT_FOLDER_TITLE },
+      folder: { uid: ctx.settings.folderUid, title: alertFolderTitle(ctx.settings) },
       alertInstanceLabelFilter: `{${[...labels, `severity=~"${severities.join("|")}"`].join(", ")}}`,
       stateFilter: { firing: true, pending: true, noData: true, error: true, normal: false, recovering: false },
     });

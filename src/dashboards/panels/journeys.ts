@@ -5,7 +5,7 @@ import { checkSpecs } from "../../synthetics/checks";
 import { sloSeries } from "../../alerts/signals";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
 import { sloCatalog } from "../../alerts/specs";
-import { checkJobs, functionCheckJobs } from "../../synthetics/jobs";
+import { checkJob, functionCheckIds } from "../../synthetics/jobs";
 import { describe, legend, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
@@ -42,7 +42,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       id: "pdf",
       title: "PDF",
       functionName: fns.pdfGeneration,
-      checkJob: checkJobs.pdfGeneration,
+      checkJob: checkJob(ctx.settings, "pdfGeneration"),
       checkFunction: fns.pdfGeneration,
       checkAlert: "pdf-check-failing",
       latencyAlert: "pdf-generation-latency-over",
@@ -54,7 +54,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       id: "email",
       title: "Email",
       functionName: fns.emailDelivery,
-      checkJob: checkJobs.healthCheck,
+      checkJob: checkJob(ctx.settings, "healthCheck"),
       checkFunction: fns.healthCheck,
       checkAlert: "email-health-check-failing",
       latencyAlert: "email-delivery-latency-over",
@@ -66,7 +66,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       id: "vin",
       title: "VIN",
       functionName: fns.vinDecode,
-      checkJob: checkJobs.vinDecode,
+      checkJob: checkJob(ctx.settings, "vinDecode"),
       checkFunction: fns.vinDecode,
       checkAlert: "vin-decode-check-failing",
       latencyAlert: "vin-decode-latency-over",
@@ -129,7 +129,7 @@ export function systemDownTrend(ctx: DashboardContext, width = 6): Placed {
 
 /** Every function check on its own line, over two runs of the slowest, against the check alerts' boundary. */
 export function checksTrend(ctx: DashboardContext, width = 6): Placed {
-  const checks = checkSpecs(ctx.settings).filter((c) => (functionCheckJobs as readonly string[]).includes(c.job));
+  const checks = checkSpecs(ctx.settings).filter((c) => functionCheckIds.includes(c.id));
   const slowest = Math.max(...checks.map((c) => c.frequencyMs / 1000));
   const threshold = ctx.settings.runbook.failureModes.healthCheckMinSuccessRatio;
   const colours = colouring({ comparator: "<", threshold, unit: "ratio", integer: false, max: 1, what: "where each check's own alert fires" });

@@ -13,7 +13,7 @@ import { statTile } from "./stats";
  * names are the query's own; the SQL panel test runs each query and checks that they exist.
  */
 export function sqlTable(ctx: DashboardContext, title: string, sql: string, text: string, section: string, width = 12, columnUnits: Record<string, string> = {}): Placed {
-  const panel = new table.PanelBuilder().title(title).description(describe(ctx.settings, text, section)).datasource(ctx.postgres).withTarget(new SqlTarget("A", sql)).unit("short").noValue("no rows");
+  const panel = new table.PanelBuilder().title(title).description(describe(ctx.settings, text, section)).datasource(ctx.postgres).withTarget(new SqlTarget(ctx.postgres, "A", sql)).unit("short").noValue("no rows");
   for (const [column, unit] of Object.entries(columnUnits)) panel.overrideByName(column, [{ id: "unit", value: unit }]);
   return { panel, width };
 }
@@ -34,7 +34,7 @@ export function sqlStat(
     colours,
     unit: options.unit ?? "short",
     datasource: ctx.postgres,
-    targets: [new SqlTarget("A", sql)],
+    targets: [new SqlTarget(ctx.postgres, "A", sql)],
     noValue: options.noValue ?? "no rows",
     sparkline: false,
     next: options.next,
@@ -51,7 +51,7 @@ export function sqlDailyBars(ctx: DashboardContext, title: string, sql: string, 
     .title(title)
     .description(describe(ctx.settings, text, section))
     .datasource(ctx.postgres)
-    .withTarget(new SqlTarget("A", sql, "time_series"))
+    .withTarget(new SqlTarget(ctx.postgres, "A", sql, "time_series"))
     .timeFrom(`${options.days ?? 30}d`)
     .interval("1d")
     .drawStyle(common.GraphDrawStyle.Bars)

@@ -64,7 +64,7 @@ export function statTile(ctx: DashboardContext, spec: StatSpec): Placed {
   if (spec.timeFrom) panel.timeFrom(spec.timeFrom);
   for (const [refId, unit] of Object.entries(spec.unitsByQuery ?? {})) panel.overrideByQuery(refId, [{ id: "unit", value: unit }]);
   if (spec.next) {
-    const links = drillDown(`Open the ${NEXT_TITLES[spec.next]}`, spec.next);
+    const links = drillDown(ctx.settings, `Open the ${NEXT_TITLES[spec.next]}`, spec.next);
     panel.links(links).dataLinks(links);
   }
   return { panel, width: spec.width ?? 6, height: spec.height ?? 5, alerts: spec.alerts };
