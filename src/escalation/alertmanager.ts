@@ -102,6 +102,7 @@ export function alertmanagerConfig(settings: Settings, options: AlertmanagerOpti
           receiver: r.steps[0].contactPoint,
           routes: r.steps.map((step, i) => ({
             receiver: step.contactPoint,
+            ...(i > 0 ? { group_by: r.laterStepsGroupBy } : {}),
             group_wait: promDuration(stepGroupWaitSeconds(step) * scale),
             // Mute timings are not inherited by child routes (Alertmanager's and Grafana's alike): each step carries them.
             ...(r.muteTimings.length > 0 ? { mute_time_intervals: r.muteTimings } : {}),

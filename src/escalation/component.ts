@@ -77,6 +77,7 @@ export class Escalation extends pulumi.ComponentResource {
               // Each step matches everything its severity holds; `continue` lets the next one wait its turn.
               policies: r.steps.map((step, i) => ({
                 contactPoint: step.contactPoint,
+                groupBies: i > 0 ? r.laterStepsGroupBy : undefined,
                 groupWait: promDuration(stepGroupWaitSeconds(step)),
                 // Mute timings are not inherited by nested policies: each step carries them.
                 muteTimings: r.muteTimings.length > 0 ? r.muteTimings : undefined,

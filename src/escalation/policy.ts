@@ -44,6 +44,13 @@ export interface ContactPointSpec {
 export interface SeverityRoute {
   severity: Severity;
   /**
+   * Grouping of the later steps: one group per incident (alert), so each waits its own delay. With
+   * the first step's grouping, a second incident would join a group already waiting and reach the
+   * lead within a group interval, skipping the runbook's 30 minutes (prometheus/alertmanager
+   * dispatch.go: only a new group waits group_wait).
+   */
+  laterStepsGroupBy: string[];
+  /**
    * Label matchers, each list a route of its own: our rules carry `severity`; Synthetic
    * Monitoring's per-check alerts are Grafana-managed rules that SM owns, labelled
    * `namespace="synthetic_monitoring"` and `label_<k>` for each check label (so our check's
@@ -143,7 +150,7 @@ export function severityRoutes(settings: Settings): SeverityRoute[] {
   const sev = settings.runbook.severities;
   const steps = escalationSteps(settings);
   const p0Repeat = settings.runbook.escalation.p0RepeatMinutes;
-  const routes: Record<Severity, Omit<SeverityRoute, "severity" | "steps" | "matchers">> = {
+  const routes: Record<Severity, Omit<SeverityRoute, "severity" | "steps" | "matchers" | "laterStepsGroupBy">> = {
     P0: {
       groupBy: OUTAGE_GROUP_BY,
       groupInterval: "1m",
@@ -166,11 +173,13 @@ export function severityRoutes(settings: Settings): SeverityRoute[] {
       why: `Response within ${sev.P2.responseMinutes / 60} hours: grouped per alert, re-sent daily, muted during planned maintenance.`,
     },
     P3: {
-      groupBy: OUTAGE_GROUP_BY,
-      groupInterval: minutes(Math.min(sev.P3.responseMinutes, MAX_REPEAT_MINUTES)),
+      // Per alert: in one severity-wide group a new P3 would wait for the group's next flush, days
+      // away while a rotation reminder keeps the group alive.
+      groupBy: TICKET_GROUP_BY,
+      groupInterval: "1h",
       repeatInterval: minutes(Math.min(sev.P3.responseMinutes, MAX_REPEAT_MINUTES)),
       muteTimings: [maintenanceMuteTiming(settings)],
-      why: "A digest: every P3 in one group, re-sent at most every 5 days (the notification log's retention), muted during planned maintenance.",
+      why: "Housekeeping for the week: each P3 sent once, re-sent at most every 5 days (the notification log's retention), muted during planned maintenance.",
     },
   };
   const jobs = checkSpecs(settings).map((c) => c.job);
@@ -182,7 +191,7 @@ export function severityRoutes(settings: Settings): SeverityRoute[] {
       { label: "label_severity", match: "=", value: severity },
     ],
   ];
-  return severityNames.map((severity) => ({ severity, matchers: matchers(severity), steps: routedSteps(settings, steps[severity]), ...routes[severity] }));
+  return severityNames.map((severity) => ({ severity, matchers: matchers(severity), steps: routedSteps(settings, steps[severity]), laterStepsGroupBy: TICKET_GROUP_BY, ...routes[severity] }));
 }
 
 /**

@@ -30,14 +30,31 @@ export function alertPeriodFor(spec: Pick<CheckSpec, "job" | "frequencyMs">): st
   return period[0];
 }
 
+/** Failed executions that make a pattern rather than a blip. */
+export const FAILED_EXECUTIONS_THRESHOLD = 2;
+
+/**
+ * The period for SM's ProbeFailedExecutionsTooHigh, or undefined when none fits. SM counts failures
+ * as `floor(increase(probe_all_success_count[p]) - increase(probe_all_success_sum[p]))`
+ * (grafana/synthetic-monitoring-app AlertsPerCheck.constants.tsx), and increase() extrapolates the
+ * samples' span to the whole period: with n executions per probe in it, one failure counts about
+ * n/(n-1). With two per probe a single blip counts 2 and fires; from four on (at most 4/3) one
+ * failure stays 1 and two make 2. A check too slow for four runs in SM's longest period (1h) gets
+ * no such alert: its own Grafana rule (e.g. PdfGenerationCheckFailing) watches it instead.
+ */
+export function failedExecutionsPeriodFor(spec: Pick<CheckSpec, "frequencyMs">): string | undefined {
+  const needSeconds = (4 * spec.frequencyMs) / 1000;
+  return SM_ALERT_PERIODS.find(([, seconds]) => seconds >= needSeconds)?.[0];
+}
+
 /** Per-check alerts Synthetic Monitoring evaluates itself. */
 export function checkAlerts(spec: CheckSpec, settings: Settings) {
   const url = runbookUrl(settings, spec.runbookSection);
   const period = alertPeriodFor(spec);
+  const failedPeriod = failedExecutionsPeriodFor(spec);
   const alerts = [
-    // Two failed executions within a period holding at least two per probe: one is a blip at one probe, two is a pattern.
-    { name: "ProbeFailedExecutionsTooHigh", threshold: 2, period, runbookUrl: url },
-    // The runbook's latency budget, in milliseconds, averaged over the same period.
+    ...(failedPeriod ? [{ name: "ProbeFailedExecutionsTooHigh", threshold: FAILED_EXECUTIONS_THRESHOLD, period: failedPeriod, runbookUrl: url }] : []),
+    // The runbook's latency budget, in milliseconds, averaged over a period holding two runs per probe (an average does not extrapolate).
     { name: "HTTPRequestDurationTooHighAvg", threshold: spec.budgetMs, period, runbookUrl: url },
   ];
   // The certificate alert takes no period: SM's rule catalogue keys it on "" (terraform-provider-grafana

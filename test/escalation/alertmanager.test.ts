@@ -62,6 +62,22 @@ describe("P0 escalation on a real Alertmanager", () => {
     expect(first(seen, point("P0", 1)).alerts.map((a) => a.labels.alertname)).toEqual(["DatabaseDown"]);
   });
 
+  it.concurrent("makes a second incident wait its own delay before the lead developer hears of it", async () => {
+    const am = await startWith(settings);
+    const lead = settings.runbook.escalation.leadDeveloperAfterMinutes;
+    const firstAt = am.now();
+    await am.post([alert("DatabaseDown", "P0")]);
+    // The second starts while the first is still firing and already with the lead's group waiting.
+    await sleepUntil(am, firstAt + scaledMs(lead) + scaledMs(5));
+    const secondAt = am.now();
+    await am.post([alert("EdgeFunctionsDown", "P0")]);
+    await sleepUntil(am, secondAt + scaledMs(lead) + SLACK_MS);
+    const toLead = to(am.notifications(), point("P0", 1));
+    const firstTimeFor = (name: string) => toLead.find((n) => n.alerts.some((a) => a.labels.alertname === name))?.atMs ?? Infinity;
+    console.log(`second incident: lead told of DatabaseDown at ${firstTimeFor("DatabaseDown") - firstAt} ms, of EdgeFunctionsDown at ${firstTimeFor("EdgeFunctionsDown") - secondAt} ms after it started`);
+    expect(firstTimeFor("EdgeFunctionsDown") - secondAt).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
+  });
+
   it.concurrent("reaches nobody further when the alert resolves before the delay", async () => {
     const am = await startWith(settings);
     const postedAt = am.now();

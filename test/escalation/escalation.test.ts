@@ -55,7 +55,7 @@ describe("escalation in a stack that owns the org's notification policy (prod)",
     expect(steps("P2")).toEqual(["ain-p2-on-call-and-lead-developer after 5m"]);
     expect(steps("P3")).toEqual(["ain-p3-lead-developer-and-product-owner after 1h"]);
     // Alertmanager forgets notifications after 5 days; a longer repeat would behave like 5 days anyway.
-    expect(bySeverity().P3).toMatchObject({ repeatInterval: "5d", groupInterval: "5d" });
+    expect(bySeverity().P3).toMatchObject({ repeatInterval: "5d", groupInterval: "1h" });
   });
 
   it("never mutes P0 or P1 for maintenance, and mutes every P2 and P3 step (mute timings are not inherited)", () => {
