@@ -80,9 +80,13 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       name: "LogDrainSignalMissing",
       severityReason: "The error-rate, latency and status alerts read the drain; without it they are blind, though the product may be fine. A ticket for the day.",
       // The checks themselves call the functions every few minutes, so a working drain is never silent for long.
-      value: `absent_over_time(${edgeSeries.responsesRate5m}[15m])${unlessSystemDown}`,
-      summary: "No edge-function logs are arriving from the Supabase log drain",
-      description: `No ${edgeSeries.responsesRate5m} has been recorded for 15 minutes ({{value}} pipeline silent), although the synthetic checks call the functions every few minutes. Check the log drain in Supabase (Project Settings, Log Drains), then in Grafana Explore: sum(count_over_time(${settings.logDrain.streamSelector} [15m])).`,
+      // Also when lines arrive without the execution-time field (logDrain.executionTimeField): the
+      // latency series is then never recorded, and six latency alerts would read "no data" as OK.
+      value:
+        `(absent_over_time(${edgeSeries.responsesRate5m}[15m])` +
+        ` or (absent_over_time(${edgeSeries.latencyP95Seconds5m}[15m]) and on () count(last_over_time(${edgeSeries.responsesRate5m}[15m]))))${unlessSystemDown}`,
+      summary: "No edge-function logs, or no execution times in them, are arriving from the Supabase log drain",
+      description: `Either no ${edgeSeries.responsesRate5m} has been recorded for 15 minutes, although the synthetic checks call the functions every few minutes, or requests are recorded but no ${edgeSeries.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains), then in Grafana Explore: sum(count_over_time(${settings.logDrain.streamSelector} [15m])), and the field on one line.`,
     },
   ];
 }

@@ -135,7 +135,7 @@ export const metricsScrape = z
     enabled: z
       .boolean()
       .default(true)
-      .describe("Scrape the Supabase Metrics API into Grafana Cloud's Prometheus with Grafana Cloud's metrics endpoint integration (needs supabaseSecretKey and connectionsAccessToken)."),
+      .describe("Scrape the Supabase Metrics API into Grafana Cloud's Prometheus with Grafana Cloud's metrics endpoint integration (the deploy job supplies SUPABASE_SECRET_KEY and GRAFANA_CONNECTIONS_API_ACCESS_TOKEN: README § Credentials)."),
     grafanaStackId: z
       .union([z.string().regex(/^\d+$/, stackIdMessage), z.number().int().positive()], { error: stackIdMessage })
       .transform(String)

@@ -156,14 +156,14 @@ export function severityRoutes(settings: Settings): SeverityRoute[] {
       groupInterval: "1m",
       repeatInterval: minutes(p0Repeat),
       muteTimings: [],
-      why: `Immediate, never muted; re-sent every ${p0Repeat} minutes while it fires.`,
+      why: `Immediate; re-sent every ${p0Repeat} minutes while it fires.`,
     },
     P1: {
       groupBy: OUTAGE_GROUP_BY,
       groupInterval: "5m",
       repeatInterval: minutes(sev.P1.responseMinutes),
       muteTimings: [],
-      why: `Response within ${sev.P1.responseMinutes / 60} hours, never muted; re-sent once per response window while unresolved.`,
+      why: `Response within ${sev.P1.responseMinutes / 60} hours; re-sent once per response window while unresolved.`,
     },
     P2: {
       groupBy: TICKET_GROUP_BY,

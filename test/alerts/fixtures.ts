@@ -74,7 +74,7 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     const present: Record<string, InputSeries[]> = {
       "signal-missing-metrics-api": [gauge(`pg_up{${primary}}`, 1)],
       "signal-missing-probes": probes(["ain-health-check", "ain-decode-vin"])(1),
-      "signal-missing-log-drain": [edge(fn.vinDecode, "200", 0.4)],
+      "signal-missing-log-drain": [edge(fn.vinDecode, "200", 0.4), gauge(`ain:edge_latency_seconds:p95_5m{function="${fn.vinDecode}"}`, 0.8)],
     };
     const series = present[alert.id];
     if (!series) throw new Error(`no promtool fixture for ${alert.id}`);
