@@ -1,3 +1,4 @@
+import { promDuration } from "../escalation/durations";
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 
@@ -69,33 +70,10 @@ export interface DecoratedAlert extends AlertSpec {
 
 /**
  * A duration as Prometheus prints it (common/model.Duration.String), which is also how Grafana
- * reads durations back: the largest units first, years and weeks only when they divide exactly
- * (`7d` is `1w`, `90m` is `1h30m`, `10d` stays `10d`), and `0s` for nothing. Writing any other
- * form makes every preview show a diff.
+ * reads durations back (`7d` is `1w`, `90m` is `1h30m`): one implementation, in
+ * src/escalation/durations.ts, for rules and notification policies alike.
  */
-export const duration = (seconds: number): string => {
-  let ms = Math.round(seconds * 1000);
-  if (ms === 0) return "0s";
-  let out = "";
-  const units: [string, number, boolean][] = [
-    ["y", 365 * 86_400_000, true],
-    ["w", 7 * 86_400_000, true],
-    ["d", 86_400_000, false],
-    ["h", 3_600_000, false],
-    ["m", 60_000, false],
-    ["s", 1000, false],
-    ["ms", 1, false],
-  ];
-  for (const [unit, size, exactOnly] of units) {
-    if (exactOnly && ms % size !== 0) continue;
-    const n = Math.floor(ms / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      ms -= n * size;
-    }
-  }
-  return out;
-};
+export const duration = (seconds: number): string => promDuration(seconds);
 
 /** Every rule group is evaluated this often; recorded series are sampled at this step. */
 export const EVALUATION_INTERVAL_SECONDS = 60;

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
-import { tempDir } from "./processes";
+import { freePort, tempDir } from "./processes";
 
 /** Debian's prometheus-blackbox-exporter on a loopback port, with a given config. */
 export interface Blackbox {
@@ -10,15 +9,6 @@ export interface Blackbox {
   stop(): void;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startBlackbox(config: string): Promise<Blackbox> {
   const dir = tempDir("blackbox");

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
+import { freePort } from "./processes";
 
 /**
  * A throwaway PostgreSQL cluster on a loopback port, run as the `postgres` OS user (PostgreSQL
@@ -47,15 +47,6 @@ export interface Postgres {
   stop(): void;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const asPostgres = (args: string[]) => {
   const runAs = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
