@@ -29,8 +29,18 @@ const alerts = new AlertRules(
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
 const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
 const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
-const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings) }, withGrafana);
-const access = new AccessControl("access", { settings, folderUid: grafana.folder.uid, dashboards: dashboardCatalog(settings).map((d, i) => ({ slug: d.uid, uid: dashboards.dashboards[i].uid })), postgresDatasourceUid: grafana.postgres.uid }, withGrafana);
+const builtDashboards = dashboardCatalog(settings);
+const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: builtDashboards }, withGrafana);
+const access = new AccessControl(
+  "access",
+  {
+    settings,
+    folderUid: grafana.folder.uid,
+    dashboards: builtDashboards.map((d, i) => ({ slug: d.uid, uid: dashboards.dashboards[i].uid })),
+    postgresDatasourceUid: grafana.postgres.uid,
+  },
+  withGrafana,
+);
 // GitHub environments belong to a repository, not a stack: only the unprefixed stack (prod) declares them.
 const delivery = settings.github.enabled && settings.stack === settings.unprefixedStack
   ? new GitHubDelivery("github", {
