@@ -21,13 +21,14 @@ const grafana = new GrafanaFoundation("grafana", { settings });
 const withGrafana = { provider: grafana.provider };
 
 const metricsScrape = settings.metricsScrape.enabled ? new SupabaseMetricsScrape("supabase-metrics", { settings }, withGrafana) : undefined;
+const rotating = new RotatingSecrets("rotating-secrets", { settings });
+const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
+// Rules routed per rule name contact points and a mute timing, which Grafana requires to exist first.
 const alerts = new AlertRules(
   "alerts",
   { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
-  withGrafana,
+  { ...withGrafana, dependsOn: [escalation] },
 );
-const rotating = new RotatingSecrets("rotating-secrets", { settings });
-const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
 const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
 const builtDashboards = dashboardCatalog(settings);
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: builtDashboards }, withGrafana);

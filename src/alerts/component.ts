@@ -33,7 +33,8 @@ export class AlertRules extends pulumi.ComponentResource {
               datas: rule.datas.map((d) => (d.datasourceUid === args.renderedPostgresDatasourceUid ? { ...d, datasourceUid: args.postgresDatasourceUid } : d)),
             })),
           },
-          { parent: this },
+          // The component's dependsOn (the contact points and mute timing per-rule routing names) holds for every group.
+          { parent: this, dependsOn: opts?.dependsOn },
         ),
     );
     this.registerOutputs({ ruleGroups: this.groups.map((g) => g.name) });

@@ -156,3 +156,22 @@ describe("escalation with paging on", () => {
     expect(run.ofType("grafana:onCall/escalationChain:EscalationChain")).toEqual([]);
   });
 });
+
+describe("escalation in a stack that leaves the org's tree alone", () => {
+  it("routes every alert rule itself, after the contact points and mute timing it names exist", async () => {
+    const run = await runValidStack({ set: { contacts }, unset: ["notificationPolicyOwner"] });
+    expect(run.ofType("grafana:alerting/notificationPolicy:NotificationPolicy")).toEqual([]);
+    const points = run.ofType("grafana:alerting/contactPoint:ContactPoint");
+    const named = new Set(points.map((p) => String(p.inputs.name)));
+    const timing = run.one("grafana:alerting/muteTiming:MuteTiming");
+    for (const group of run.ofType("grafana:alerting/ruleGroup:RuleGroup")) {
+      for (const rule of group.inputs.rules as { record?: unknown; notificationSettings?: { contactPoint: string; muteTimings?: string[] } }[]) {
+        if (rule.record) continue;
+        expect(named, group.name).toContain(rule.notificationSettings?.contactPoint);
+        for (const m of rule.notificationSettings?.muteTimings ?? []) expect(m).toBe(timing.inputs.name);
+      }
+      // Grafana refuses a rule whose contact point or mute timing does not exist yet.
+      for (const p of [...points, timing]) expect(group.dependencies, `${group.name} after ${p.name}`).toContain(p.urn);
+    }
+  });
+});
