@@ -122,6 +122,15 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       canDo: "create, change and delete checks and their alerts; list them",
       fromABranch: NOT_REACHABLE,
     },
+    // The workflows serve every stack, so the deploy job always offers it; it stays unset, and unread, while paging.irm is off.
+    {
+      id: "grafana-oncall-deploy",
+      what: `Grafana IRM (OnCall) API token${settings.paging.irm ? "" : " (unset while paging.irm is off)"}`,
+      home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_ONCALL_ACCESS_TOKEN", setBy: "person" },
+      usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_ONCALL_ACCESS_TOKEN" }],
+      canDo: "create, change and delete IRM escalation chains and integrations",
+      fromABranch: NOT_REACHABLE,
+    },
     ...(settings.metricsScrape.enabled
       ? [
           {
