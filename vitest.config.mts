@@ -4,8 +4,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The Pulumi runtime keeps global state: each file gets its own process.
     pool: "forks",
+    // Files share a worker, so the provider SDKs load once per worker instead of once per file
+    // (about a second of CPU each). The Pulumi runtime keeps global state: the setup file resets
+    // it before each file, and restores the environment after it, failing a file that leaks one.
+    isolate: false,
+    setupFiles: ["test/support/isolation.ts"],
     // One fork per core. Vitest's default leaves a core to itself (cores - 1: a single fork on a
     // 2-core machine), but most files here wait on child processes (promtool, PostgreSQL, the
     // blackbox exporter, Alertmanager, plans) or on deliberate timeouts, so one file at a time
