@@ -42,6 +42,16 @@ describe("npm run plan, end to end in a child process", () => {
     for (const key of due) expect(first.stdout).toContain(`pulumi config set --path rotation.lastRotated.${key} 2026-11-25`);
   });
 
+  it("reports the Synthetic Monitoring executions a month against their budget", () => {
+    expect(first.stdout).toContain("Synthetic Monitoring: 93,600 executions a month (checks x probes x runs), 94 % of the 100,000 budget");
+  });
+
+  it("lists each external key with its last rotation, and warns when one is due", () => {
+    expect(first.stdout).toContain("Generated secrets rotate every month: this period is 2026-11.");
+    expect(first.stdout).toMatch(/^ {9}grafanaAuth\s+last rotated 2026-11-01 \(24 days ago\)$/m);
+    expect(first.stdout).toMatch(/^warning: resendApiKey\s+last rotated 2026-09-01 \(85 days ago\): due/m);
+  });
+
   it("explains every option with --help, and names an unknown one", () => {
     const help = runPlan(["--help"]);
     expect(help.status).toBe(0);
