@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
 import { runProgram, startOfflineEngine, type RegisteredResource, type Recording } from "../../src/offline/engine";
@@ -32,8 +33,23 @@ export interface StackRun {
 
 const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
 
+/**
+ * A stack file as readStackConfig reads it, parsed once per worker rather than once per run (a
+ * tenth of a config-error run); read again if Pulumi.yaml or the stack file changes. Callers get
+ * copies to change.
+ */
+const parsedStacks = new Map<string, { stamp: string; stackConfig: StackConfig }>();
+function readStackOnce(stack: string): StackConfig {
+  const stamp = ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
+  const cached = parsedStacks.get(stack);
+  if (cached?.stamp === stamp) return cached.stackConfig;
+  const stackConfig = readStackConfig(ROOT, stack);
+  parsedStacks.set(stack, { stamp, stackConfig });
+  return stackConfig;
+}
+
 export function stackConfigWith(changes: StackChanges = {}): StackConfig {
-  const base = readStackConfig(ROOT, changes.stack ?? "prod");
+  const base = readStackOnce(changes.stack ?? "prod");
   const config = { ...base.config };
   const secretKeys = new Set(base.secretKeys);
   for (const key of changes.unset ?? []) delete config[qualify(key)];
