@@ -8,6 +8,16 @@ import { dashboardUrl } from "../grafana/urls";
 /** The probe locations a Grafana Cloud stack lists, by name, as getProbes returns them. */
 export const OFFLINE_PROBES: Record<string, number> = { Frankfurt: 3, London: 4, Ohio: 1, Oregon: 2, Singapore: 5, Sydney: 6 };
 
+/**
+ * What the stack's last deploy exported, as a preview's StackReference to its own stack reads it
+ * (Pulumi Cloud answers with the outputs of the last completed update): the probe ids of the
+ * prod stack's locations (src/synthetics/probes.ts). A stack configured with other locations
+ * previews their ids as unknown, as one never deployed with them would.
+ */
+export const OFFLINE_LAST_DEPLOY_OUTPUTS: Record<string, unknown> = {
+  syntheticProbeIds: { Frankfurt: OFFLINE_PROBES.Frankfurt, London: OFFLINE_PROBES.London },
+};
+
 /** Synthetic Monitoring ids are numbers; derive one from the name so plans stay deterministic. */
 const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
 
@@ -32,6 +42,7 @@ function mockState(type: string, inputs: Record<string, unknown>, grafanaUrl: st
   // Grafana takes a dashboard's uid from its JSON and returns it as the `uid` output.
   if (type === "grafana:oss/dashboard:Dashboard") return { ...inputs, uid: (JSON.parse(String(inputs.configJson ?? "{}")) as { uid?: string }).uid };
   if (type === "grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken") return { ...inputs, key: `offline-generated-glsa-${numericId(JSON.stringify(inputs))}`, name: `${String(inputs.namePrefix)}-offline` };
+  if (type === "pulumi:pulumi:StackReference") return { ...inputs, outputs: OFFLINE_LAST_DEPLOY_OUTPUTS, secretOutputNames: [] };
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };
   return { ...inputs };
 }
