@@ -176,9 +176,10 @@ describe("the delivery workflows", () => {
     expect(previews.length).toBeGreaterThan(0);
     for (const { where, step } of previews) {
       expect(step.with?.refresh, where).toBe(false);
-      expect(String(step.with?.["additional-args"] ?? ""), where).not.toMatch(/--refresh|-r\b/);
       expect(Object.keys(step.env ?? {}), where).not.toContain("GRAFANA_SM_ACCESS_TOKEN");
     }
+    // Nor may the project turn refresh on for every preview (Pulumi.yaml `options.refresh: always`).
+    expect(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).not.toMatch(/^\s*refresh:/m);
   });
 
   it("pin every action by full commit SHA, with the release it is, and the Pulumi CLI to the SDK's version", () => {

@@ -88,11 +88,16 @@ export function redactSecrets(value: JsonValue, path = "", found: string[] = [])
 const nameOfUrn = (urn: string) => urn.split("::").pop();
 
 /** Sets the mocks and config; import the program only after this has run. */
-export async function startOfflineEngine(stackConfig: StackConfig): Promise<Recording> {
+export interface EngineOptions {
+  /** The outputs a StackReference to this stack reads (its last deploy's); the mocks' by default. */
+  lastDeployOutputs?: Record<string, unknown>;
+}
+
+export async function startOfflineEngine(stackConfig: StackConfig, options: EngineOptions = {}): Promise<Recording> {
   const recording: Recording = { resources: [], reads: [], calls: [], stackOutputs: {} };
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => mockResource(args.type, args.name, args.inputs, args.provider),
+      newResource: (args) => mockResource(args.type, args.name, args.inputs, args.provider, options.lastDeployOutputs),
       call: (args) => mockCall(args.token, args.inputs),
     },
     stackConfig.project,
@@ -168,14 +173,29 @@ export async function runProgram(load: () => Promise<unknown>): Promise<void> {
   // The error is kept and thrown after the Stack settles: letting it reject inside the Stack
   // would also reject the Stack's own output promises, which nobody awaits.
   let failure: { error: unknown } | undefined;
-  await stack.runInPulumiStack(async () => {
-    try {
-      return await load();
-    } catch (error) {
-      failure = { error };
-      return undefined;
-    }
-  });
-  await (settingsModule as unknown as RpcQueue).waitForRPCs();
+  // An error thrown inside an apply (a probe name SM does not list) rejects a promise nobody awaits;
+  // Pulumi's language host fails the run with it, and so does this engine, instead of waiting forever.
+  let failUnhandled: (error: unknown) => void = () => undefined;
+  const unhandled = new Promise<never>((_, reject) => (failUnhandled = reject));
+  const onUnhandled = (reason: unknown) => failUnhandled(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    await Promise.race([
+      (async () => {
+        await stack.runInPulumiStack(async () => {
+          try {
+            return await load();
+          } catch (error) {
+            failure = { error };
+            return undefined;
+          }
+        });
+        await (settingsModule as unknown as RpcQueue).waitForRPCs();
+      })(),
+      unhandled,
+    ]);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
   if (failure) throw failure.error;
 }

@@ -10,13 +10,10 @@ export const OFFLINE_PROBES: Record<string, number> = { Frankfurt: 3, London: 4,
 
 /**
  * What the stack's last deploy exported, as a preview's StackReference to its own stack reads it
- * (Pulumi Cloud answers with the outputs of the last completed update): the probe ids of the
- * prod stack's locations (src/synthetics/probes.ts). A stack configured with other locations
- * previews their ids as unknown, as one never deployed with them would.
+ * (Pulumi Cloud answers with the outputs of the last completed update): Synthetic Monitoring's
+ * probe list (src/synthetics/probes.ts). Tests may stand in another record.
  */
-export const OFFLINE_LAST_DEPLOY_OUTPUTS: Record<string, unknown> = {
-  syntheticProbeIds: { Frankfurt: OFFLINE_PROBES.Frankfurt, London: OFFLINE_PROBES.London },
-};
+export const OFFLINE_LAST_DEPLOY_OUTPUTS: Record<string, unknown> = { syntheticProbeIds: OFFLINE_PROBES };
 
 /** Synthetic Monitoring ids are numbers; derive one from the name so plans stay deterministic. */
 const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
@@ -25,9 +22,16 @@ const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + 
 const grafanaUrlByProviderId = new Map<string, string>();
 
 /** `provider` is the engine's reference, `<provider urn>::<provider id>`. */
-export function mockResource(type: string, name: string, inputs: Record<string, unknown>, provider?: string): { id: string; state: Record<string, unknown> } {
+export function mockResource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  provider?: string,
+  lastDeployOutputs: Record<string, unknown> = OFFLINE_LAST_DEPLOY_OUTPUTS,
+): { id: string; state: Record<string, unknown> } {
   const id = type === "grafana:syntheticMonitoring/check:Check" ? numericId(name) : `${name}-id`;
   if (type === "pulumi:providers:grafana" && typeof inputs.url === "string") grafanaUrlByProviderId.set(id, inputs.url);
+  if (type === "pulumi:pulumi:StackReference") return { id, state: { ...inputs, outputs: lastDeployOutputs, secretOutputNames: [] } };
   return { id, state: mockState(type, inputs, provider ? grafanaUrlByProviderId.get(provider.split("::").pop() ?? "") : undefined) };
 }
 
@@ -42,7 +46,6 @@ function mockState(type: string, inputs: Record<string, unknown>, grafanaUrl: st
   // Grafana takes a dashboard's uid from its JSON and returns it as the `uid` output.
   if (type === "grafana:oss/dashboard:Dashboard") return { ...inputs, uid: (JSON.parse(String(inputs.configJson ?? "{}")) as { uid?: string }).uid };
   if (type === "grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken") return { ...inputs, key: `offline-generated-glsa-${numericId(JSON.stringify(inputs))}`, name: `${String(inputs.namePrefix)}-offline` };
-  if (type === "pulumi:pulumi:StackReference") return { ...inputs, outputs: OFFLINE_LAST_DEPLOY_OUTPUTS, secretOutputNames: [] };
   if (type === "grafana:onCall/integration:Integration") return { ...inputs, link: `https://oncall.offline.invalid/integrations/v1/grafana_alerting/${String(inputs.name ?? "")}/` };
   return { ...inputs };
 }

@@ -3,7 +3,7 @@ import * as grafana from "@pulumiverse/grafana";
 import { runbookUrl } from "../alerts/catalog";
 import type { Settings } from "../config/load";
 import { checkSpecs, type CheckSpec } from "./checks";
-import { knownRecordedIds, probeIds, recordedProbeIds, usedProbeIds, PROBE_IDS_OUTPUT, type ProbeIdSource } from "./probes";
+import { probeIds, recordedList, recordedProbeIds, sortedByName, PROBE_IDS_OUTPUT, type ProbeIdSource } from "./probes";
 
 export { probeIds } from "./probes";
 
@@ -71,7 +71,7 @@ export function checkAlerts(spec: CheckSpec, settings: Settings) {
 /** Maps the check specs onto Synthetic Monitoring checks and their alerts. */
 export class SyntheticChecks extends pulumi.ComponentResource {
   readonly checks: grafana.syntheticmonitoring.Check[];
-  /** The probe ids the checks use, by name: the deploy records them as a stack output for the next preview. */
+  /** Synthetic Monitoring's probe list, name to id: the deploy exports it for the next preview. */
   readonly probeIds: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: SyntheticChecksArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -79,18 +79,18 @@ export class SyntheticChecks extends pulumi.ComponentResource {
     const { settings } = args;
     const child = { parent: this };
     const specs = checkSpecs(settings);
-    const namesInUse = [...new Set(specs.flatMap((s) => s.probes))];
     let idsFor: (names: string[]) => pulumi.Input<pulumi.Input<number>[]>;
     if (args.probeIdSource === "synthetic-monitoring") {
       const listed = grafana.syntheticmonitoring.getProbesOutput({}, child).probes;
       idsFor = (names) => listed.apply((byName) => probeIds(byName, names));
-      this.probeIds = listed.apply((byName) => usedProbeIds(byName, namesInUse));
+      this.probeIds = listed.apply(sortedByName);
     } else {
-      // The stack reads its own last outputs (pulumi/pulumi#3722 shows a stack reading itself back).
+      // A stack may read its own last outputs: Pulumi's builtin provider reads any stack's outputs
+      // (pkg/resource/deploy/builtins.go, readStackReference), and read steps run in previews too.
       const self = new pulumi.StackReference(`${name}-last-deploy`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }, child);
       const recorded = self.getOutput(PROBE_IDS_OUTPUT);
       idsFor = (names) => recorded.apply((r: unknown) => recordedProbeIds(r, names));
-      this.probeIds = recorded.apply((r: unknown) => knownRecordedIds(r, namesInUse));
+      this.probeIds = recorded.apply(recordedList);
     }
     this.checks = specs.map((spec) => {
       const ids = idsFor(spec.probes);

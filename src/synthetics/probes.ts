@@ -7,11 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
  * SM's API maps one to the other. Its access token cannot be scoped: whoever holds it can also
  * change and delete every check. So only the deploy job holds it; a pull request's preview runs a
  * collaborator's code and gets none (README § Credentials).
- * - `synthetic-monitoring`: the deploy job looks the names up (getProbes) and records the ids it
- *   used as the stack output {@link PROBE_IDS_OUTPUT}.
- * - `last-deploy`: a preview reads that output back from its own stack (a StackReference to
- *   itself, which the preview's Stack Read token may read). A name the last deploy did not record
- *   shows as an unknown id in the preview and is looked up by the next deploy.
+ * - `synthetic-monitoring`: the deploy job looks the names up in SM's list (getProbes) and exports
+ *   that whole list, name to id, as the stack output {@link PROBE_IDS_OUTPUT} (probe ids are not
+ *   secret).
+ * - `last-deploy`: a preview reads that list back from its own stack (a StackReference to itself,
+ *   which the preview's Stack Read token may read), so a misspelled location still fails the pull
+ *   request, naming the ones there are. Before any deploy has exported the list, the probe ids
+ *   preview as unknown.
  */
 export type ProbeIdSource = "synthetic-monitoring" | "last-deploy";
 
@@ -35,28 +37,28 @@ export function probeIdSource(env: NodeJS.ProcessEnv, previewing: boolean): Prob
 }
 
 /** Probe ids for probe names, from SM's own list; an unknown name fails the run with the names that exist. */
-export function probeIds(byName: Record<string, number>, wanted: string[]): number[] {
+export function probeIds(byName: Record<string, number>, wanted: string[], known = "known"): number[] {
   return wanted.map((p) => {
     const id = byName[p];
-    if (id === undefined) throw new Error(`synthetics.probes: no probe named '${p}'; known: ${Object.keys(byName).sort().join(", ")}`);
+    if (id === undefined) throw new Error(`synthetics.probes: no probe named '${p}'; ${known}: ${Object.keys(byName).sort().join(", ")}`);
     return id;
   });
 }
 
 /**
- * Probe ids for probe names, from what the last deploy recorded. A name it did not record (a probe
- * added in this pull request, or a stack never deployed) is unknown, as a preview shows any value
- * only the deploy can know.
+ * Probe ids for probe names, from the list the last deploy exported: a name not on it fails the
+ * preview as SM's own list would. A stack whose last deploy exported no list (never deployed, or
+ * deployed before the list was exported) previews the ids as unknown, as any value only a deploy
+ * can know.
  */
 export function recordedProbeIds(recorded: unknown, wanted: string[]): number[] {
-  const byName = isIdMap(recorded) ? recorded : {};
-  return wanted.map((p) => byName[p] ?? NOT_YET_KNOWN);
+  if (!isIdMap(recorded)) return wanted.map(() => NOT_YET_KNOWN);
+  return probeIds(recorded, wanted, "known at the last deploy");
 }
 
-/** The recorded ids of the names in use that the last deploy knew. */
-export function knownRecordedIds(recorded: unknown, wanted: string[]): Record<string, number> {
-  const byName = isIdMap(recorded) ? recorded : {};
-  return Object.fromEntries(wanted.filter((p) => byName[p] !== undefined).sort().map((p) => [p, byName[p]] as const));
+/** The list a preview passes on: the last deploy's, or none yet. */
+export function recordedList(recorded: unknown): Record<string, number> {
+  return isIdMap(recorded) ? sortedByName(recorded) : {};
 }
 
 /**
@@ -66,10 +68,9 @@ export function knownRecordedIds(recorded: unknown, wanted: string[]): Record<st
  */
 const NOT_YET_KNOWN = pulumi.unknown as unknown as number;
 
-/** The ids of the probes in use, by name: what the deploy records for the next preview. */
-export function usedProbeIds(byName: Record<string, number>, wanted: string[]): Record<string, number> {
-  const ids = probeIds(byName, wanted);
-  return Object.fromEntries(wanted.map((name, i) => [name, ids[i]] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** SM's list as the deploy exports it: sorted by name, so the output never churns on order alone. */
+export function sortedByName(byName: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(byName).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const isIdMap = (value: unknown): value is Record<string, number> =>
