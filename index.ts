@@ -13,9 +13,14 @@ import { GrafanaFoundation } from "./src/grafana/foundation";
 import { SupabaseMetricsScrape } from "./src/grafana/metricsScrape";
 import { RotatingSecrets } from "./src/rotation/component";
 import { SyntheticChecks } from "./src/synthetics/component";
+import { probeIdSource } from "./src/synthetics/probes";
 
 // Validate the whole config first: a bad value must stop the run before anything is registered.
 const settings = loadSettings();
+// Only the deploy job holds the Synthetic Monitoring token; a preview reads the last deploy's probe ids.
+// The offline plan deploys nothing, like a preview (AIN_OFFLINE_PLAN, set by src/offline/engine.ts).
+const previewing = pulumi.runtime.isDryRun() || process.env.AIN_OFFLINE_PLAN === "1";
+const probeSource = settings.synthetics.enabled ? probeIdSource(process.env, previewing) : undefined;
 
 const grafana = new GrafanaFoundation("grafana", { settings });
 const withGrafana = { provider: grafana.provider };
@@ -29,7 +34,7 @@ const alerts = new AlertRules(
   { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
   { ...withGrafana, dependsOn: [escalation] },
 );
-const synthetics = settings.synthetics.enabled ? new SyntheticChecks("synthetics", { settings }, withGrafana) : undefined;
+const synthetics = probeSource ? new SyntheticChecks("synthetics", { settings, probeIdSource: probeSource }, withGrafana) : undefined;
 const builtDashboards = dashboardCatalog(settings);
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: builtDashboards }, withGrafana);
 const access = new AccessControl(
@@ -67,3 +72,5 @@ export const githubEnvironments = delivery?.environments.map((e) => pulumi.inter
 export const pagingWebhookSigningSecret = pulumi.secret(rotating.pagingWebhookSigningSecret);
 export const metricsScrapeJobs = metricsScrape?.jobs.map((j) => j.name) ?? [];
 export const syntheticCheckJobs = synthetics?.checks.map((c) => c.job) ?? [];
+/** Read back by the next preview, which holds no Synthetic Monitoring token (src/synthetics/probes.ts). */
+export const syntheticProbeIds = synthetics?.probeIds ?? {};

@@ -11,6 +11,9 @@ import type * as Engine from "../src/offline/engine";
 import type * as Plan from "../src/offline/plan";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 
+/** What the providers read from the job's environment (README § Credentials); the offline plan reads none. */
+const PROVIDER_CREDENTIALS = ["GRAFANA_AUTH", "GRAFANA_SM_ACCESS_TOKEN", "GRAFANA_ONCALL_ACCESS_TOKEN", "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN", "SUPABASE_SECRET_KEY", "GITHUB_TOKEN"];
+
 const USAGE = `Usage: npm run plan -- [options]
 
 Runs the program under Pulumi's mock engine with a stack's config, as 'pulumi preview' would but
@@ -57,6 +60,9 @@ async function main(): Promise<number> {
   const stack = values.stack ?? "prod";
   const started = process.hrtime.bigint();
 
+  // Credential-free by contract: a provider token left in the shell (README step 6) must not change
+  // the plan. With GRAFANA_SM_ACCESS_TOKEN the program would take the deploy's path for probe ids.
+  for (const variable of PROVIDER_CREDENTIALS) delete process.env[variable];
   const stackConfig = readStackConfig(root, stack, values["config-file"]);
   if (values["config-file"]) process.env.AIN_STACK_FILE = stackConfig.stackFile;
   // Only now the Pulumi runtime and the program's modules (a second of loading): --help, a wrong

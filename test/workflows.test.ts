@@ -161,12 +161,25 @@ describe("the delivery workflows", () => {
     expect([...seen].sort()).toEqual([...new Set(listed)].sort());
   });
 
-  it("never hand a preview a credential the model says can change prod, except the one named as a known gap", () => {
+  it("never hand a preview a credential that can change anything", () => {
     const inPreview = model.filter((c) => "environment" in c.home && c.home.environment === "preview");
-    const changing = inPreview.filter((c) => !/^(read|nothing)/.test(c.fromABranch));
-    expect(changing.map((c) => c.id)).toEqual(["grafana-sm-preview"]);
-    expect(changing[0].fromABranch).toMatch(/^KNOWN GAP/);
+    expect(inPreview.map((c) => c.id).sort()).toEqual(["github-read", "grafana-viewer-preview", "pulumi-preview"]);
+    for (const c of inPreview) expect(c.fromABranch, c.id).toMatch(/^(read|nothing)/);
     expect(inPreview.find((c) => c.home.kind === "oidc")?.home).toMatchObject({ stackPermission: "Stack Read" });
+    // Synthetic Monitoring's token cannot be scoped (it lists probes and deletes checks alike), so only deploy holds it.
+    const smTokens = model.filter((c) => c.home.kind === "environment-secret" && c.home.secretName === "GRAFANA_SM_ACCESS_TOKEN");
+    expect(smTokens.map((c) => ("environment" in c.home ? c.home.environment : undefined))).toEqual(["production"]);
+  });
+
+  it("preview without refreshing: a refresh would read every check from Synthetic Monitoring, whose token only deploy holds", () => {
+    const previews = allJobs().flatMap(({ file, id, job }) => job.steps.filter((s) => s.with?.command === "preview").map((s) => ({ where: `${file} ${id}`, step: s })));
+    expect(previews.length).toBeGreaterThan(0);
+    for (const { where, step } of previews) {
+      expect(step.with?.refresh, where).toBe(false);
+      expect(Object.keys(step.env ?? {}), where).not.toContain("GRAFANA_SM_ACCESS_TOKEN");
+    }
+    // Nor may the project turn refresh on for every preview (Pulumi.yaml `options.refresh: always`).
+    expect(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).not.toMatch(/^\s*refresh:/m);
   });
 
   it("pin every action by full commit SHA, with the release it is, and the Pulumi CLI to the SDK's version", () => {

@@ -87,15 +87,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       fromABranch: "read what any org Viewer reads",
     },
     {
-      id: "grafana-sm-preview",
-      what: "Synthetic Monitoring access token (SM has no read-only token)",
-      home: { kind: "environment-secret", environment: "preview", secretName: "GRAFANA_SM_ACCESS_TOKEN", setBy: "person" },
-      usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GRAFANA_SM_ACCESS_TOKEN" }],
-      canDo: "list probes, and also create, change and delete checks: SM tokens cannot be scoped",
-      fromABranch:
-        "KNOWN GAP: change or delete the synthetic checks. The preview needs it only for the getProbes lookup; once probe ids are config the preview needs no SM token and this entry goes",
-    },
-    {
       id: "github-read",
       what: "fine-grained GitHub token or GitHub App, read-only",
       home: { kind: "environment-secret", environment: "preview", secretName: "GH_READ_TOKEN", setBy: "person" },

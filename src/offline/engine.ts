@@ -1,5 +1,7 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settingsModule from "@pulumi/pulumi/runtime/settings";
+import { readDelivery } from "../github/delivery";
 import { mockCall, mockResource } from "./providerMocks";
 import type { StackConfig } from "./stackConfig";
 
@@ -34,6 +36,10 @@ export interface RegisteredResource {
 
 export interface Recording {
   resources: RegisteredResource[];
+  /** Resources the program reads rather than manages (a preview shows them as `>` reads): type, name, the id read. */
+  reads: { type: string; name: string; id: string }[];
+  /** The data-source calls the program made (invoke tokens), in order. */
+  calls: string[];
   stackOutputs: Record<string, JsonValue>;
 }
 
@@ -53,8 +59,16 @@ interface OutputsRequest {
   getUrn(): string;
   getOutputs(): Struct | undefined;
 }
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+}
+
 interface PatchableMonitor {
   registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): Promise<void>;
+  readResource(req: ReadRequest, callback: (err: unknown, res?: unknown) => void): Promise<void>;
+  invoke(req: { getTok(): string }, callback: (err: unknown, res?: unknown) => void): Promise<void>;
   registerResourceOutputs(req: OutputsRequest, callback: (err: unknown, res?: unknown) => void): void;
 }
 
@@ -74,16 +88,23 @@ export function redactSecrets(value: JsonValue, path = "", found: string[] = [])
 const nameOfUrn = (urn: string) => urn.split("::").pop();
 
 /** Sets the mocks and config; import the program only after this has run. */
-export async function startOfflineEngine(stackConfig: StackConfig): Promise<Recording> {
-  const recording: Recording = { resources: [], stackOutputs: {} };
+export interface EngineOptions {
+  /** The outputs a StackReference to this stack reads (its last deploy's); the mocks' by default. */
+  lastDeployOutputs?: Record<string, unknown>;
+}
+
+export async function startOfflineEngine(stackConfig: StackConfig, options: EngineOptions = {}): Promise<Recording> {
+  const recording: Recording = { resources: [], reads: [], calls: [], stackOutputs: {} };
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => mockResource(args.type, args.name, args.inputs, args.provider),
+      newResource: (args) => mockResource(args.type, args.name, args.inputs, args.provider, options.lastDeployOutputs),
       call: (args) => mockCall(args.token, args.inputs),
     },
     stackConfig.project,
     stackConfig.stack,
     false,
+    // The Pulumi Cloud organization the workflows use, so a stack's reference to itself names the real stack.
+    readDelivery(path.resolve(__dirname, "../..")).pulumiOrganization,
   );
   pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
   // The mock engine runs as an update (so applies resolve), but nothing is deployed: credentials a
@@ -113,6 +134,17 @@ export async function startOfflineEngine(stackConfig: StackConfig): Promise<Reco
       }
       callback(err, res);
     });
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) =>
+    read(req, (err, res) => {
+      if (!err) recording.reads.push({ type: req.getType(), name: req.getName(), id: req.getId() });
+      callback(err, res);
+    });
+  const invoke = monitor.invoke.bind(monitor);
+  monitor.invoke = (req, callback) => {
+    recording.calls.push(req.getTok());
+    return invoke(req, callback);
+  };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
     if (req.getUrn().includes("::pulumi:pulumi:Stack::")) {
@@ -141,14 +173,29 @@ export async function runProgram(load: () => Promise<unknown>): Promise<void> {
   // The error is kept and thrown after the Stack settles: letting it reject inside the Stack
   // would also reject the Stack's own output promises, which nobody awaits.
   let failure: { error: unknown } | undefined;
-  await stack.runInPulumiStack(async () => {
-    try {
-      return await load();
-    } catch (error) {
-      failure = { error };
-      return undefined;
-    }
-  });
-  await (settingsModule as unknown as RpcQueue).waitForRPCs();
+  // An error thrown inside an apply (a probe name SM does not list) rejects a promise nobody awaits;
+  // Pulumi's language host fails the run with it, and so does this engine, instead of waiting forever.
+  let failUnhandled: (error: unknown) => void = () => undefined;
+  const unhandled = new Promise<never>((_, reject) => (failUnhandled = reject));
+  const onUnhandled = (reason: unknown) => failUnhandled(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    await Promise.race([
+      (async () => {
+        await stack.runInPulumiStack(async () => {
+          try {
+            return await load();
+          } catch (error) {
+            failure = { error };
+            return undefined;
+          }
+        });
+        await (settingsModule as unknown as RpcQueue).waitForRPCs();
+      })(),
+      unhandled,
+    ]);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
   if (failure) throw failure.error;
 }

@@ -7,7 +7,8 @@ export function planDocument(stack: string, recording: Recording) {
   const resources = [...recording.resources]
     .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))
     .map(({ type, name, parent, inputs }) => ({ type, name, parent: parent ?? null, inputs }));
-  return { stack, resourceCount: resources.length, resources, stackOutputs: recording.stackOutputs };
+  const reads = [...recording.reads].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  return { stack, resourceCount: resources.length, resources, reads, stackOutputs: recording.stackOutputs };
 }
 
 /** A preview-like tree: each resource under its parent, siblings by type then name. */
@@ -29,6 +30,8 @@ export function planTree(recording: Recording): string[] {
     });
   };
   walk(undefined, "");
+  // Reads change nothing; a preview lists them with `>`.
+  for (const r of [...recording.reads].sort((a, b) => a.name.localeCompare(b.name))) lines.push(` >   ${r.type.padEnd(84)} ${r.name} (reads ${r.id})`);
   return lines;
 }
 

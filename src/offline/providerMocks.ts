@@ -8,6 +8,13 @@ import { dashboardUrl } from "../grafana/urls";
 /** The probe locations a Grafana Cloud stack lists, by name, as getProbes returns them. */
 export const OFFLINE_PROBES: Record<string, number> = { Frankfurt: 3, London: 4, Ohio: 1, Oregon: 2, Singapore: 5, Sydney: 6 };
 
+/**
+ * What the stack's last deploy exported, as a preview's StackReference to its own stack reads it
+ * (Pulumi Cloud answers with the outputs of the last completed update): Synthetic Monitoring's
+ * probe list (src/synthetics/probes.ts). Tests may stand in another record.
+ */
+export const OFFLINE_LAST_DEPLOY_OUTPUTS: Record<string, unknown> = { syntheticProbeIds: OFFLINE_PROBES };
+
 /** Synthetic Monitoring ids are numbers; derive one from the name so plans stay deterministic. */
 const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
 
@@ -15,9 +22,16 @@ const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + 
 const grafanaUrlByProviderId = new Map<string, string>();
 
 /** `provider` is the engine's reference, `<provider urn>::<provider id>`. */
-export function mockResource(type: string, name: string, inputs: Record<string, unknown>, provider?: string): { id: string; state: Record<string, unknown> } {
+export function mockResource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  provider?: string,
+  lastDeployOutputs: Record<string, unknown> = OFFLINE_LAST_DEPLOY_OUTPUTS,
+): { id: string; state: Record<string, unknown> } {
   const id = type === "grafana:syntheticMonitoring/check:Check" ? numericId(name) : `${name}-id`;
   if (type === "pulumi:providers:grafana" && typeof inputs.url === "string") grafanaUrlByProviderId.set(id, inputs.url);
+  if (type === "pulumi:pulumi:StackReference") return { id, state: { ...inputs, outputs: lastDeployOutputs, secretOutputNames: [] } };
   return { id, state: mockState(type, inputs, provider ? grafanaUrlByProviderId.get(provider.split("::").pop() ?? "") : undefined) };
 }
 

@@ -3,9 +3,14 @@ import * as grafana from "@pulumiverse/grafana";
 import { runbookUrl } from "../alerts/catalog";
 import type { Settings } from "../config/load";
 import { checkSpecs, type CheckSpec } from "./checks";
+import { probeIds, recordedList, recordedProbeIds, sortedByName, PROBE_IDS_OUTPUT, type ProbeIdSource } from "./probes";
+
+export { probeIds } from "./probes";
 
 export interface SyntheticChecksArgs {
   settings: Settings;
+  /** Where this run takes probe ids from: SM's API in the deploy job, the last deploy's record in a preview. */
+  probeIdSource: ProbeIdSource;
 }
 
 /** The periods Synthetic Monitoring's per-check alerts accept (provider docs: CheckAlertsAlert.period). */
@@ -63,26 +68,32 @@ export function checkAlerts(spec: CheckSpec, settings: Settings) {
   return alerts;
 }
 
-/** Probe ids for probe names; an unknown name fails the preview with the names that exist. */
-export function probeIds(byName: Record<string, number>, wanted: string[]): number[] {
-  return wanted.map((p) => {
-    const id = byName[p];
-    if (id === undefined) throw new Error(`synthetics.probes: no probe named '${p}'; known: ${Object.keys(byName).sort().join(", ")}`);
-    return id;
-  });
-}
-
 /** Maps the check specs onto Synthetic Monitoring checks and their alerts. */
 export class SyntheticChecks extends pulumi.ComponentResource {
   readonly checks: grafana.syntheticmonitoring.Check[];
+  /** Synthetic Monitoring's probe list, name to id: the deploy exports it for the next preview. */
+  readonly probeIds: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: SyntheticChecksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ain:synthetics:SyntheticChecks", name, {}, opts);
     const { settings } = args;
     const child = { parent: this };
-    const probes = grafana.syntheticmonitoring.getProbesOutput({}, child).probes;
-    this.checks = checkSpecs(settings).map((spec) => {
-      const ids = probes.apply((byName) => probeIds(byName, spec.probes));
+    const specs = checkSpecs(settings);
+    let idsFor: (names: string[]) => pulumi.Input<pulumi.Input<number>[]>;
+    if (args.probeIdSource === "synthetic-monitoring") {
+      const listed = grafana.syntheticmonitoring.getProbesOutput({}, child).probes;
+      idsFor = (names) => listed.apply((byName) => probeIds(byName, names));
+      this.probeIds = listed.apply(sortedByName);
+    } else {
+      // A stack may read its own last outputs: Pulumi's builtin provider reads any stack's outputs
+      // (pkg/resource/deploy/builtins.go, readStackReference), and read steps run in previews too.
+      const self = new pulumi.StackReference(`${name}-last-deploy`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }, child);
+      const recorded = self.getOutput(PROBE_IDS_OUTPUT);
+      idsFor = (names) => recorded.apply((r: unknown) => recordedProbeIds(r, names));
+      this.probeIds = recorded.apply(recordedList);
+    }
+    this.checks = specs.map((spec) => {
+      const ids = idsFor(spec.probes);
       const check = new grafana.syntheticmonitoring.Check(
         spec.job,
         {
@@ -113,6 +124,6 @@ export class SyntheticChecks extends pulumi.ComponentResource {
       new grafana.syntheticmonitoring.CheckAlerts(`${spec.job}-alerts`, { checkId: check.id.apply(Number), alerts: checkAlerts(spec, settings) }, child);
       return check;
     });
-    this.registerOutputs({ jobs: this.checks.map((c) => c.job) });
+    this.registerOutputs({ jobs: this.checks.map((c) => c.job), probeIds: this.probeIds });
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
-import { runProgram, startOfflineEngine, type RegisteredResource, type Recording } from "../../src/offline/engine";
+import { runProgram, startOfflineEngine, type EngineOptions, type RegisteredResource, type Recording } from "../../src/offline/engine";
 import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig";
 import type { Settings } from "../../src/config/load";
 
@@ -82,9 +82,9 @@ async function withPlainPromiseStamps<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function runStack(changes: StackChanges = {}): Promise<StackRun> {
+export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
   const stackConfig = stackConfigWith(changes);
-  const recording = await startOfflineEngine(stackConfig);
+  const recording = await startOfflineEngine(stackConfig, engine);
   vi.resetModules();
   let error: Error | undefined;
   try {
@@ -103,8 +103,8 @@ export async function runStack(changes: StackChanges = {}): Promise<StackRun> {
 }
 
 /** Runs a stack that must be valid, failing the test with the program's own error if not. */
-export async function runValidStack(changes: StackChanges = {}): Promise<StackRun> {
-  const run = await runStack(changes);
+export async function runValidStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
+  const run = await runStack(changes, engine);
   if (run.error) throw run.error;
   return run;
 }
