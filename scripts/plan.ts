@@ -5,10 +5,10 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadSettings } from "../src/config/load";
-import { planNotes, planSummary, renderArtifacts } from "../src/artifacts";
-import { runProgram, startOfflineEngine } from "../src/offline/engine";
-import { planDocument, planTree, writeArtifacts } from "../src/offline/plan";
+import type * as Artifacts from "../src/artifacts";
+import type * as ConfigLoader from "../src/config/load";
+import type * as Engine from "../src/offline/engine";
+import type * as Plan from "../src/offline/plan";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 
 /** What the providers read from the job's environment (README § Credentials); the offline plan reads none. */
@@ -65,6 +65,15 @@ async function main(): Promise<number> {
   for (const variable of PROVIDER_CREDENTIALS) delete process.env[variable];
   const stackConfig = readStackConfig(root, stack, values["config-file"]);
   if (values["config-file"]) process.env.AIN_STACK_FILE = stackConfig.stackFile;
+  // Only now the Pulumi runtime and the program's modules (a second of loading): --help, a wrong
+  // option and a missing or unreadable stack file answer without them. require(), not import(),
+  // so that the host's ts-node loads (and type-checks) them as it loads the program.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { ConfigError, loadSettings } = require("../src/config/load") as typeof ConfigLoader;
+  const { planNotes, planSummary, renderArtifacts } = require("../src/artifacts") as typeof Artifacts;
+  const { runProgram, startOfflineEngine } = require("../src/offline/engine") as typeof Engine;
+  const { planDocument, planTree, writeArtifacts } = require("../src/offline/plan") as typeof Plan;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const recording = await startOfflineEngine(stackConfig);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

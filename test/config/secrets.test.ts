@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { startOfflineEngine } from "../../src/offline/engine";
 import { runValidStack, stackConfigWith } from "../support/offline";
-import { readTree, runPlan, tempDir } from "../support/processes";
+import { readTree, runPlan, tempDir, type Finished } from "../support/processes";
 
 const sentinel = (key: string) => `SENTINEL-${key}-7f3a9c`;
 const secretValues = { functionsAuthToken: sentinel("functionsAuthToken"), postgresPassword: sentinel("postgresPassword") };
@@ -34,40 +34,43 @@ describe("secret config", () => {
     expect(run.one("grafana:oss/dataSource:DataSource", "supabase-postgres").secretPaths).toEqual(["secureJsonDataEncoded"]);
   });
 
-  it("never appears in out/, on stdout or in the stack outputs of a plan", () => {
-    const dir = tempDir("sentinel");
-    const stackFile = path.join(dir, "Pulumi.prod.yaml");
-    const prod = fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8");
-    // Plain text in the stack file, the worst case: the program must still treat every one as secret.
-    const withSentinels = prod.replace(/(ain-monitoring:(\w+)):\n\s+secure: .*/g, (_m, key: string, name: string) => `${key}: ${sentinel(name)}`);
-    expect(withSentinels).not.toContain("secure:");
-    expect(withSentinels).toContain(sentinel("functionsAuthToken"));
-    fs.writeFileSync(stackFile, withSentinels);
-    const out = path.join(dir, "out");
-    const plan = runPlan(["--stack", "prod", "--config-file", stackFile, "--out", out]);
-    expect(plan.status, plan.stderr).toBe(0);
-    const written = [...readTree(out).values()].map((b) => b.toString("utf8")).join("\n");
-    expect(plan.stdout + plan.stderr + written).not.toContain("SENTINEL-");
-    expect(written).toContain("[secret]");
-  });
+  describe("in a plan of a stack file that holds every secret in plain text, with webhook paging on", () => {
+    // One child process serves both policies below. Plain text in the stack file is the worst case:
+    // the program must still treat every one as secret. Webhook paging adds the paging URL and the
+    // generated signing secrets to what must stay secret, and takes nothing away.
+    let plan: Finished;
+    let out: string;
+    beforeAll(() => {
+      const dir = tempDir("sentinel");
+      const stackFile = path.join(dir, "Pulumi.prod.yaml");
+      const prod = fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8");
+      const withSentinels = prod.replace(/(ain-monitoring:(\w+)):\n\s+secure: .*/g, (_m, key: string, name: string) => `${key}: ${sentinel(name)}`);
+      expect(withSentinels).not.toContain("secure:");
+      expect(withSentinels).toContain(sentinel("functionsAuthToken"));
+      fs.writeFileSync(stackFile, `${withSentinels}  ain-monitoring:paging:\n    webhook: true\n  ain-monitoring:pagingWebhookUrl: https://pager.example/hook/${sentinel("pagingWebhookUrl")}\n`);
+      out = path.join(dir, "out");
+      plan = runPlan(["--stack", "prod", "--config-file", stackFile, "--out", out], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
+    });
 
-  it("plan.json redacts every generated secret: signing secrets, the Viewer token, wherever they flow", () => {
-    const dir = tempDir("generated");
-    const stackFile = path.join(dir, "Pulumi.prod.yaml");
-    const prod = fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8");
-    fs.writeFileSync(stackFile, `${prod}  ain-monitoring:paging:\n    webhook: true\n  ain-monitoring:pagingWebhookUrl:\n    secure: v1:placeholder\n`);
-    const out = path.join(dir, "out");
-    const plan = runPlan(["--stack", "prod", "--config-file", stackFile, "--out", out], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
-    expect(plan.status, plan.stderr).toBe(0);
-    const doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: { type: string; name: string; inputs: Record<string, unknown> }[] };
-    // The offline engine's generated values all start so; none may survive into the plan.
-    expect(JSON.stringify(doc)).not.toContain("offline-generated-");
-    const ghSecrets = doc.resources.filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
-    expect(ghSecrets.map((r) => r.inputs.secretName).sort()).toEqual(
-      expect.arrayContaining(["GRAFANA_VIEWER_TOKEN", "PAGING_WEBHOOK_SIGNING_SECRET", "PAGING_WEBHOOK_SIGNING_SECRET_NEXT", "PAGING_WEBHOOK_SIGNING_SECRET_PREVIOUS"]),
-    );
-    for (const r of ghSecrets) expect(r.inputs.value, String(r.inputs.secretName)).toBe("[secret]");
-    const page = doc.resources.find((r) => r.name === "ain-p0-on-call");
-    expect((page?.inputs.webhooks as { hmacConfig: { secret: string } }[])[0].hmacConfig.secret).toBe("[secret]");
+    it("never appear in out/, on stdout or in the stack outputs", () => {
+      expect(plan.status, plan.stderr).toBe(0);
+      const written = [...readTree(out).values()].map((b) => b.toString("utf8")).join("\n");
+      expect(plan.stdout + plan.stderr + written).not.toContain("SENTINEL-");
+      expect(written).toContain("[secret]");
+    });
+
+    it("plan.json redacts every generated secret: signing secrets, the Viewer token, wherever they flow", () => {
+      expect(plan.status, plan.stderr).toBe(0);
+      const doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: { type: string; name: string; inputs: Record<string, unknown> }[] };
+      // The offline engine's generated values all start so; none may survive into the plan.
+      expect(JSON.stringify(doc)).not.toContain("offline-generated-");
+      const ghSecrets = doc.resources.filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+      expect(ghSecrets.map((r) => r.inputs.secretName).sort()).toEqual(
+        expect.arrayContaining(["GRAFANA_VIEWER_TOKEN", "PAGING_WEBHOOK_SIGNING_SECRET", "PAGING_WEBHOOK_SIGNING_SECRET_NEXT", "PAGING_WEBHOOK_SIGNING_SECRET_PREVIOUS"]),
+      );
+      for (const r of ghSecrets) expect(r.inputs.value, String(r.inputs.secretName)).toBe("[secret]");
+      const page = doc.resources.find((r) => r.name === "ain-p0-on-call");
+      expect((page?.inputs.webhooks as { hmacConfig: { secret: string } }[])[0].hmacConfig.secret).toBe("[secret]");
+    });
   });
 });

@@ -3,14 +3,17 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readTree, runCommand, runPlan, tempDir, type Finished } from "../support/processes";
 
+// The prod plan, run once as `npm run plan` runs it; the host's run below is the second run that
+// proves the artifacts byte-identical.
+let first: Finished;
+let firstOut: string;
+beforeAll(() => {
+  firstOut = path.join(tempDir("plan"), "prod");
+  // Pinned clock: a run straddling midnight at a month's end must not change the rotation period.
+  first = runPlan(["--stack", "prod", "--out", firstOut], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
+});
+
 describe("npm run plan, end to end in a child process", () => {
-  let first: Finished;
-  let firstOut: string;
-  beforeAll(() => {
-    firstOut = path.join(tempDir("plan"), "prod");
-    // Pinned clock: a run straddling midnight at a month's end must not change the rotation period.
-    first = runPlan(["--stack", "prod", "--out", firstOut], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
-  });
 
   it("plans the prod stack with no credentials and no network, and counts what it registers", () => {
     expect(first.status, first.stderr).toBe(0);
@@ -39,6 +42,16 @@ describe("npm run plan, end to end in a child process", () => {
     for (const key of due) expect(first.stdout).toContain(`pulumi config set --path rotation.lastRotated.${key} 2026-11-25`);
   });
 
+  it("reports the Synthetic Monitoring executions a month against their budget", () => {
+    expect(first.stdout).toContain("Synthetic Monitoring: 93,600 executions a month (checks x probes x runs), 94 % of the 100,000 budget");
+  });
+
+  it("lists each external key with its last rotation, and warns when one is due", () => {
+    expect(first.stdout).toContain("Generated secrets rotate every month: this period is 2026-11.");
+    expect(first.stdout).toMatch(/^ {9}grafanaAuth\s+last rotated 2026-11-01 \(24 days ago\)$/m);
+    expect(first.stdout).toMatch(/^warning: resendApiKey\s+last rotated 2026-09-01 \(85 days ago\): due/m);
+  });
+
   it("explains every option with --help, and names an unknown one", () => {
     const help = runPlan(["--help"]);
     expect(help.status).toBe(0);
@@ -56,16 +69,6 @@ describe("npm run plan, end to end in a child process", () => {
     expect(provider).toMatchObject({ name: "grafana", parent: "grafana", inputs: { url: "https://ain.grafana.net" } });
     expect(plan.resources.find((r) => r.name === "supabase-postgres")?.inputs).toMatchObject({ secureJsonDataEncoded: "[secret]" });
     expect(JSON.stringify(plan)).not.toContain("offline-placeholder-for-");
-  });
-
-  it("writes byte-identical artifacts when run again on the same config", () => {
-    const secondOut = path.join(tempDir("plan"), "prod");
-    const second = runPlan(["--stack", "prod", "--out", secondOut], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
-    expect(second.status, second.stderr).toBe(0);
-    const a = readTree(firstOut);
-    const b = readTree(secondOut);
-    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-    for (const [file, bytes] of a) expect(b.get(file)?.equals(bytes), file).toBe(true);
   });
 
   it("on a bad stack file exits non-zero, names the key and the file, and writes nothing", () => {
@@ -95,13 +98,29 @@ describe("npm run plan, end to end in a child process", () => {
 });
 
 describe("loading TypeScript the way Pulumi's language host does", () => {
-  // Type-checking every file through ts-node's language service is the slowest thing the suite
-  // does (10 s on a quiet 2-core machine); a busy one gets three minutes rather than a false failure.
-  it("type-checks the program as `pulumi preview` would, and it passes", { timeout: 180_000 }, () => {
-    const typed = runCommand("node", ["scripts/host.cjs", "scripts/plan.ts", "--out", path.join(tempDir("typed"), "out")], {
+  // The same plan again, in a second process that loads TypeScript as Pulumi's language host does,
+  // type-checking every file through ts-node's language service: the slowest thing the suite does
+  // (10 s on a quiet 2-core machine); a busy one gets three minutes rather than a false failure.
+  let typed: Finished;
+  let typedOut: string;
+  beforeAll(() => {
+    typedOut = path.join(tempDir("typed"), "prod");
+    typed = runCommand("node", ["scripts/host.cjs", "scripts/plan.ts", "--stack", "prod", "--out", typedOut], {
       PULUMI_NODEJS_TRANSPILE_ONLY: "",
+      AIN_MONITORING_NOW: "2026-11-25T12:00:00Z",
     });
+  }, 180_000);
+
+  it("type-checks the program as `pulumi preview` would, and it passes", () => {
     expect(typed.status, typed.stderr).toBe(0);
+  });
+
+  it("writes byte-identical artifacts when run again on the same config, whichever way TypeScript was loaded", () => {
+    expect(typed.status, typed.stderr).toBe(0);
+    const a = readTree(firstOut);
+    const b = readTree(typedOut);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, bytes] of a) expect(b.get(file)?.equals(bytes), file).toBe(true);
   });
 
   it("fails on a type error unless transpile-only is asked for", () => {

@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../support/offline";
+import { ROOT, runValidStack } from "../support/offline";
 import { runPlan, tempDir } from "../support/processes";
 
 /**
  * Two stacks in one Grafana org: prod, and a staging stack whose file is a plain copy of
- * Pulumi.prod.yaml. Planned with the real `npm run plan` command line, they must share no Grafana
- * object: no uid, no org-unique name, no check job, no recorded series, and not the org's
- * notification policy tree.
+ * Pulumi.prod.yaml. Staging is planned with the real `npm run plan` command line, as a person
+ * adding a stack would; prod is the same program under the same offline engine, run in this
+ * process. They must share no Grafana object: no uid, no org-unique name, no check job, no
+ * recorded series, and not the org's notification policy tree.
  */
 interface PlannedResource {
   type: string;
@@ -81,10 +82,10 @@ describe("a staging stack made by copying Pulumi.prod.yaml", () => {
   let prod: string[];
   let staging: string[];
   let stagingResources: PlannedResource[];
-  beforeAll(() => {
+  beforeAll(async () => {
     const copy = path.join(tempDir("staging-copy"), "Pulumi.staging.yaml");
     fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
-    prod = grafanaIdentities(plan("prod", path.join(ROOT, "Pulumi.prod.yaml")).resources);
+    prod = grafanaIdentities((await runValidStack()).recording.resources);
     stagingResources = plan("staging", copy).resources;
     staging = grafanaIdentities(stagingResources);
   }, 120_000);

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { vi } from "vitest";
 import { runProgram, startOfflineEngine, type EngineOptions, type RegisteredResource, type Recording } from "../../src/offline/engine";
@@ -32,8 +33,23 @@ export interface StackRun {
 
 const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
 
+/**
+ * A stack file as readStackConfig reads it, parsed once per worker rather than once per run (a
+ * tenth of a config-error run); read again if Pulumi.yaml or the stack file changes. Callers get
+ * copies to change.
+ */
+const parsedStacks = new Map<string, { stamp: string; stackConfig: StackConfig }>();
+function readStackOnce(stack: string): StackConfig {
+  const stamp = ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
+  const cached = parsedStacks.get(stack);
+  if (cached?.stamp === stamp) return cached.stackConfig;
+  const stackConfig = readStackConfig(ROOT, stack);
+  parsedStacks.set(stack, { stamp, stackConfig });
+  return stackConfig;
+}
+
 export function stackConfigWith(changes: StackChanges = {}): StackConfig {
-  const base = readStackConfig(ROOT, changes.stack ?? "prod");
+  const base = readStackOnce(changes.stack ?? "prod");
   const config = { ...base.config };
   const secretKeys = new Set(base.secretKeys);
   for (const key of changes.unset ?? []) delete config[qualify(key)];
@@ -45,13 +61,34 @@ export function stackConfigWith(changes: StackChanges = {}): StackConfig {
   return { ...base, config, secretKeys: [...secretKeys] };
 }
 
+/**
+ * Pulumi stamps every promise it makes with `new Error().stack` (runtime/debuggable.js), a few
+ * thousand per program run, read only to name a promise that leaks at exit. Under vitest each
+ * of those stacks went through the module runner's source-map rewriting: a third of a run's CPU.
+ * While the program runs, those stamps keep only the frame that made the promise; every other
+ * error keeps vitest's source-mapped stack.
+ */
+const PULUMI_PROMISE_STAMP = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;
+async function withPlainPromiseStamps<T>(run: () => Promise<T>): Promise<T> {
+  const sourceMapped = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, sites) => {
+    if (sites[0]?.getFileName()?.endsWith(PULUMI_PROMISE_STAMP)) return `${String(error)}\n    at ${String(sites[1])} (further frames not kept in tests)`;
+    return sourceMapped ? sourceMapped(error, sites) : `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
+  };
+  try {
+    return await run();
+  } finally {
+    Error.prepareStackTrace = sourceMapped;
+  }
+}
+
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
   const stackConfig = stackConfigWith(changes);
   const recording = await startOfflineEngine(stackConfig, engine);
   vi.resetModules();
   let error: Error | undefined;
   try {
-    await runProgram(() => import("../../index.js"));
+    await withPlainPromiseStamps(() => runProgram(() => import("../../index.js")));
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   }

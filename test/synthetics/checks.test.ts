@@ -6,7 +6,7 @@ import { alertPeriodFor, probeIds } from "../../src/synthetics/component";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
 import { ROOT, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
-import { runCommandAsync, runPlan, tempDir } from "../support/processes";
+import { runCommandAsync, tempDir } from "../support/processes";
 
 describe("the Synthetic Monitoring checks of the prod stack", () => {
   let prod: StackRun;
@@ -107,10 +107,7 @@ describe("the monthly execution budget", () => {
     expect(probeIds(OFFLINE_PROBES, ["London", "Ohio"])).toEqual([4, 1]);
   });
 
-  it("is reported by the plan", () => {
-    const plan = runPlan(["--out", path.join(tempDir("plan-sm"), "out")]);
-    expect(plan.stdout).toContain("Synthetic Monitoring: 93,600 executions a month (checks x probes x runs), 94 % of the 100,000 budget");
-  });
+  // The plan reports it: test/plan/plan-command.test.ts reads it from the one prod plan it runs.
 });
 
 describe("npm run checks, against a local endpoint", () => {
