@@ -117,27 +117,31 @@ describe("promtool test rules, for every alert", () => {
   }, 240_000);
 
   it("key-rotation: a reminder fires once the period has passed since the recorded rotation, and not before", async () => {
-    // promtool's clock starts at the Unix epoch, so the key is recorded as rotated then, weekly.
-    const epoch = Object.fromEntries(externalKeyNames.map((k) => [k, "1970-01-01"]));
-    const weekly = await settingsFor({ set: { rotation: { every: "week", lastRotated: epoch } } });
+    // promtool's clock starts at the Unix epoch. The keys are recorded as rotated six days before it,
+    // so their week runs out one day into promtool's clock: the rules' arithmetic is the same for any
+    // date, and promtool evaluates a seventh of the steps a rotation at the epoch would take.
+    const rotated = "1969-12-26";
+    const week = 7 * 24 * 60;
+    const due = Date.parse(`${rotated}T00:00:00Z`) / 60_000 + week;
+    expect(due).toBe(24 * 60);
+    const weekly = await settingsFor({ set: { rotation: { every: "week", lastRotated: Object.fromEntries(externalKeyNames.map((k) => [k, rotated])) } } });
     const keyDir = tempDir("promtool-keys");
     fs.writeFileSync(path.join(keyDir, "key-rotation.yml"), renderArtifacts(weekly).get("prometheus/key-rotation.yml") ?? "");
     const keyAlerts = alertCatalog(weekly).filter((a) => a.area === "key-rotation");
     expect(keyAlerts).toHaveLength(externalKeyNames.length);
-    const week = 7 * 24 * 60;
-    // One group: the six rules share the clock, so one 7-day evaluation checks them all.
+    // One group: the six rules share the clock, so one evaluation checks them all.
     const count = (name: string, state: string) => `count(ALERTS{alertname="${name}", alertstate="${state}", severity="P3"})`;
     const one = [{ labels: "{}", value: 1 }];
     const tests = [
       {
-        name: "key rotation reminders: silent for the first 7 days, pending at 7 days, firing an hour later",
+        name: "key rotation reminders: silent until 7 days after the recorded rotation, pending then, firing an hour later",
         interval: "1m",
-        input_series: [{ series: "unrelated_series", values: `1+0x${week + 90}` }],
+        input_series: [{ series: "unrelated_series", values: `1+0x${due + 90}` }],
         promql_expr_test: keyAlerts.flatMap((a) => [
-          { expr: count(a.name, "firing"), eval_time: `${week - 1}m`, exp_samples: [] },
-          { expr: count(a.name, "pending"), eval_time: `${week - 1}m`, exp_samples: [] },
-          { expr: count(a.name, "pending"), eval_time: `${week + 30}m`, exp_samples: one },
-          { expr: count(a.name, "firing"), eval_time: `${week + 62}m`, exp_samples: one },
+          { expr: count(a.name, "firing"), eval_time: `${due - 1}m`, exp_samples: [] },
+          { expr: count(a.name, "pending"), eval_time: `${due - 1}m`, exp_samples: [] },
+          { expr: count(a.name, "pending"), eval_time: `${due + 30}m`, exp_samples: one },
+          { expr: count(a.name, "firing"), eval_time: `${due + 62}m`, exp_samples: one },
         ]),
       },
     ];
