@@ -51,11 +51,20 @@ const at = (minutes: number) => `${minutes}m`;
 
 const minutesOf = (n: string, unit: string) => Number(n) * { m: 1, h: 60, d: 1440 }[unit as "m" | "h" | "d"];
 
-/** How long after a breach ends the alert's windows need to drain. */
-function drainMinutes(alert: DecoratedAlert, breachMinutes: number): number {
+/**
+ * How long after a breach ends the alert's windows need to drain. The breach starts the series (no
+ * data before it): `breachMinutes` at the value `breach`, then the value `after`.
+ */
+function drainMinutes(alert: DecoratedAlert, breachMinutes: number, breach: number, after: number): number {
   const ratioWindows = [...alert.value.matchAll(/ratio_rate(\d+)([mhd])/g)].map((m) => minutesOf(m[1], m[2]));
-  // Burn rates: the shorter window must dilute the breach below the threshold again.
-  if (ratioWindows.length > 0) return Math.min(...ratioWindows) + Math.ceil(breachMinutes * 1.25) + 10;
+  if (ratioWindows.length > 0) {
+    // Error ratios, and burn rates over them, on steady traffic: t minutes after the breach, a window
+    // still holding all of it holds (breach x B + after x t) / (B + t), under the threshold once
+    // t > (breach - threshold) x B / (threshold - after); a window shorter than that has dropped the
+    // breach. The shortest window gets there first, and a burn rate is the smaller of its two.
+    const diluted = Math.ceil(((breach - alert.threshold) * breachMinutes) / (alert.threshold - after));
+    return Math.min(Math.min(...ratioWindows), diluted) + (alert.keepFiringForSeconds ?? 0) / 60 + 10;
+  }
   // Otherwise the longest range selector must forget the breach.
   const ranges = [...alert.value.matchAll(/\[(\d+)([mhd])\]/g)].map((m) => minutesOf(m[1], m[2]));
   return Math.max(5, ...ranges) + 30;
@@ -94,11 +103,12 @@ export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): Promtoo
     { value: fixture.safe, minutes: settle },
   ], [{ expr: everFiring(alert, spikeAt + settle), eval_time: at(spikeAt + settle - 1), exp_samples: fixture.firesOnOneSample ? one : none }]);
 
-  const resolveAfter = drainMinutes(alert, breachEnd);
+  // Burn rates resolve on traffic without errors; everything else when the value is safe again.
+  const afterBreach = alert.unit === "burn-rate" ? 0 : fixture.safe;
+  const resolveAfter = drainMinutes(alert, breachEnd, fixture.breach, afterBreach);
   test("resolves after the breach ends", [
     { value: fixture.breach, minutes: breachEnd },
-    // Burn rates resolve when traffic stops; everything else when the value is safe again.
-    { value: alert.unit === "burn-rate" ? 0 : fixture.safe, minutes: resolveAfter },
+    { value: afterBreach, minutes: resolveAfter },
   ], [
     { expr: firing(alert), eval_time: at(forMinutes + 2), exp_samples: one },
     { expr: firing(alert), eval_time: at(breachEnd + resolveAfter - 1), exp_samples: none },

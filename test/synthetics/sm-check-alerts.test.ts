@@ -8,7 +8,7 @@ import { checkAlerts, FAILED_EXECUTIONS_THRESHOLD } from "../../src/synthetics/c
 import { SM_STEP_SECONDS, smSeries, staggeredProbes, type SmCheck } from "../fixtures/signals/synthetic-monitoring";
 import { settingsFor } from "../support/offline";
 import { tempDir } from "../support/processes";
-import { runPromtoolTests } from "../support/promtool";
+import { runPromtoolTestFiles } from "../support/promtool";
 
 /**
  * Synthetic Monitoring's own ProbeFailedExecutionsTooHigh, with the period and threshold we send,
@@ -43,21 +43,27 @@ describe("SM's per-check failed-executions alert, as we configure it", () => {
   it("stays silent on one failed execution and fires on two in a row, for every check that has it", async () => {
     const minutes = 240;
     const probes = staggeredProbes(settings.synthetics.probes);
-    const rules: { alert: string; expr: string }[] = [];
-    const tests = withFailedAlert().flatMap(({ c, alert }, i) => {
+    // Each check's rule in a file of its own, loaded by that check's groups only: promtool evaluates
+    // every loaded rule at every step, and a check's groups hold no series another rule could select.
+    const files = withFailedAlert().map(({ c, alert }, i) => {
       const sm: SmCheck = { job: c.job, target: c.url, checkId: 100 + i, frequencySeconds: c.frequencyMs / 1000 };
       const name = `SmFailed_${c.id}`;
-      rules.push({ alert: name, expr: smExpr(c.job, alert.period, alert.threshold) });
+      const rule = { alert: name, expr: smExpr(c.job, alert.period, alert.threshold), for: "0s" };
+      fs.writeFileSync(path.join(dir, `sm-${c.id}.yml`), stringify({ groups: [{ name: "sm-per-check", interval: "1m", rules: [rule] }] }));
       const start = 120 * 60;
       const failing = (runs: number) => (job: string, probe: string, t: number) => !(probe === probes[0].name && t >= start && t < start + runs * sm.frequencySeconds);
       const ever = { expr: `count(count_over_time(ALERTS{alertname="${name}", alertstate="firing"}[${minutes}m]))`, eval_time: `${minutes}m` };
-      return [
-        { name: `${c.job}: one failed execution`, interval: `${SM_STEP_SECONDS}s`, input_series: smSeries([sm], probes, minutes, failing(1)), promql_expr_test: [{ ...ever, exp_samples: [] }] },
-        { name: `${c.job}: two failed executions in a row`, interval: `${SM_STEP_SECONDS}s`, input_series: smSeries([sm], probes, minutes, failing(2)), promql_expr_test: [{ ...ever, exp_samples: [{ labels: "{}", value: 1 }] }] },
-      ];
+      return {
+        fileName: `sm-${c.id}.test.yml`,
+        ruleFiles: [`sm-${c.id}.yml`],
+        tests: [
+          { name: `${c.job}: one failed execution`, interval: `${SM_STEP_SECONDS}s`, input_series: smSeries([sm], probes, minutes, failing(1)), promql_expr_test: [{ ...ever, exp_samples: [] }] },
+          { name: `${c.job}: two failed executions in a row`, interval: `${SM_STEP_SECONDS}s`, input_series: smSeries([sm], probes, minutes, failing(2)), promql_expr_test: [{ ...ever, exp_samples: [{ labels: "{}", value: 1 }] }] },
+        ],
+      };
     });
-    fs.writeFileSync(path.join(dir, "sm.yml"), stringify({ groups: [{ name: "sm-per-check", interval: "1m", rules: rules.map((r) => ({ ...r, for: "0s" })) }] }));
-    const run = await runPromtoolTests(dir, "sm.test.yml", ["sm.yml"], tests);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const run = await runPromtoolTestFiles(dir, files);
     expect(run.ok, run.output).toBe(true);
   });
 });
