@@ -5,7 +5,6 @@ import type { Settings } from "../config/load";
 import { checkSpecs, type CheckSpec } from "./checks";
 import { probeIds, recordedList, recordedProbeIds, sortedByName, PROBE_IDS_OUTPUT, type ProbeIdSource } from "./probes";
 
-export { probeIds } from "./probes";
 
 export interface SyntheticChecksArgs {
   settings: Settings;
