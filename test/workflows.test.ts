@@ -194,6 +194,25 @@ describe("the delivery workflows", () => {
     expect(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).not.toMatch(/^\s*refresh:/m);
   });
 
+  it("run Pulumi transpile-only, and only after the test job has type-checked the same commit", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.test).toBe("bash scripts/test.sh");
+    expect(pkg.scripts.typecheck).toBe("tsc --noEmit -p .");
+    // tsconfig's noCheck would turn the type check into a parse.
+    expect((JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> }).compilerOptions).not.toHaveProperty("noCheck");
+    const testScript = fs.readFileSync(path.join(ROOT, "scripts/test.sh"), "utf8");
+    expect(testScript).toMatch(/^set -euo pipefail$/m);
+    expect(testScript.indexOf("npm run --silent typecheck\n")).toBeGreaterThan(testScript.indexOf("set -euo pipefail"));
+    expect(testScript.indexOf("npm run --silent typecheck\n")).toBeLessThan(testScript.indexOf("npx vitest run"));
+    const pulumiJobs = allJobs().filter(({ job }) => pulumiStep(job));
+    expect(pulumiJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(["deploy.yml up", "preview.yml preview"]);
+    for (const { file, id, job } of pulumiJobs) {
+      expect(job.needs, `${file} ${id}`).toContain("test");
+      expect(load(file).jobs.test.steps.map((s) => s.run).filter(Boolean), file).toEqual(["npm ci", "npm test"]);
+      expect(pulumiStep(job)?.env?.PULUMI_NODEJS_TRANSPILE_ONLY, `${file} ${id}`).toBe("true");
+    }
+  });
+
   it("pin every action by full commit SHA, with the release it is, and the Pulumi CLI to the SDK's version", () => {
     const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
     for (const file of files) {
