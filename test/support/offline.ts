@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { vi } from "vitest";
 import { runProgram, startOfflineEngine, type EngineOptions, type RegisteredResource, type Recording } from "../../src/offline/engine";
@@ -62,24 +63,31 @@ export function stackConfigWith(changes: StackChanges = {}): StackConfig {
 }
 
 /**
- * Pulumi stamps every promise it makes with `new Error().stack` (runtime/debuggable.js), a few
- * thousand per program run, read only to name a promise that leaks at exit. Under vitest each
- * of those stacks went through the module runner's source-map rewriting: a third of a run's CPU.
- * While the program runs, those stamps keep only the frame that made the promise; every other
- * error keeps vitest's source-mapped stack.
+ * Pulumi stamps every promise it makes with `new Error().stack` (runtime/debuggable.js): a few
+ * thousand per program run, printed only when PULUMI_DEBUG_PROMISE_LEAKS is set and a promise is
+ * still pending at process exit, which a test's run never reaches. Capturing those stacks, and
+ * vitest source-mapping each one, was a fifth of a run's CPU. So in tests a stamp captures no frames;
+ * it is still made, and the leak bookkeeping around it still runs. Other errors keep their stacks.
  */
-const PULUMI_PROMISE_STAMP = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;
-async function withPlainPromiseStamps<T>(run: () => Promise<T>): Promise<T> {
-  const sourceMapped = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, sites) => {
-    if (sites[0]?.getFileName()?.endsWith(PULUMI_PROMISE_STAMP)) return `${String(error)}\n    at ${String(sites[1])} (further frames not kept in tests)`;
-    return sourceMapped ? sourceMapped(error, sites) : `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
+interface PulumiDebuggable {
+  debuggablePromise<T>(promise: Promise<T>, ctx: unknown): Promise<T>;
+  framelessInTests?: true;
+}
+function framelessPromiseStamps(): void {
+  // The SDK's own module object: its callers read `debuggable_1.debuggablePromise` at each call.
+  const debuggable = createRequire(__filename)("@pulumi/pulumi/runtime/debuggable") as PulumiDebuggable;
+  if (debuggable.framelessInTests) return;
+  const stamp = debuggable.debuggablePromise.bind(debuggable);
+  debuggable.debuggablePromise = (promise, ctx) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return stamp(promise, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   };
-  try {
-    return await run();
-  } finally {
-    Error.prepareStackTrace = sourceMapped;
-  }
+  debuggable.framelessInTests = true;
 }
 
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
@@ -88,7 +96,8 @@ export async function runStack(changes: StackChanges = {}, engine: EngineOptions
   vi.resetModules();
   let error: Error | undefined;
   try {
-    await withPlainPromiseStamps(() => runProgram(() => import("../../index.js")));
+    framelessPromiseStamps();
+    await runProgram(() => import("../../index.js"));
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   }
