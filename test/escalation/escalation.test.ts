@@ -144,7 +144,7 @@ describe("escalation with paging on", () => {
     });
     const page = run.one("grafana:alerting/contactPoint:ContactPoint", "ain-p0-on-call");
     // The generated signing secret too: before, it reached plan.json in clear.
-    expect(page.secretPaths.sort()).toEqual(["pagerduties[0].integrationKey", "webhooks[0].hmacConfig.secret", "webhooks[0].url"]);
+    expect([...page.secretPaths].sort()).toEqual(["pagerduties[0].integrationKey", "webhooks[0].hmacConfig.secret", "webhooks[0].url"]);
     // Grafana signs "<unix seconds>:<body>" and sends the seconds, so a receiver can refuse a replay.
     expect((page.inputs.webhooks as { hmacConfig: Record<string, string> }[])[0].hmacConfig).toEqual({ secret: "[secret]", header: "X-AIN-Signature", timestampHeader: "X-AIN-Timestamp" });
     expect(JSON.stringify(run.recording)).not.toMatch(/SENTINEL-(hook|pd)/);

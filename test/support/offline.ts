@@ -40,8 +40,9 @@ const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`)
  * copies to change.
  */
 const parsedStacks = new Map<string, { stamp: string; stackConfig: StackConfig }>();
+const stackFileStamp = (stack: string) => ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
 function readStackOnce(stack: string): StackConfig {
-  const stamp = ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
+  const stamp = stackFileStamp(stack);
   const cached = parsedStacks.get(stack);
   if (cached?.stamp === stamp) return cached.stackConfig;
   const stackConfig = readStackConfig(ROOT, stack);
@@ -90,7 +91,42 @@ function framelessPromiseStamps(): void {
   debuggable.framelessInTests = true;
 }
 
+/**
+ * The program is deterministic (test/plan/plan-command.test.ts proves its artifacts byte-identical
+ * run to run), so a worker runs each distinct stack once: the same stack file, changes, engine
+ * options and environment give the same recording. Eight test files read the unchanged prod stack.
+ * A run handed out twice is frozen, so a test that changed it would fail instead of changing what
+ * the next test reads.
+ */
+const finishedRuns = new Map<string, StackRun>();
+/** Set by the vitest worker for each file, or by the engine itself: the program reads none of them. */
+const notAnInput = (key: string) => key.startsWith("VITEST") || key === "AIN_OFFLINE_PLAN";
+
+function runKey(changes: StackChanges, engine: EngineOptions): string {
+  const stack = changes.stack ?? "prod";
+  const env = Object.entries(process.env).filter(([key]) => !notAnInput(key)).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([stackFileStamp(stack), changes, engine, env]);
+}
+
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
+  const key = runKey(changes, engine);
+  const finished = finishedRuns.get(key);
+  if (finished) return finished;
+  const run = await runProgramOnce(changes, engine);
+  deepFreeze(run.recording);
+  deepFreeze(run.resources);
+  deepFreeze(run.stackConfig);
+  finishedRuns.set(key, run);
+  return run;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+async function runProgramOnce(changes: StackChanges, engine: EngineOptions): Promise<StackRun> {
   const stackConfig = stackConfigWith(changes);
   const recording = await startOfflineEngine(stackConfig, engine);
   vi.resetModules();
