@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startOfflineEngine } from "../../src/offline/engine";
 import { runValidStack, stackConfigWith } from "../support/offline";
 import { readTree, runPlan, tempDir, type Finished } from "../support/processes";
@@ -14,7 +14,6 @@ describe("secret config", () => {
     // A plaintext value for a key Pulumi.yaml declares secret must still be a secret.
     const stackConfig = stackConfigWith({ set: { functionsAuthToken: "typed-in-plain-text" } });
     await startOfflineEngine(stackConfig);
-    vi.resetModules();
     const { loadSettings } = await import("../../src/config/load.js");
     const settings = loadSettings();
     const present = Object.entries(settings.secrets).filter(([, v]) => v !== undefined);

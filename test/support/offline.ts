@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { vi } from "vitest";
 import { runProgram, startOfflineEngine, type EngineOptions, type RegisteredResource, type Recording } from "../../src/offline/engine";
 import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig";
 import type { Settings } from "../../src/config/load";
@@ -126,14 +125,22 @@ function deepFreeze(value: unknown): void {
   for (const child of Object.values(value)) deepFreeze(child);
 }
 
+/**
+ * index.ts registers the resources when it is evaluated, so each run imports it anew, as its own
+ * module (`?run=N`). What it imports is evaluated once per worker: src/ modules build constants
+ * (zod schemas, dashboards' defaults) and keep no state, and read config and the environment only
+ * when called (test/plan/module-state.test.ts holds them to that). Re-evaluating them on every
+ * run was two thirds of a failing-config run's CPU.
+ */
+let programRuns = 0;
+
 async function runProgramOnce(changes: StackChanges, engine: EngineOptions): Promise<StackRun> {
   const stackConfig = stackConfigWith(changes);
   const recording = await startOfflineEngine(stackConfig, engine);
-  vi.resetModules();
   let error: Error | undefined;
   try {
     framelessPromiseStamps();
-    await runProgram(() => import("../../index.js"));
+    await runProgram(() => import(/* @vite-ignore */ `../../index.js?run=${++programRuns}`));
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   }
@@ -157,7 +164,6 @@ export async function runValidStack(changes: StackChanges = {}, engine: EngineOp
 /** The validated settings of a stack, read through the same loader the program uses. */
 export async function settingsFor(changes: StackChanges = {}): Promise<Settings> {
   await startOfflineEngine(stackConfigWith(changes));
-  vi.resetModules();
   const { loadSettings } = await import("../../src/config/load.js");
   return loadSettings();
 }
