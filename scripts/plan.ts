@@ -9,6 +9,7 @@ import type * as Artifacts from "../src/artifacts";
 import type * as ConfigLoader from "../src/config/load";
 import type * as Engine from "../src/offline/engine";
 import type * as Plan from "../src/offline/plan";
+import { configErrorMessage, validateConfig } from "../src/config/validate";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 
 /** What the providers read from the job's environment (README § Credentials); the offline plan reads none. */
@@ -65,6 +66,10 @@ async function main(): Promise<number> {
   for (const variable of PROVIDER_CREDENTIALS) delete process.env[variable];
   const stackConfig = readStackConfig(root, stack, values["config-file"]);
   if (values["config-file"]) process.env.AIN_STACK_FILE = stackConfig.stackFile;
+  // A bad value answers before the runtime loads, in the words the program would use: it validates
+  // with the same code (src/config/load.ts) before it registers anything.
+  const { plain, problems } = validateConfig(stackConfig.config, stack);
+  if (!plain) return refuseConfig(configErrorMessage(stackConfig.stackFile, problems));
   // Only now the Pulumi runtime and the program's modules (a second of loading): --help, a wrong
   // option and a missing or unreadable stack file answer without them. require(), not import(),
   // so that the host's ts-node loads (and type-checks) them as it loads the program.
@@ -79,11 +84,7 @@ async function main(): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await runProgram(async () => require(path.join(root, "index.ts")));
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      console.error("Nothing was planned or written.");
-      return 1;
-    }
+    if (error instanceof ConfigError) return refuseConfig(error.message);
     throw error;
   }
 
@@ -103,6 +104,12 @@ async function main(): Promise<number> {
   for (const line of planSummary(settings, { outDir: shownOut })) console.log(line);
   console.log(`\nResources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
   return 0;
+}
+
+function refuseConfig(message: string): number {
+  console.error(message);
+  console.error("Nothing was planned or written.");
+  return 1;
 }
 
 main().then(
