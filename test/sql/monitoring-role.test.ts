@@ -174,11 +174,9 @@ describe("it cannot read a token value, by any query", () => {
   });
 
   it("every relation and function it may read returns no token value, select * included", async () => {
-    const other = await pg.connect("authenticator");
     // A session holding a token in its query text, as the shared-report function's lookup would.
-    const holding = other.query("SELECT pg_sleep(3), 'expiring-soon' AS looked_up, $body$fresh-token$body$ AS dollar_quoted").catch(() => undefined);
-    try {
-      await new Promise((r) => setTimeout(r, 300));
+    const holding = "SELECT pg_sleep(60), 'expiring-soon' AS looked_up, $body$fresh-token$body$ AS dollar_quoted";
+    const seen = await pg.whileRunning("authenticator", holding, async () => {
       const readable = [
         `SELECT * FROM ${MONITORING_SCHEMA}.token_lifetimes`,
         `SELECT * FROM ${MONITORING_SCHEMA}.storage_objects`,
@@ -189,15 +187,15 @@ describe("it cannot read a token value, by any query", () => {
         "SELECT * FROM pg_stat_user_tables",
         "SELECT * FROM pg_stats",
       ];
-      const seen = JSON.stringify(await Promise.all(readable.map(async (sql) => (await monitor.query(sql)).rows)));
-      expect(seen).toContain("pg_sleep(3)");
-      for (const token of FIXTURE_TOKENS.filter((t) => t !== "expiring-soon")) expect(seen, token).not.toContain(token);
-      // 'expiring-soon' is also a state name; what must never appear is the token as a value.
-      expect(seen).not.toMatch(/'expiring-soon'|"expiring-soon"/);
-    } finally {
-      await holding;
-      await other.end();
-    }
+      // One after the other: a client runs one query at a time (pg 9 refuses overlapping ones).
+      const results: unknown[] = [];
+      for (const sql of readable) results.push((await monitor.query(sql)).rows);
+      return JSON.stringify(results);
+    });
+    expect(seen).toContain("pg_sleep(60)");
+    for (const token of FIXTURE_TOKENS.filter((t) => t !== "expiring-soon")) expect(seen, token).not.toContain(token);
+    // 'expiring-soon' is also a state name; what must never appear is the token as a value.
+    expect(seen).not.toMatch(/'expiring-soon'|"expiring-soon"/);
   });
 
   it("the token view has only the two timestamps", async () => {
@@ -213,19 +211,13 @@ describe("it cannot read a token value, by any query", () => {
   });
 
   it("sees other roles' query text in pg_stat_activity only as '<insufficient privilege>', without pg_read_all_stats", async () => {
-    const other = await pg.connect("authenticator");
-    const sleeping = other.query("SELECT pg_sleep(2), 'fresh-token'").catch(() => undefined);
-    try {
-      await new Promise((r) => setTimeout(r, 300));
+    await pg.whileRunning("authenticator", "SELECT pg_sleep(60), 'fresh-token'", async () => {
       const { rows } = await monitor.query("SELECT query, state, backend_type, query_start FROM pg_stat_activity WHERE usename = 'authenticator'");
       expect(rows).toEqual([{ query: "<insufficient privilege>", state: null, backend_type: null, query_start: null }]);
       // Through the function: the session, its state, and the statement with the token masked.
       const masked = await monitor.query(`SELECT state, wait_event, statement FROM ${MONITORING_SCHEMA}.activity() WHERE usename = 'authenticator'`);
-      expect(masked.rows).toEqual([{ state: "active", wait_event: "PgSleep", statement: "SELECT pg_sleep(2), '…'" }]);
-    } finally {
-      await sleeping;
-      await other.end();
-    }
+      expect(masked.rows).toEqual([{ state: "active", wait_event: "PgSleep", statement: "SELECT pg_sleep(60), '…'" }]);
+    });
   });
 });
 
@@ -238,32 +230,19 @@ describe("the statement shown for a session masks every literal", () => {
     ["a dollar-quoted body, to the end", "SELECT $t$fresh-token$t$, 2", "SELECT $…"],
     ["several literals", "SELECT 'fresh-token' = 'expired'", "SELECT '…' = '…'"],
   ])("%s", async (_name, statement, shown) => {
-    const other = await pg.connect("authenticator");
-    const tagged = `/* mask-test */ ${statement}, pg_sleep(1)`;
-    const running = other.query(tagged).catch((e: Error) => e);
-    try {
-      await new Promise((r) => setTimeout(r, 300));
+    await pg.whileRunning("authenticator", `/* mask-test */ ${statement}, pg_sleep(60)`, async () => {
       const { rows } = await monitor.query(`SELECT statement FROM ${MONITORING_SCHEMA}.activity() WHERE usename = 'authenticator'`);
       expect(rows).toHaveLength(1);
       expect(rows[0].statement.startsWith(`/* mask-test */ ${shown}`), rows[0].statement).toBe(true);
       expect(rows[0].statement).not.toMatch(/fresh|expired|token/);
-    } finally {
-      await running;
-      await other.end();
-    }
+    });
   });
 
   it("is cut to 120 characters", async () => {
-    const other = await pg.connect("authenticator");
-    const running = other.query(`SELECT pg_sleep(1) /* ${"x".repeat(300)} */`).catch(() => undefined);
-    try {
-      await new Promise((r) => setTimeout(r, 300));
+    await pg.whileRunning("authenticator", `SELECT pg_sleep(60) /* ${"x".repeat(300)} */`, async () => {
       const { rows } = await monitor.query(`SELECT length(statement) AS n FROM ${MONITORING_SCHEMA}.activity() WHERE usename = 'authenticator'`);
       expect(rows).toEqual([{ n: 120 }]);
-    } finally {
-      await running;
-      await other.end();
-    }
+    });
   });
 });
 

@@ -44,6 +44,11 @@ export interface Postgres {
   load(fileOrSql: string): Promise<void>;
   /** Applies db/monitoring-role.sql as Supabase's `postgres` role, as the README says. */
   applyMonitoringRole(): Promise<void>;
+  /**
+   * Runs `sql` in a session of `user`, and calls `look` once the server shows it active; then
+   * cancels it. Give it a statement that outlasts any look (pg_sleep(60)): none waits for it to end.
+   */
+  whileRunning<T>(user: string, sql: string, look: () => Promise<T>): Promise<T>;
   stop(): void;
 }
 
@@ -88,6 +93,24 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
         await asPostgresRole.query(fs.readFileSync(MONITORING_ROLE_FILE, "utf8"));
       } finally {
         await asPostgresRole.end();
+      }
+    },
+    whileRunning: async (user, sql, look) => {
+      const session = await connect(user);
+      const { pid } = (await session.query("SELECT pg_backend_pid() AS pid")).rows[0] as { pid: number };
+      const running = session.query(sql).catch((error: Error) => error);
+      try {
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await admin.query("SELECT state, query FROM pg_stat_activity WHERE pid = $1", [pid]);
+          if ((rows[0] as { state: string; query: string } | undefined)?.state === "active" && rows[0].query === sql) break;
+          if (waited > 10_000) throw new Error(`the statement never showed as active: ${sql}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return await look();
+      } finally {
+        await admin.query("SELECT pg_cancel_backend($1)", [pid]);
+        await running;
+        await session.end();
       }
     },
     stop: () => {
