@@ -19,6 +19,9 @@ export default defineConfig({
     // Two files share the cores now: a CPU-bound test (promtool over multi-day windows) can take
     // twice as long as alone, and a busy CI machine more; a hang still fails, only later.
     testTimeout: 120_000,
+    // Concurrent tests wait on their own engines (nine Alertmanagers on scaled timers, seven promtool
+    // processes): all of a file's at once, rather than vitest's default of five.
+    maxConcurrency: 10,
     hookTimeout: 120_000,
   },
 });

@@ -42,179 +42,182 @@ const alert = (alertname: string, severity: string, extra: Record<string, string
 const to = (n: Notification[], receiver: string) => n.filter((x) => x.receiver === receiver);
 const first = (n: Notification[], receiver: string) => to(n, receiver)[0];
 
-describe("P0 escalation on a real Alertmanager", () => {
-  const point = (severity: "P0" | "P1", i: number) => escalationSteps(settings)[severity][i].contactPoint;
+// Every scenario at once: each has its own Alertmanager and waits on scaled timers, not the CPU.
+describe.concurrent("the escalation timings", () => {
+  describe("P0 escalation on a real Alertmanager", () => {
+    const point = (severity: "P0" | "P1", i: number) => escalationSteps(settings)[severity][i].contactPoint;
 
-  it.concurrent("reaches the on-call engineer at once, the lead developer only after the delay, then the product owner", async () => {
-    const am = await startWith(settings);
-    const postedAt = am.now();
-    await am.post([alert("DatabaseDown", "P0")]);
-    const lead = settings.runbook.escalation.leadDeveloperAfterMinutes;
-    const owner = lead + settings.runbook.escalation.productOwnerAfterMinutes;
-    await sleepUntil(am, postedAt + scaledMs(owner) + SLACK_MS);
-    const seen = am.notifications();
-    const times = Object.fromEntries([0, 1, 2].map((i) => [point("P0", i), (first(seen, point("P0", i))?.atMs ?? Infinity) - postedAt]));
-    console.log(`P0 still firing: ${JSON.stringify(times)} ms after posting (scale 1 min = ${scaledMs(1)} ms)`);
-    expect(times[point("P0", 0)]).toBeLessThan(SLACK_MS);
-    expect(times[point("P0", 1)]).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
-    expect(times[point("P0", 1)]).toBeLessThan(scaledMs(lead) + SLACK_MS);
-    expect(times[point("P0", 2)]).toBeGreaterThanOrEqual(scaledMs(owner) - 100);
-    expect(first(seen, point("P0", 1)).alerts.map((a) => a.labels.alertname)).toEqual(["DatabaseDown"]);
-  });
-
-  it.concurrent("makes a second incident wait its own delay before the lead developer hears of it", async () => {
-    const am = await startWith(settings);
-    const lead = settings.runbook.escalation.leadDeveloperAfterMinutes;
-    const firstAt = am.now();
-    await am.post([alert("DatabaseDown", "P0")]);
-    // The second starts while the first is still firing and already with the lead's group waiting.
-    await sleepUntil(am, firstAt + scaledMs(lead) + scaledMs(5));
-    const secondAt = am.now();
-    await am.post([alert("EdgeFunctionsDown", "P0")]);
-    await sleepUntil(am, secondAt + scaledMs(lead) + SLACK_MS);
-    const toLead = to(am.notifications(), point("P0", 1));
-    const firstTimeFor = (name: string) => toLead.find((n) => n.alerts.some((a) => a.labels.alertname === name))?.atMs ?? Infinity;
-    console.log(`second incident: lead told of DatabaseDown at ${firstTimeFor("DatabaseDown") - firstAt} ms, of EdgeFunctionsDown at ${firstTimeFor("EdgeFunctionsDown") - secondAt} ms after it started`);
-    expect(firstTimeFor("EdgeFunctionsDown") - secondAt).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
-  });
-
-  it.concurrent("reaches nobody further when the alert resolves before the delay", async () => {
-    const am = await startWith(settings);
-    const postedAt = am.now();
-    await am.post([alert("EdgeFunctionsDown", "P0")]);
-    await sleepUntil(am, postedAt + scaledMs(settings.runbook.escalation.leadDeveloperAfterMinutes) / 3);
-    await am.post([{ ...alert("EdgeFunctionsDown", "P0"), resolved: true }]);
-    await sleepUntil(am, postedAt + scaledMs(settings.runbook.escalation.leadDeveloperAfterMinutes + settings.runbook.escalation.productOwnerAfterMinutes) + SLACK_MS);
-    const seen = am.notifications();
-    console.log(`P0 resolved early: ${seen.map((n) => `${n.receiver} ${n.status} at ${n.atMs - postedAt} ms`).join("; ")}`);
-    expect(to(seen, point("P0", 0)).map((n) => n.status)).toEqual(["firing", "resolved"]);
-    expect(to(seen, point("P0", 1))).toEqual([]);
-    expect(to(seen, point("P0", 2))).toEqual([]);
-  });
-
-  it.concurrent("tells the on-call engineer about a whole outage once per severity, not once per rule", async () => {
-    // A gentler scale: the 30 s gathering wait becomes 0.5 s, long enough for a busy machine to
-    // file all five alerts before the first flush, as a real Alertmanager has 30 s to.
-    const scale = 1 / 60;
-    const am = await startWith(settings, scale);
-    const postedAt = am.now();
-    await am.post([
-      alert("EdgeFunctionsDown", "P0"),
-      alert("DatabaseDown", "P0"),
-      alert("EmailHealthCheckFailing", "P1"),
-      alert("PdfGenerationFailing", "P1"),
-      alert("VinDecodeLatencyFarOverBudget", "P1"),
-    ]);
-    // Ten scaled minutes: well past the gathering wait, well before any repeat or escalation.
-    await sleepUntil(am, postedAt + 10 * 60_000 * scale);
-    const seen = am.notifications();
-    console.log(`outage: ${seen.map((n) => `${n.receiver} (${n.alerts.length} alerts) at ${n.atMs - postedAt} ms`).join("; ")}`);
-    const onCallP0 = to(seen, point("P0", 0));
-    const onCallP1 = to(seen, point("P1", 0));
-    expect(onCallP0).toHaveLength(1);
-    expect(onCallP0[0].alerts.map((a) => a.labels.alertname).sort()).toEqual(["DatabaseDown", "EdgeFunctionsDown"]);
-    expect(onCallP1).toHaveLength(1);
-    expect(onCallP1[0].alerts).toHaveLength(3);
-    expect(seen.map((n) => n.receiver).sort()).toEqual([point("P0", 0), point("P1", 0)].sort());
-  });
-
-  it.concurrent("mutes P2 and P3 in the maintenance window, and never P0 or P1", async () => {
-    const always: Settings = {
-      ...settings,
-      maintenance: { weekdays: ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], start: "00:00", end: "24:00" },
-    };
-    const am = await startWith(always);
-    const postedAt = am.now();
-    await am.post([alert("DatabaseDown", "P0"), alert("PdfGenerationFailing", "P1"), alert("DatabaseConnectionsHigh", "P2"), alert("StorageNearPlanLimit", "P3")]);
-    // The P3 digest waits an hour (scaled) before its first flush; wait past it.
-    await sleepUntil(am, postedAt + scaledMs(60) + SLACK_MS);
-    const seen = am.notifications();
-    const steps = escalationSteps(always);
-    expect(first(seen, steps.P0[0].contactPoint)).toBeDefined();
-    expect(first(seen, steps.P1[0].contactPoint)).toBeDefined();
-    expect(to(seen, steps.P2[0].contactPoint)).toEqual([]);
-    expect(to(seen, steps.P3[0].contactPoint)).toEqual([]);
-  });
-
-  it.concurrent("outside the window, P2 and P3 do reach their people", async () => {
-    const never: Settings = { ...settings, maintenance: { weekdays: [], start: "00:00", end: "00:01" } };
-    const am = await startWith(never);
-    const postedAt = am.now();
-    await am.post([alert("DatabaseConnectionsHigh", "P2"), alert("StorageNearPlanLimit", "P3")]);
-    await sleepUntil(am, postedAt + scaledMs(60) + SLACK_MS);
-    const seen = am.notifications();
-    const steps = escalationSteps(never);
-    expect(first(seen, steps.P2[0].contactPoint)).toBeDefined();
-    expect(first(seen, steps.P3[0].contactPoint)).toBeDefined();
-  });
-});
-
-describe("Synthetic Monitoring's per-check alerts on a real Alertmanager", () => {
-  it.concurrent("reach the contact point of the severity their check stands for", async () => {
-    const am = await startWith(settings);
-    const postedAt = am.now();
-    const checks = checkSpecs(settings);
-    // Labels as SM's plugin-managed rules carry them: no `severity`, the check's labels as label_*.
-    const smAlert = (job: string, severity: string) => ({
-      labels: { alertname: "ProbeFailedExecutionsTooHigh", namespace: "synthetic_monitoring", grafana_folder: "Grafana Synthetic Monitoring", job, instance: "https://example/fn", label_severity: severity },
+    it.concurrent("reaches the on-call engineer at once, the lead developer only after the delay, then the product owner", async () => {
+      const am = await startWith(settings);
+      const postedAt = am.now();
+      await am.post([alert("DatabaseDown", "P0")]);
+      const lead = settings.runbook.escalation.leadDeveloperAfterMinutes;
+      const owner = lead + settings.runbook.escalation.productOwnerAfterMinutes;
+      await sleepUntil(am, postedAt + scaledMs(owner) + SLACK_MS);
+      const seen = am.notifications();
+      const times = Object.fromEntries([0, 1, 2].map((i) => [point("P0", i), (first(seen, point("P0", i))?.atMs ?? Infinity) - postedAt]));
+      console.log(`P0 still firing: ${JSON.stringify(times)} ms after posting (scale 1 min = ${scaledMs(1)} ms)`);
+      expect(times[point("P0", 0)]).toBeLessThan(SLACK_MS);
+      expect(times[point("P0", 1)]).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
+      expect(times[point("P0", 1)]).toBeLessThan(scaledMs(lead) + SLACK_MS);
+      expect(times[point("P0", 2)]).toBeGreaterThanOrEqual(scaledMs(owner) - 100);
+      expect(first(seen, point("P0", 1)).alerts.map((a) => a.labels.alertname)).toEqual(["DatabaseDown"]);
     });
-    await am.post(checks.map((c) => smAlert(c.job, c.labels.severity)));
-    // Another team's check with the same label must not reach our people.
-    await am.post([smAlert("someone-elses-check", "P0")]);
-    await sleepUntil(am, postedAt + scaledMs(5) + SLACK_MS);
-    const seen = am.notifications();
-    const steps = escalationSteps(settings);
-    for (const c of checks) {
-      const receiver = steps[c.labels.severity][0].contactPoint;
-      const jobsThere = to(seen, receiver).flatMap((n) => n.alerts.map((a) => a.labels.job));
-      expect(jobsThere, `${c.job} (${c.labels.severity})`).toContain(c.job);
-    }
-    expect(seen.flatMap((n) => n.alerts.map((a) => a.labels.job))).not.toContain("someone-elses-check");
-  });
-});
 
-describe("per-rule routing, leaving the org's own tree alone, on a real Alertmanager", () => {
-  /** The alerts Grafana raises for one rule and its escalation companions, with the labels it adds for per-rule routing. */
-  const grafanaAlerts = (s: Settings, alertname: string, severity: Severity) =>
-    ruleRoutes(s, severity).map((r) => ({
-      labels: {
-        alertname: r.companion ? companionTitle(alertname, r.step) : alertname,
-        severity,
-        grafana_folder: "AIN monitoring",
-        [AUTOGENERATED_LABELS.route]: "true",
-        [AUTOGENERATED_LABELS.receiver]: r.notificationSettings.contactPoint,
-        [AUTOGENERATED_LABELS.settingsHash]: settingsHash(r.notificationSettings),
-      },
-    }));
-  let perRule: Settings;
-  beforeAll(() => {
-    perRule = { ...settings, ownsNotificationPolicy: false };
+    it.concurrent("makes a second incident wait its own delay before the lead developer hears of it", async () => {
+      const am = await startWith(settings);
+      const lead = settings.runbook.escalation.leadDeveloperAfterMinutes;
+      const firstAt = am.now();
+      await am.post([alert("DatabaseDown", "P0")]);
+      // The second starts while the first is still firing and already with the lead's group waiting.
+      await sleepUntil(am, firstAt + scaledMs(lead) + scaledMs(5));
+      const secondAt = am.now();
+      await am.post([alert("EdgeFunctionsDown", "P0")]);
+      await sleepUntil(am, secondAt + scaledMs(lead) + SLACK_MS);
+      const toLead = to(am.notifications(), point("P0", 1));
+      const firstTimeFor = (name: string) => toLead.find((n) => n.alerts.some((a) => a.labels.alertname === name))?.atMs ?? Infinity;
+      console.log(`second incident: lead told of DatabaseDown at ${firstTimeFor("DatabaseDown") - firstAt} ms, of EdgeFunctionsDown at ${firstTimeFor("EdgeFunctionsDown") - secondAt} ms after it started`);
+      expect(firstTimeFor("EdgeFunctionsDown") - secondAt).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
+    });
+
+    it.concurrent("reaches nobody further when the alert resolves before the delay", async () => {
+      const am = await startWith(settings);
+      const postedAt = am.now();
+      await am.post([alert("EdgeFunctionsDown", "P0")]);
+      await sleepUntil(am, postedAt + scaledMs(settings.runbook.escalation.leadDeveloperAfterMinutes) / 3);
+      await am.post([{ ...alert("EdgeFunctionsDown", "P0"), resolved: true }]);
+      await sleepUntil(am, postedAt + scaledMs(settings.runbook.escalation.leadDeveloperAfterMinutes + settings.runbook.escalation.productOwnerAfterMinutes) + SLACK_MS);
+      const seen = am.notifications();
+      console.log(`P0 resolved early: ${seen.map((n) => `${n.receiver} ${n.status} at ${n.atMs - postedAt} ms`).join("; ")}`);
+      expect(to(seen, point("P0", 0)).map((n) => n.status)).toEqual(["firing", "resolved"]);
+      expect(to(seen, point("P0", 1))).toEqual([]);
+      expect(to(seen, point("P0", 2))).toEqual([]);
+    });
+
+    it.concurrent("tells the on-call engineer about a whole outage once per severity, not once per rule", async () => {
+      // A gentler scale: the 30 s gathering wait becomes 0.5 s, long enough for a busy machine to
+      // file all five alerts before the first flush, as a real Alertmanager has 30 s to.
+      const scale = 1 / 60;
+      const am = await startWith(settings, scale);
+      const postedAt = am.now();
+      await am.post([
+        alert("EdgeFunctionsDown", "P0"),
+        alert("DatabaseDown", "P0"),
+        alert("EmailHealthCheckFailing", "P1"),
+        alert("PdfGenerationFailing", "P1"),
+        alert("VinDecodeLatencyFarOverBudget", "P1"),
+      ]);
+      // Ten scaled minutes: well past the gathering wait, well before any repeat or escalation.
+      await sleepUntil(am, postedAt + 10 * 60_000 * scale);
+      const seen = am.notifications();
+      console.log(`outage: ${seen.map((n) => `${n.receiver} (${n.alerts.length} alerts) at ${n.atMs - postedAt} ms`).join("; ")}`);
+      const onCallP0 = to(seen, point("P0", 0));
+      const onCallP1 = to(seen, point("P1", 0));
+      expect(onCallP0).toHaveLength(1);
+      expect(onCallP0[0].alerts.map((a) => a.labels.alertname).sort()).toEqual(["DatabaseDown", "EdgeFunctionsDown"]);
+      expect(onCallP1).toHaveLength(1);
+      expect(onCallP1[0].alerts).toHaveLength(3);
+      expect(seen.map((n) => n.receiver).sort()).toEqual([point("P0", 0), point("P1", 0)].sort());
+    });
+
+    it.concurrent("mutes P2 and P3 in the maintenance window, and never P0 or P1", async () => {
+      const always: Settings = {
+        ...settings,
+        maintenance: { weekdays: ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], start: "00:00", end: "24:00" },
+      };
+      const am = await startWith(always);
+      const postedAt = am.now();
+      await am.post([alert("DatabaseDown", "P0"), alert("PdfGenerationFailing", "P1"), alert("DatabaseConnectionsHigh", "P2"), alert("StorageNearPlanLimit", "P3")]);
+      // The P3 digest waits an hour (scaled) before its first flush; wait past it.
+      await sleepUntil(am, postedAt + scaledMs(60) + SLACK_MS);
+      const seen = am.notifications();
+      const steps = escalationSteps(always);
+      expect(first(seen, steps.P0[0].contactPoint)).toBeDefined();
+      expect(first(seen, steps.P1[0].contactPoint)).toBeDefined();
+      expect(to(seen, steps.P2[0].contactPoint)).toEqual([]);
+      expect(to(seen, steps.P3[0].contactPoint)).toEqual([]);
+    });
+
+    it.concurrent("outside the window, P2 and P3 do reach their people", async () => {
+      const never: Settings = { ...settings, maintenance: { weekdays: [], start: "00:00", end: "00:01" } };
+      const am = await startWith(never);
+      const postedAt = am.now();
+      await am.post([alert("DatabaseConnectionsHigh", "P2"), alert("StorageNearPlanLimit", "P3")]);
+      await sleepUntil(am, postedAt + scaledMs(60) + SLACK_MS);
+      const seen = am.notifications();
+      const steps = escalationSteps(never);
+      expect(first(seen, steps.P2[0].contactPoint)).toBeDefined();
+      expect(first(seen, steps.P3[0].contactPoint)).toBeDefined();
+    });
   });
 
-  it.concurrent("keeps the chain's timing: on-call at once, the lead only if still firing, and other teams' alerts go the org's way", async () => {
-    const am = await startWith(perRule);
-    const postedAt = am.now();
-    await am.post([...grafanaAlerts(perRule, "DatabaseDown", "P0"), alert("SomeoneElsesAlert", "P0")]);
-    const lead = perRule.runbook.escalation.leadDeveloperAfterMinutes;
-    await sleepUntil(am, postedAt + scaledMs(lead) + SLACK_MS);
-    const seen = am.notifications();
-    const steps = escalationSteps(perRule).P0;
-    console.log(`per-rule P0: ${seen.map((n) => `${n.receiver} at ${n.atMs - postedAt} ms`).join("; ")}`);
-    expect(first(seen, steps[0].contactPoint).atMs - postedAt).toBeLessThan(SLACK_MS);
-    expect(first(seen, steps[1].contactPoint).atMs - postedAt).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
-    expect(to(seen, ORG_DEFAULT_RECEIVER).flatMap((n) => n.alerts.map((a) => a.labels.alertname))).toEqual(["SomeoneElsesAlert"]);
+  describe("Synthetic Monitoring's per-check alerts on a real Alertmanager", () => {
+    it.concurrent("reach the contact point of the severity their check stands for", async () => {
+      const am = await startWith(settings);
+      const postedAt = am.now();
+      const checks = checkSpecs(settings);
+      // Labels as SM's plugin-managed rules carry them: no `severity`, the check's labels as label_*.
+      const smAlert = (job: string, severity: string) => ({
+        labels: { alertname: "ProbeFailedExecutionsTooHigh", namespace: "synthetic_monitoring", grafana_folder: "Grafana Synthetic Monitoring", job, instance: "https://example/fn", label_severity: severity },
+      });
+      await am.post(checks.map((c) => smAlert(c.job, c.labels.severity)));
+      // Another team's check with the same label must not reach our people.
+      await am.post([smAlert("someone-elses-check", "P0")]);
+      await sleepUntil(am, postedAt + scaledMs(5) + SLACK_MS);
+      const seen = am.notifications();
+      const steps = escalationSteps(settings);
+      for (const c of checks) {
+        const receiver = steps[c.labels.severity][0].contactPoint;
+        const jobsThere = to(seen, receiver).flatMap((n) => n.alerts.map((a) => a.labels.job));
+        expect(jobsThere, `${c.job} (${c.labels.severity})`).toContain(c.job);
+      }
+      expect(seen.flatMap((n) => n.alerts.map((a) => a.labels.job))).not.toContain("someone-elses-check");
+    });
   });
 
-  it.concurrent("reaches nobody further when the rule resolves before the delay", async () => {
-    const am = await startWith(perRule);
-    const postedAt = am.now();
-    const raised = grafanaAlerts(perRule, "EdgeFunctionsDown", "P0");
-    await am.post(raised);
-    await sleepUntil(am, postedAt + scaledMs(perRule.runbook.escalation.leadDeveloperAfterMinutes) / 3);
-    await am.post(raised.map((a) => ({ ...a, resolved: true })));
-    await sleepUntil(am, postedAt + scaledMs(perRule.runbook.escalation.leadDeveloperAfterMinutes) + SLACK_MS);
-    const steps = escalationSteps(perRule).P0;
-    expect(to(am.notifications(), steps[0].contactPoint).map((n) => n.status)).toEqual(["firing", "resolved"]);
-    expect(to(am.notifications(), steps[1].contactPoint)).toEqual([]);
+  describe("per-rule routing, leaving the org's own tree alone, on a real Alertmanager", () => {
+    /** The alerts Grafana raises for one rule and its escalation companions, with the labels it adds for per-rule routing. */
+    const grafanaAlerts = (s: Settings, alertname: string, severity: Severity) =>
+      ruleRoutes(s, severity).map((r) => ({
+        labels: {
+          alertname: r.companion ? companionTitle(alertname, r.step) : alertname,
+          severity,
+          grafana_folder: "AIN monitoring",
+          [AUTOGENERATED_LABELS.route]: "true",
+          [AUTOGENERATED_LABELS.receiver]: r.notificationSettings.contactPoint,
+          [AUTOGENERATED_LABELS.settingsHash]: settingsHash(r.notificationSettings),
+        },
+      }));
+    let perRule: Settings;
+    beforeAll(() => {
+      perRule = { ...settings, ownsNotificationPolicy: false };
+    });
+
+    it.concurrent("keeps the chain's timing: on-call at once, the lead only if still firing, and other teams' alerts go the org's way", async () => {
+      const am = await startWith(perRule);
+      const postedAt = am.now();
+      await am.post([...grafanaAlerts(perRule, "DatabaseDown", "P0"), alert("SomeoneElsesAlert", "P0")]);
+      const lead = perRule.runbook.escalation.leadDeveloperAfterMinutes;
+      await sleepUntil(am, postedAt + scaledMs(lead) + SLACK_MS);
+      const seen = am.notifications();
+      const steps = escalationSteps(perRule).P0;
+      console.log(`per-rule P0: ${seen.map((n) => `${n.receiver} at ${n.atMs - postedAt} ms`).join("; ")}`);
+      expect(first(seen, steps[0].contactPoint).atMs - postedAt).toBeLessThan(SLACK_MS);
+      expect(first(seen, steps[1].contactPoint).atMs - postedAt).toBeGreaterThanOrEqual(scaledMs(lead) - 100);
+      expect(to(seen, ORG_DEFAULT_RECEIVER).flatMap((n) => n.alerts.map((a) => a.labels.alertname))).toEqual(["SomeoneElsesAlert"]);
+    });
+
+    it.concurrent("reaches nobody further when the rule resolves before the delay", async () => {
+      const am = await startWith(perRule);
+      const postedAt = am.now();
+      const raised = grafanaAlerts(perRule, "EdgeFunctionsDown", "P0");
+      await am.post(raised);
+      await sleepUntil(am, postedAt + scaledMs(perRule.runbook.escalation.leadDeveloperAfterMinutes) / 3);
+      await am.post(raised.map((a) => ({ ...a, resolved: true })));
+      await sleepUntil(am, postedAt + scaledMs(perRule.runbook.escalation.leadDeveloperAfterMinutes) + SLACK_MS);
+      const steps = escalationSteps(perRule).P0;
+      expect(to(am.notifications(), steps[0].contactPoint).map((n) => n.status)).toEqual(["firing", "resolved"]);
+      expect(to(am.notifications(), steps[1].contactPoint)).toEqual([]);
+    });
   });
 });
