@@ -17,12 +17,15 @@ interface Step {
   name?: string;
   uses?: string;
   run?: string;
+  if?: string;
+  "continue-on-error"?: boolean | string;
   with?: Record<string, unknown>;
   env?: Record<string, string>;
 }
 interface Job {
   needs?: string | string[];
   if?: string;
+  "continue-on-error"?: boolean | string;
   environment?: string;
   permissions?: Record<string, string>;
   strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number };
@@ -210,9 +213,19 @@ describe("the delivery workflows", () => {
     const pulumiJobs = allJobs().filter(({ job }) => pulumiStep(job));
     expect(pulumiJobs.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(["deploy.yml up", "preview.yml preview"]);
     for (const { file, id, job } of pulumiJobs) {
-      expect(job.needs, `${file} ${id}`).toContain("test");
-      expect(load(file).jobs.test.steps.map((s) => s.run).filter(Boolean), file).toEqual(["npm ci", "npm test"]);
-      expect(pulumiStep(job)?.env?.PULUMI_NODEJS_TRANSPILE_ONLY, `${file} ${id}`).toBe("true");
+      const where = `${file} ${id}`;
+      expect(job.needs, where).toContain("test");
+      // `needs` gates only while the job's `if:` keeps the implied success(): always(), !cancelled()
+      // or failure() would run Pulumi after a failed type check.
+      expect(job.if ?? "", where).not.toMatch(/\b(always|cancelled|failure)\s*\(/);
+      expect(job["continue-on-error"], where).toBeUndefined();
+      const test = load(file).jobs.test;
+      expect(test.steps.map((s) => s.run).filter(Boolean), file).toEqual(["npm ci", "npm test"]);
+      // The test job may not be skipped or made to pass while failing.
+      expect(test.if, file).toBeUndefined();
+      expect(test["continue-on-error"], file).toBeUndefined();
+      for (const step of test.steps) expect([step.if, step["continue-on-error"]], `${file} test '${step.name ?? step.run ?? step.uses}'`).toEqual([undefined, undefined]);
+      expect(pulumiStep(job)?.env?.PULUMI_NODEJS_TRANSPILE_ONLY, where).toBe("true");
     }
   });
 
