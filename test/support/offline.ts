@@ -94,8 +94,10 @@ function framelessPromiseStamps(): void {
  * The program is deterministic (test/plan/plan-command.test.ts proves its artifacts byte-identical
  * run to run), so a worker runs each distinct stack once: the same stack file, changes, engine
  * options and environment give the same recording. Eight test files read the unchanged prod stack.
- * A run handed out twice is frozen, so a test that changed it would fail instead of changing what
- * the next test reads.
+ * The key leaves out what a suite run does not change: the other files the program reads
+ * (.github/delivery.json, the CA certificate) and, for a test that does not pin AIN_MONITORING_NOW,
+ * the clock, which a shared run reads once for both tests. A run handed out twice is frozen, so a
+ * test that changed it would fail instead of changing what the next test reads.
  */
 const finishedRuns = new Map<string, StackRun>();
 /** Set by the vitest worker for each file, or by the engine itself: the program reads none of them. */
@@ -104,14 +106,15 @@ const notAnInput = (key: string) => key.startsWith("VITEST") || key === "AIN_OFF
 function runKey(changes: StackChanges, engine: EngineOptions): string {
   const stack = changes.stack ?? "prod";
   const env = Object.entries(process.env).filter(([key]) => !notAnInput(key)).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([stackFileStamp(stack), changes, engine, env]);
+  // An unset value is a change of its own (the key is set to nothing), which JSON would drop.
+  return JSON.stringify([stackFileStamp(stack), changes, engine, env], (_key, value: unknown) => (value === undefined ? "(undefined)" : value));
 }
 
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
   const key = runKey(changes, engine);
   const finished = finishedRuns.get(key);
   if (finished) return finished;
-  const run = await runProgramOnce(changes, engine);
+  const run = await runStackAfresh(changes, engine);
   deepFreeze(run.recording);
   deepFreeze(run.resources);
   deepFreeze(run.stackConfig);
@@ -127,14 +130,16 @@ function deepFreeze(value: unknown): void {
 
 /**
  * index.ts registers the resources when it is evaluated, so each run imports it anew, as its own
- * module (`?run=N`). What it imports is evaluated once per worker: src/ modules build constants
- * (zod schemas, dashboards' defaults) and keep no state, and read config and the environment only
- * when called (test/plan/module-state.test.ts holds them to that). Re-evaluating them on every
- * run was two thirds of a failing-config run's CPU.
+ * module (`?run=N`). What it imports is evaluated once per worker: the program's modules build
+ * constants (zod schemas, dashboards' defaults), and read config, the environment, the clock and
+ * files only when called (test/plan/module-state.test.ts holds them to that, and runs a stack after
+ * another to compare it with a run on fresh modules). Re-evaluating them on every run was two
+ * thirds of a failing-config run's CPU.
  */
 let programRuns = 0;
 
-async function runProgramOnce(changes: StackChanges, engine: EngineOptions): Promise<StackRun> {
+/** Runs the program even when this worker has run the same stack: for the tests of that sharing. */
+export async function runStackAfresh(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
   const stackConfig = stackConfigWith(changes);
   const recording = await startOfflineEngine(stackConfig, engine);
   let error: Error | undefined;
