@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
 import { alertPeriodFor } from "../../src/synthetics/component";
 import { checksCommand } from "../../src/synthetics/command";
@@ -132,8 +132,24 @@ describe("npm run checks, against a local endpoint", () => {
     let stdout = "";
     let stderr = "";
     const output = { stdout: (line: string) => (stdout += `${line}\n`), stderr: (line: string) => (stderr += `${line}\n`) };
-    const status = await checksCommand(args, { ...process.env, ...env }, output, ROOT);
-    return { status, stdout, stderr, ms: Date.now() - started };
+    // Whatever else the command writes (a stray console.log) lands in the result too, as it would
+    // on the process's streams, so the checks for a leaked token see it.
+    const toStdout = (...parts: unknown[]) => void (stdout += `${parts.map(String).join(" ")}\n`);
+    const toStderr = (...parts: unknown[]) => void (stderr += `${parts.map(String).join(" ")}\n`);
+    const strays = [
+      vi.spyOn(console, "log").mockImplementation(toStdout),
+      vi.spyOn(console, "info").mockImplementation(toStdout),
+      vi.spyOn(console, "warn").mockImplementation(toStderr),
+      vi.spyOn(console, "error").mockImplementation(toStderr),
+      vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)),
+      vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)),
+    ];
+    try {
+      const status = await checksCommand(args, { ...process.env, ...env }, output, ROOT);
+      return { status, stdout, stderr, ms: Date.now() - started };
+    } finally {
+      for (const stray of strays) stray.mockRestore();
+    }
   };
   const checks = (...args: string[]) => checksWith({ AIN_FUNCTIONS_AUTH_TOKEN: token }, ...args);
   const checksProcess = (...args: string[]) => runCommandAsync("node", ["scripts/run-ts.cjs", "scripts/checks.ts", ...args], { AIN_FUNCTIONS_AUTH_TOKEN: token });
