@@ -98,11 +98,17 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
     whileRunning: async (user, sql, look) => {
       const session = await connect(user);
       const { pid } = (await session.query("SELECT pg_backend_pid() AS pid")).rows[0] as { pid: number };
-      const running = session.query(sql).catch((error: Error) => error);
+      let ended: string | undefined;
+      const running = session.query(sql).then(
+        () => void (ended = "it completed"),
+        (error: Error) => void (ended = `it failed: ${error.message}`),
+      );
       try {
         for (let waited = 0; ; waited += 20) {
           const { rows } = await admin.query("SELECT state, query FROM pg_stat_activity WHERE pid = $1", [pid]);
           if ((rows[0] as { state: string; query: string } | undefined)?.state === "active" && rows[0].query === sql) break;
+          // A statement that ended before it was seen running cannot be looked at: say why it ended.
+          if (ended) throw new Error(`the statement ended before it was seen running (${ended}): ${sql}`);
           if (waited > 10_000) throw new Error(`the statement never showed as active: ${sql}`);
           await new Promise((r) => setTimeout(r, 20));
         }
