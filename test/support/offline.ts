@@ -99,7 +99,9 @@ function framelessPromiseStamps(): void {
  * the clock, which a shared run reads once for both tests. A run handed out twice is frozen, so a
  * test that changed it would fail instead of changing what the next test reads.
  */
-const finishedRuns = new Map<string, StackRun>();
+const FINISHED_RUNS = Symbol.for("ain-monitoring.finishedRuns");
+/** The worker's, like the run number below: a new instance of this file (vi.resetModules()) keeps them. */
+const finishedRuns: Map<string, StackRun> = ((globalThis as { [FINISHED_RUNS]?: Map<string, StackRun> })[FINISHED_RUNS] ??= new Map());
 /** Set by the vitest worker for each file, or by the engine itself: the program reads none of them. */
 const notAnInput = (key: string) => key.startsWith("VITEST") || key === "AIN_OFFLINE_PLAN";
 
@@ -136,7 +138,17 @@ function deepFreeze(value: unknown): void {
  * another to compare it with a run on fresh modules). Re-evaluating them on every run was two
  * thirds of a failing-config run's CPU.
  */
-let programRuns = 0;
+const PROGRAM_RUNS = Symbol.for("ain-monitoring.programRuns");
+/**
+ * The run number is the worker's, not this module's: vi.resetModules() (test/plan/module-state.test.ts)
+ * gives later files a new instance of this file, which must not ask for an `index.js?run=N` the
+ * module registry still holds: that import would return the evaluated module and register nothing.
+ */
+function nextProgramRun(): number {
+  const worker = globalThis as { [PROGRAM_RUNS]?: number };
+  worker[PROGRAM_RUNS] = (worker[PROGRAM_RUNS] ?? 0) + 1;
+  return worker[PROGRAM_RUNS];
+}
 
 /** Runs the program even when this worker has run the same stack: for the tests of that sharing. */
 export async function runStackAfresh(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
@@ -145,11 +157,13 @@ export async function runStackAfresh(changes: StackChanges = {}, engine: EngineO
   let error: Error | undefined;
   try {
     framelessPromiseStamps();
-    await runProgram(() => import(/* @vite-ignore */ `../../index.js?run=${++programRuns}`));
+    await runProgram(() => import(/* @vite-ignore */ `../../index.js?run=${nextProgramRun()}`));
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   }
   const resources = recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  // Every valid stack registers its Grafana foundation; a run with neither means index.ts was not evaluated.
+  if (!error && resources.length === 0) throw new Error("the program neither registered anything nor failed: index.ts came from the module registry instead of being evaluated");
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   const one = (type: string, name?: string) => {
     const found = ofType(type).filter((r) => name === undefined || r.name === name);
