@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { environmentSpecs } from "../../src/github/environments";
 import { externalKeyStatus, rotationPeriod, signingSlots } from "../../src/rotation/periods";
 import { credentials, programSecrets } from "../../src/github/credentials";
@@ -175,6 +175,10 @@ describe("rotation", () => {
 });
 
 describe("the Viewer token", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it.each([
     ["week", 7],
     ["month", 30],
@@ -186,6 +190,8 @@ describe("the Viewer token", () => {
   });
 
   it("is replaced by 'rotate now': the breach response changes its name prefix", async () => {
+    // The instant the rotation tests above run at, so these runs are theirs (test/support/offline.ts shares them).
+    vi.stubEnv("AIN_MONITORING_NOW", "2026-11-25T12:00:00Z");
     const prefix = async (rotateNow: string) => (await runValidStack({ set: { rotation: { rotateNow } } })).one("grafana:oss/serviceAccountRotatingToken:ServiceAccountRotatingToken").inputs.namePrefix;
     expect(await prefix("")).toBe("ain-monitoring-prod-viewer");
     const breach = await prefix("2026-11-25 breach");
