@@ -63,7 +63,7 @@ END
 $check$;
 
 -- CONNECTION LIMIT is the one bound here a session cannot lift: Grafana's pool, at most 10
--- sessions, each able to write at most what one session can (large objects, temporary tables).
+-- sessions. It bounds how many write at once (large objects, temporary tables), not how much.
 ALTER ROLE grafana_readonly NOINHERIT CONNECTION LIMIT 10;
 -- Defence in depth, not the boundary: every one of these is a user-settable parameter in
 -- PostgreSQL 15, so a session may SET it back (SET default_transaction_read_only = off). A
@@ -416,11 +416,13 @@ CREATE OR REPLACE VIEW ain_monitoring.storage_objects AS
 CREATE OR REPLACE VIEW ain_monitoring.buckets AS
   SELECT r.id, r.name FROM ain_monitoring.bucket_rows() AS r;
 
--- What this role has written itself. It is read-only by default, but any session may turn that
--- off, and then create large objects (lo_from_bytea, executable by every role; postgres cannot
--- revoke it) or temporary tables, each as large as the disk. Nothing it needs writes anything, so
--- any object it owns is a sign that someone used Grafana's data source to write. Not SECURITY
--- DEFINER: every role reads pg_largeobject_metadata, pg_class and relation sizes.
+-- What this role has written itself. Large objects are written even in a read-only transaction
+-- (PostgreSQL 15 does not count lo_from_bytea, lo_create or lowrite as writes; every role may
+-- execute them, and postgres cannot revoke that), and any session may turn its read-only default
+-- off and create temporary tables (PUBLIC holds TEMPORARY on every database): each as large as the
+-- disk. Nothing it needs writes anything, so any object it owns is a sign that someone used
+-- Grafana's data source to write. Not SECURITY DEFINER: every role reads pg_largeobject_metadata,
+-- pg_class and relation sizes.
 CREATE OR REPLACE FUNCTION ain_monitoring.own_writes()
 RETURNS TABLE (large_objects bigint, temporary_relations bigint, temporary_bytes bigint, all_large_objects_bytes bigint)
 LANGUAGE sql STABLE

@@ -145,9 +145,10 @@ export const slowestQueriesQuery = `SELECT statement, calls, mean_seconds, total
 
 /**
  * What the monitoring role has written itself: large objects and temporary tables it owns, and
- * the size of all large objects. It needs to write nothing, but any session of it may turn its
- * read-only default off and write both (PostgreSQL lets every role create large objects, and
- * Supabase's postgres cannot revoke that): any object it owns means someone wrote through
- * Grafana's data source. db/monitoring-role.sql refuses to re-apply while one exists.
+ * the size of all large objects. It needs to write nothing, but PostgreSQL lets every role create
+ * large objects, even in a read-only transaction (Supabase's postgres cannot revoke that), and any
+ * session may turn its read-only default off and create temporary tables: any object it owns
+ * means someone wrote through Grafana's data source. db/monitoring-role.sql refuses to re-apply
+ * while one exists.
  */
 export const monitoringRoleWritesQuery = `SELECT large_objects + temporary_relations AS monitoring_role_objects, large_objects, temporary_relations, temporary_bytes, all_large_objects_bytes FROM ${m}.own_writes()`;

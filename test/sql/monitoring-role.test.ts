@@ -634,3 +634,169 @@ describe("hostile values typed into $token return only what an honest value woul
     await expect(run(value)).rejects.toThrow();
   });
 });
+
+/** A JWT shaped as Supabase's legacy API keys are (HS256, claims iss, ref, role, iat, exp), signed with nothing real. */
+const jwt = (role: string): string => {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ iss: "supabase", ref: "abcdefghijklmnopqrst", role, iat: 1700000000, exp: 2000000000 })}.${Buffer.from(`not-a-real-signature-${role}`).toString("base64url")}`;
+};
+
+describe("what every role reads in the catalogs: the file finds keys there and stops", () => {
+  /** A Database Webhook as the dashboard makes it: supabase_functions.http_request(url, method, headers, params, timeout). */
+  const webhook = (name: string, headers: Record<string, string>) =>
+    `SET ROLE postgres; CREATE TRIGGER "${name}" AFTER INSERT ON public.valuations FOR EACH ROW EXECUTE FUNCTION supabase_functions.http_request('https://abcdefghijklmnopqrst.supabase.co/functions/v1/generate-valuation-pdf', 'POST', '${JSON.stringify({ "Content-Type": "application/json", ...headers })}', '{}', '5000'); RESET ROLE`;
+
+  const cases: [string, string, string, RegExp, RegExp, string][] = [
+    [
+      "a Database Webhook sending the service_role key",
+      webhook("pdf-webhook", { Authorization: `Bearer ${jwt("service_role")}` }),
+      jwt("service_role"),
+      /trigger "pdf-webhook" on public.valuations holds a JWT for role service_role/,
+      /Supabase Vault/,
+      `DROP TRIGGER "pdf-webhook" ON public.valuations`,
+    ],
+    [
+      "a Database Webhook sending a Supabase secret key",
+      webhook("pdf-webhook", { apikey: "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz" }),
+      "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",
+      /trigger "pdf-webhook" on public.valuations holds a Supabase secret key/,
+      /Supabase Vault/,
+      `DROP TRIGGER "pdf-webhook" ON public.valuations`,
+    ],
+    [
+      "app.settings.jwt_secret set on the database",
+      `ALTER DATABASE postgres SET "app.settings.jwt_secret" TO 'super-secret-jwt-token-with-at-least-32-characters-long'`,
+      "super-secret-jwt-token-with-at-least-32-characters-long",
+      /setting app.settings.jwt_secret \(database postgres\) holds a value under a key-like name/,
+      /ALTER DATABASE postgres RESET "app.settings.jwt_secret";/,
+      `ALTER DATABASE postgres RESET "app.settings.jwt_secret"`,
+    ],
+    [
+      "a function whose source holds the service_role key",
+      `SET ROLE postgres; CREATE FUNCTION public.call_pdf() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN PERFORM 'Bearer ${jwt("service_role")}'; END $f$; RESET ROLE`,
+      jwt("service_role"),
+      /function public.call_pdf\(\) holds a JWT for role service_role/,
+      /Supabase Vault/,
+      "DROP FUNCTION public.call_pdf()",
+    ],
+    [
+      "a column default holding a connection string with a password",
+      `ALTER TABLE public.valuations ADD COLUMN source text DEFAULT 'postgresql://report:hunter2hunter2@db.example.com/reports'`,
+      "hunter2hunter2",
+      /default of column public.valuations.source holds a password in a connection string/,
+      /rotate/,
+      "ALTER TABLE public.valuations DROP COLUMN source",
+    ],
+  ];
+
+  it.each(cases)("%s: refused, naming the place and the fix, never the key", async (_name, plant, secret, message, fix, remove) => {
+    await pg.load(plant);
+    try {
+      // Why: the role reads it today, with no grant at all.
+      const readable = await monitor.query(
+        "SELECT encode(tgargs, 'escape') AS v FROM pg_trigger UNION ALL SELECT array_to_string(setconfig, ' ') FROM pg_db_role_setting UNION ALL SELECT prosrc FROM pg_proc UNION ALL SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef",
+      );
+      expect(JSON.stringify(readable.rows)).toContain(secret);
+      const refused = await refusal();
+      expect(refused?.message).toMatch(message);
+      expect(refused?.hint).toMatch(fix);
+      expect(`${refused?.message} ${refused?.hint}`).not.toContain(secret);
+    } finally {
+      await pg.load(remove);
+    }
+    expect(await refusal()).toBeUndefined();
+  });
+
+  it.each([
+    ["a Database Webhook sending the anon key (public by design)", webhook("public-webhook", { Authorization: `Bearer ${jwt("anon")}` }), `DROP TRIGGER "public-webhook" ON public.valuations`],
+    ["a Database Webhook without a key", webhook("plain-webhook", {}), `DROP TRIGGER "plain-webhook" ON public.valuations`],
+    ["app.settings.jwt_exp (not a secret)", `ALTER DATABASE postgres SET "app.settings.jwt_exp" TO '3600'`, `ALTER DATABASE postgres RESET "app.settings.jwt_exp"`],
+  ])("%s: applies", async (_name, plant, remove) => {
+    await pg.load(plant);
+    try {
+      expect(await refusal()).toBeUndefined();
+    } finally {
+      await pg.load(remove);
+    }
+  });
+
+  it("a SECURITY DEFINER function of the app that PUBLIC may execute: refused with the REVOKE, which the file then accepts", async () => {
+    await pg.load("SET ROLE postgres; CREATE FUNCTION public.valuation_owner_emails() RETURNS SETOF text LANGUAGE sql SECURITY DEFINER SET search_path = '' AS 'SELECT owner_email FROM public.valuations'; RESET ROLE");
+    try {
+      // Why: the role runs it with postgres' rights, today.
+      await admin.query("INSERT INTO public.valuations (vin, owner_email) VALUES ('VIN', 'owner@example.com')");
+      expect((await monitor.query("SELECT public.valuation_owner_emails() AS e")).rows).toEqual([{ e: "owner@example.com" }]);
+      const refused = await refusal();
+      expect(refused?.message).toMatch(/SECURITY DEFINER public.valuation_owner_emails\(\) \(owner postgres\) is executable by PUBLIC/);
+      expect(refused?.hint).toContain("as postgres: REVOKE EXECUTE ON ROUTINE public.valuation_owner_emails() FROM PUBLIC;");
+      await runFixes(refused?.hint ?? "");
+      expect(await refusal()).toBeUndefined();
+      expect(await errorOf(monitor, "SELECT public.valuation_owner_emails()")).toMatch(/permission denied for function/);
+    } finally {
+      await pg.load("DROP FUNCTION public.valuation_owner_emails(); DELETE FROM public.valuations WHERE vin = 'VIN'");
+    }
+  });
+
+  it("Supabase's own webhook function (SECURITY DEFINER, not executable by PUBLIC) is no finding", async () => {
+    const { rows } = await admin.query("SELECT prosecdef, has_function_privilege($1, oid, 'EXECUTE') AS grafana FROM pg_proc WHERE oid = 'supabase_functions.http_request()'::regprocedure", [MONITOR]);
+    expect(rows).toEqual([{ prosecdef: true, grafana: false }]);
+    expect(await refusal()).toBeUndefined();
+  });
+});
+
+describe("large objects and temporary tables: bounded, seen, and refused at the next apply", () => {
+  it("the residual, as it is: large objects are written even in a read-only transaction, and temporary tables once it is off", async () => {
+    const session = await pg.connect(MONITOR);
+    try {
+      // PostgreSQL does not treat large-object writes as writes: the read-only default does not stop them.
+      expect((await session.query("SHOW default_transaction_read_only")).rows).toEqual([{ default_transaction_read_only: "on" }]);
+      const { rows } = await session.query("SELECT lo_from_bytea(0, decode(repeat('ab', 100000), 'hex')) AS oid");
+      expect(await errorOf(session, "CREATE TEMP TABLE scratch AS SELECT 1")).toMatch(/read-only transaction/);
+      await session.query("SET default_transaction_read_only = off");
+      await session.query("CREATE TEMP TABLE scratch AS SELECT g FROM generate_series(1, 1000) AS g");
+      // What the alert reads (own_writes()), from another session of the role.
+      const seen = (await monitor.query(monitoringRoleWritesQuery)).rows[0];
+      expect(seen).toMatchObject({ monitoring_role_objects: "2", large_objects: "1", temporary_relations: "1" });
+      expect(Number(seen.temporary_bytes)).toBeGreaterThan(0);
+      expect(Number(seen.all_large_objects_bytes)).toBeGreaterThan(0);
+      // The file will not bless it: it names the object and the statement that removes it.
+      const refused = await refusal();
+      expect(refused?.message).toContain(`it owns large object ${rows[0].oid}`);
+      expect(refused?.hint).toContain(`as supabase_admin: SELECT pg_catalog.lo_unlink(${rows[0].oid});`);
+      await runFixes(refused?.hint ?? "");
+    } finally {
+      await session.end();
+    }
+    // The temporary table went with its session; the large object with the fix.
+    expect((await monitor.query(monitoringRoleWritesQuery)).rows[0]).toMatchObject({ monitoring_role_objects: "0" });
+    expect(await refusal()).toBeUndefined();
+  });
+
+  it("a session can lift every time limit set on the role, and postgres cannot pin one it could not (temp_file_limit)", async () => {
+    const session = await pg.connect(MONITOR);
+    try {
+      expect((await session.query("SHOW statement_timeout")).rows).toEqual([{ statement_timeout: "30s" }]);
+      for (const sql of ["SET statement_timeout = 0", "SET idle_in_transaction_session_timeout = 0", "SET default_transaction_read_only = off"]) expect(await errorOf(session, sql), sql).toBe("");
+      expect(await errorOf(session, "SET temp_file_limit = '1GB'")).toMatch(/permission denied to set parameter/);
+    } finally {
+      await session.end();
+    }
+    const asPostgres = await pg.connect("postgres");
+    try {
+      expect(await errorOf(asPostgres, `ALTER ROLE ${MONITOR} SET temp_file_limit = '100MB'`)).toMatch(/permission denied to set parameter "temp_file_limit"/);
+    } finally {
+      await asPostgres.end();
+    }
+  });
+
+  it("the connection limit holds: the eleventh session of the role is refused", async () => {
+    const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1", [MONITOR]);
+    const opened: Client[] = [];
+    try {
+      for (let i = rows[0].n; i < 10; i++) opened.push(await pg.connect(MONITOR));
+      await expect(pg.connect(MONITOR)).rejects.toThrow(/too many connections for role "grafana_readonly"/);
+    } finally {
+      for (const c of opened) await c.end();
+    }
+  });
+});
