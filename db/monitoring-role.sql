@@ -727,12 +727,14 @@ BEGIN
     SELECT pg_catalog.format('comment on %s', pg_catalog.pg_describe_object(ds.classoid, ds.objoid, ds.objsubid)), ds.description,
            'take the key out of the comment (COMMENT ON ... IS NULL); then rotate it', false
     FROM pg_catalog.pg_description AS ds
+    WHERE ds.objoid >= 16384 OR ds.classoid = 'pg_catalog.pg_namespace'::regclass  -- what users made or may comment on, not initdb's thousands
     UNION ALL
     SELECT pg_catalog.format('options of foreign server %I', fs.srvname), pg_catalog.array_to_string(fs.srvoptions, ' '),
            'keep credentials in a user mapping (not readable by other roles), not in the server''s options; then rotate them', false
     FROM pg_catalog.pg_foreign_server AS fs
   LOOP
-    CONTINUE WHEN place.body IS NULL;
+    -- One cheap test first: every pattern below holds one of these.
+    CONTINUE WHEN place.body IS NULL OR (NOT place.named_like_a_key AND place.body !~* '(eyJ|sb_secret_|bearer|://|password|PRIVATE KEY|k_live_|k_test_)');
     kinds := '{}';
     IF place.named_like_a_key THEN
       kinds := kinds || 'a value under a key-like name'::text;

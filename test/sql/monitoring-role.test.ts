@@ -680,6 +680,14 @@ describe("what every role reads in the catalogs: the file finds keys there and s
       "DROP FUNCTION public.call_pdf()",
     ],
     [
+      "a comment holding an API secret key",
+      "COMMENT ON TABLE public.valuations IS 'Resend via the proxy, key sk_live_51HxTestOnlyNotARealKey0000'",
+      "sk_live_51HxTestOnlyNotARealKey0000",
+      /comment on table public.valuations holds an API secret key/,
+      /COMMENT ON/,
+      "COMMENT ON TABLE public.valuations IS NULL",
+    ],
+    [
       "a column default holding a connection string with a password",
       `ALTER TABLE public.valuations ADD COLUMN source text DEFAULT 'postgresql://report:hunter2hunter2@db.example.com/reports'`,
       "hunter2hunter2",
