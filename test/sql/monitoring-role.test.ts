@@ -702,7 +702,7 @@ describe("what every role reads in the catalogs: the file finds keys there and s
     try {
       // Why: the role reads it today, with no grant at all.
       const readable = await monitor.query(
-        "SELECT encode(tgargs, 'escape') AS v FROM pg_trigger UNION ALL SELECT array_to_string(setconfig, ' ') FROM pg_db_role_setting UNION ALL SELECT prosrc FROM pg_proc UNION ALL SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef",
+        "SELECT encode(tgargs, 'escape') AS v FROM pg_trigger UNION ALL SELECT array_to_string(setconfig, ' ') FROM pg_db_role_setting UNION ALL SELECT prosrc FROM pg_proc UNION ALL SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef UNION ALL SELECT description FROM pg_description",
       );
       expect(JSON.stringify(readable.rows)).toContain(secret);
       const refused = await refusal();
