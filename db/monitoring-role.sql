@@ -577,6 +577,21 @@ BEGIN
     fixes := fixes || pg_catalog.format('as %s: %s', COALESCE(grantor, 'supabase_admin'), target);
   END LOOP;
 
+  -- Its own settings: only the four above, and only for every database. A role-and-database
+  -- setting (ALTER ROLE ... IN DATABASE ... SET) overrides them, and a superuser may set a
+  -- superuser-only one on it (lo_compat_privileges = on reads and writes every large object).
+  FOR d IN
+    SELECT r.setdatabase, pg_catalog.split_part(c.setting, '=', 1) AS name,
+           (SELECT x.datname FROM pg_catalog.pg_database AS x WHERE x.oid = r.setdatabase) AS datname
+    FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting)
+    WHERE r.setrole = me
+      AND NOT (r.setdatabase = 0 AND pg_catalog.split_part(c.setting, '=', 1) IN ('default_transaction_read_only', 'statement_timeout', 'idle_in_transaction_session_timeout', 'search_path'))
+    ORDER BY 1, 2
+  LOOP
+    findings := findings || pg_catalog.format('the setting %s on it%s', d.name, CASE WHEN d.setdatabase = 0 THEN '' ELSE ' in database ' || d.datname END);
+    fixes := fixes || pg_catalog.format('as supabase_admin: ALTER ROLE grafana_readonly%s RESET %s;', CASE WHEN d.setdatabase = 0 THEN '' ELSE pg_catalog.format(' IN DATABASE %I', d.datname) END, d.name);
+  END LOOP;
+
   -- What reaches it through PUBLIC, compared with what a fresh database (pg_init_privs: initdb's
   -- and each extension's own ACLs; a new object's default otherwise) gives: CREATE on the database or on a schema, and privileges on the
   -- relations and routines of every schema it may use.

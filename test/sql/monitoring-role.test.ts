@@ -203,6 +203,11 @@ describe("what the role holds", () => {
     ["ownership of a table", "CREATE TABLE public.handed_over (x int); ALTER TABLE public.handed_over OWNER TO grafana_readonly", /it owns table public.handed_over/, "as supabase_admin: REASSIGN OWNED BY grafana_readonly TO postgres;"],
     ["ownership of a schema", "CREATE SCHEMA handed_over AUTHORIZATION grafana_readonly", /it owns schema handed_over/, "as supabase_admin: REASSIGN OWNED BY grafana_readonly TO postgres;"],
     ["a sequence grant", "CREATE SEQUENCE public.counter; GRANT USAGE, UPDATE ON SEQUENCE public.counter TO grafana_readonly", /privileges on sequence public.counter/, "as supabase_admin: REVOKE ALL ON TABLE public.counter FROM grafana_readonly;"],
+    ["a policy naming it", "CREATE POLICY monitoring ON public.valuations FOR SELECT TO grafana_readonly USING (true)", /policy monitoring on table public.valuations names it/, "as supabase_admin: DROP OWNED BY grafana_readonly;"],
+    ["ownership of a function", "CREATE FUNCTION public.handed_over() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION public.handed_over() OWNER TO grafana_readonly", /it owns function public.handed_over\(\)/, "as supabase_admin: REASSIGN OWNED BY grafana_readonly TO postgres;"],
+    ["a grant on a large object", "SELECT lo_create(4242); GRANT SELECT, UPDATE ON LARGE OBJECT 4242 TO grafana_readonly", /privileges on large object 4242 \(granted by supabase_admin\)/, "as supabase_admin: REVOKE ALL ON LARGE OBJECT 4242 FROM grafana_readonly;"],
+    ["a setting of its own for one database, which overrides the file's", "ALTER ROLE grafana_readonly IN DATABASE postgres SET default_transaction_read_only = off", /the setting default_transaction_read_only on it in database postgres/, "as supabase_admin: ALTER ROLE grafana_readonly IN DATABASE postgres RESET default_transaction_read_only;"],
+    ["a superuser-only setting on it", "ALTER ROLE grafana_readonly SET lo_compat_privileges = on", /the setting lo_compat_privileges on it/, "as supabase_admin: ALTER ROLE grafana_readonly RESET lo_compat_privileges;"],
     ["EXECUTE granted to PUBLIC on a function initdb keeps from it", "GRANT EXECUTE ON FUNCTION pg_read_binary_file(text) TO PUBLIC", /EXECUTE on pg_read_binary_file\(text\), through PUBLIC/, "as supabase_admin: REVOKE EXECUTE ON ROUTINE pg_read_binary_file(text) FROM PUBLIC;"],
     ["SELECT granted to PUBLIC on an app table", "GRANT SELECT ON public.valuations TO PUBLIC", /SELECT on public.valuations, through PUBLIC \(granted by postgres\)/, "as postgres: REVOKE SELECT ON TABLE public.valuations FROM PUBLIC;"],
     ["CREATE on the database for PUBLIC", "GRANT CREATE ON DATABASE postgres TO PUBLIC", /CREATE on this database, through PUBLIC/, "as supabase_admin: REVOKE CREATE ON DATABASE postgres FROM PUBLIC;"],
@@ -220,7 +225,9 @@ describe("what the role holds", () => {
     expect(await runFixes(refused?.hint ?? "")).not.toEqual([]);
     expect(await refusal()).toBeUndefined();
     expect(await grantsOf(MONITOR)).toEqual(Object.keys(expectedGrants).sort());
-    await pg.load("DROP TABLE IF EXISTS public.handed_over; DROP SCHEMA IF EXISTS handed_over; DROP SEQUENCE IF EXISTS public.counter");
+    await pg.load(
+      "DROP TABLE IF EXISTS public.handed_over; DROP SCHEMA IF EXISTS handed_over; DROP SEQUENCE IF EXISTS public.counter; DROP FUNCTION IF EXISTS public.handed_over(); DROP POLICY IF EXISTS monitoring ON public.valuations; SELECT lo_unlink(4242) FROM pg_largeobject_metadata WHERE oid = 4242",
+    );
   });
 });
 
