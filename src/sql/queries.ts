@@ -151,4 +151,7 @@ export const slowestQueriesQuery = `SELECT statement, calls, mean_seconds, total
  * means someone wrote through Grafana's data source. db/monitoring-role.sql refuses to re-apply
  * while one exists.
  */
-export const monitoringRoleWritesQuery = `SELECT large_objects + temporary_relations AS monitoring_role_objects, large_objects, temporary_relations, temporary_bytes, all_large_objects_bytes FROM ${m}.own_writes()`;
+export const monitoringRoleWritesQuery = `SELECT large_objects + temporary_relations AS monitoring_role_objects FROM ${m}.own_writes()`;
+
+/** Bytes held in large objects by every role: the growth the role above could cause, for a panel beside the disk's. */
+export const largeObjectBytesQuery = `SELECT all_large_objects_bytes FROM ${m}.own_writes()`;

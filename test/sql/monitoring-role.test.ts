@@ -3,7 +3,7 @@ import type { Client, DatabaseError } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "../../src/config/load";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
-import { MONITORING_SCHEMA, monitoringRoleWritesQuery } from "../../src/sql/queries";
+import { largeObjectBytesQuery, MONITORING_SCHEMA, monitoringRoleWritesQuery } from "../../src/sql/queries";
 import { grafanaSql, interpolateVariables, variableUses } from "../support/grafanaSql";
 import { settingsFor } from "../support/offline";
 import { MONITOR, startPostgres, SUPERUSER, type Postgres } from "../support/postgres";
@@ -139,8 +139,8 @@ describe("what the role holds", () => {
     expect(targets.filter((t) => t.sql.includes(`${MONITORING_SCHEMA}.${use}`)).map((t) => t.where)).not.toEqual([]);
   });
 
-  it("own_writes() is read by the query for the alert on the role's own writes", () => {
-    expect(monitoringRoleWritesQuery).toContain(`${MONITORING_SCHEMA}.own_writes()`);
+  it("own_writes() is read by the queries for the alert on the role's own writes and the large objects' size", () => {
+    for (const sql of [monitoringRoleWritesQuery, largeObjectBytesQuery]) expect(sql).toContain(`${MONITORING_SCHEMA}.own_writes()`);
   });
 
   it("is a plain login: no superuser, createrole, createdb, replication or bypassrls; read-only and time-limited by default", async () => {
@@ -373,6 +373,25 @@ describe("the statement shown for a session holds only keywords, punctuation and
     const { rows } = await monitor.query(`SELECT statement FROM ${MONITORING_SCHEMA}.slowest_statements(50)`);
     expect(rows.length).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toMatch(/secret/i);
+  });
+
+  it("holds for 3,000 statements built at random from the scanner's hard parts, each holding a secret somewhere", async () => {
+    // Fragments that change how the rest is read: quotes of every kind, comment openers and
+    // closers, dollar tags, escapes, prefixes, newlines. A fixed seed: the same statements every run.
+    const parts = ["'", "''", "E'", "e'", "U&'", "U&\"", "B'", "X'", "N'", '"', '""', "\\", "\\'", "/*", "*/", "--", "\n", "\r", "$$", "$t$", "$T$", "$t", "$1", "$_$", "::", "-", "/", "*", ";", " ", "\t", "SELECT", "from", "pg_class", "é", "0x", "1e", "."];
+    let seed = 21;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const statements = Array.from({ length: 3000 }, () => {
+      const pieces = Array.from({ length: 4 + random(14) }, () => parts[random(parts.length)]);
+      pieces.splice(random(pieces.length + 1), 0, ["tok_SECRET", "SECRET", "secret-value", "sEcReT"][random(4)]);
+      return pieces.join(random(2) ? "" : " ");
+    });
+    const { rows } = await admin.query(
+      `WITH k AS MATERIALIZED (SELECT ${MONITORING_SCHEMA}.known_words() AS w) SELECT s.q AS statement, ${MONITORING_SCHEMA}.masked_statement(s.q, k.w) AS shown FROM unnest($1::text[]) AS s(q), k`,
+      [statements],
+    );
+    expect(rows).toHaveLength(3000);
+    expect(rows.filter((r: { shown: string }) => /secret/i.test(r.shown))).toEqual([]);
   });
 
   it("is cut to 120 characters", async () => {
@@ -765,15 +784,18 @@ describe("large objects and temporary tables: bounded, seen, and refused at the 
     try {
       // PostgreSQL does not treat large-object writes as writes: the read-only default does not stop them.
       expect((await session.query("SHOW default_transaction_read_only")).rows).toEqual([{ default_transaction_read_only: "on" }]);
-      const { rows } = await session.query("SELECT lo_from_bytea(0, decode(repeat('ab', 100000), 'hex')) AS oid");
+      // 112 000 bytes that do not compress.
+      const { rows } = await session.query("SELECT lo_from_bytea(0, (SELECT decode(string_agg(md5(g::text), ''), 'hex') FROM generate_series(1, 7000) AS g)) AS oid");
       expect(await errorOf(session, "CREATE TEMP TABLE scratch AS SELECT 1")).toMatch(/read-only transaction/);
       await session.query("SET default_transaction_read_only = off");
       await session.query("CREATE TEMP TABLE scratch AS SELECT g FROM generate_series(1, 1000) AS g");
       // What the alert reads (own_writes()), from another session of the role.
-      const seen = (await monitor.query(monitoringRoleWritesQuery)).rows[0];
-      expect(seen).toMatchObject({ monitoring_role_objects: "2", large_objects: "1", temporary_relations: "1" });
-      expect(Number(seen.temporary_bytes)).toBeGreaterThan(0);
-      expect(Number(seen.all_large_objects_bytes)).toBeGreaterThan(0);
+      // One number, as a Grafana SQL rule reads it.
+      const seen = await monitor.query(monitoringRoleWritesQuery);
+      expect(seen.fields.map((f) => f.name)).toEqual(["monitoring_role_objects"]);
+      expect(seen.rows).toEqual([{ monitoring_role_objects: "2" }]);
+      expect((await monitor.query(`SELECT * FROM ${MONITORING_SCHEMA}.own_writes()`)).rows[0]).toMatchObject({ large_objects: "1", temporary_relations: "1" });
+      expect(Number((await monitor.query(largeObjectBytesQuery)).rows[0].all_large_objects_bytes)).toBeGreaterThan(100000);
       // The file will not bless it: it names the object and the statement that removes it.
       const refused = await refusal();
       expect(refused?.message).toContain(`it owns large object ${rows[0].oid}`);
