@@ -577,6 +577,15 @@ BEGIN
     fixes := fixes || pg_catalog.format('as %s: %s', COALESCE(grantor, 'supabase_admin'), target);
   END LOOP;
 
+  -- Roles that hold its rights: a member of grafana_readonly may call what it may.
+  FOR d IN
+    SELECT m.member::regrole::text AS member, m.grantor::regrole::text AS grantor
+    FROM pg_catalog.pg_auth_members AS m WHERE m.roleid = me ORDER BY 1
+  LOOP
+    findings := findings || pg_catalog.format('%s is a member of grafana_readonly', d.member);
+    fixes := fixes || pg_catalog.format('as %s: REVOKE grafana_readonly FROM %I;', d.grantor, d.member);
+  END LOOP;
+
   -- Its own settings: only the four above, and only for every database. A role-and-database
   -- setting (ALTER ROLE ... IN DATABASE ... SET) overrides them, and a superuser may set a
   -- superuser-only one on it (lo_compat_privileges = on reads and writes every large object).
@@ -773,7 +782,9 @@ BEGIN
     IF place.body ~* 'bearer\s+[A-Za-z0-9._~+/=-]{16,}' AND place.body !~* 'bearer\s+eyJ' THEN
       kinds := kinds || 'a bearer token'::text;
     END IF;
-    IF place.body ~* '[a-z][a-z0-9+.-]*://[^/\s:@]+:[^@\s/]+@' OR place.body ~* '\mpassword\s*=\s*[^\s''"]{4,}' THEN
+    -- A URL with a password, or libpq's key=value form (password=... beside host=, user= or dbname=).
+    IF place.body ~* '[a-z][a-z0-9+.-]*://[^/\s:@]+:[^@\s/]+@'
+       OR (place.body ~* '\m(host|user|dbname)=' AND place.body ~* '\mpassword=[^\s''"]{4,}') THEN
       kinds := kinds || 'a password in a connection string'::text;
     END IF;
     IF place.body ~ '-----BEGIN [A-Z ]*PRIVATE KEY-----' THEN

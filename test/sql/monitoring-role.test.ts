@@ -203,6 +203,7 @@ describe("what the role holds", () => {
     ["ownership of a table", "CREATE TABLE public.handed_over (x int); ALTER TABLE public.handed_over OWNER TO grafana_readonly", /it owns table public.handed_over/, "as supabase_admin: REASSIGN OWNED BY grafana_readonly TO postgres;"],
     ["ownership of a schema", "CREATE SCHEMA handed_over AUTHORIZATION grafana_readonly", /it owns schema handed_over/, "as supabase_admin: REASSIGN OWNED BY grafana_readonly TO postgres;"],
     ["a sequence grant", "CREATE SEQUENCE public.counter; GRANT USAGE, UPDATE ON SEQUENCE public.counter TO grafana_readonly", /privileges on sequence public.counter/, "as supabase_admin: REVOKE ALL ON TABLE public.counter FROM grafana_readonly;"],
+    ["a member holding its rights", "GRANT grafana_readonly TO authenticated", /authenticated is a member of grafana_readonly/, "as supabase_admin: REVOKE grafana_readonly FROM authenticated;"],
     ["a policy naming it", "CREATE POLICY monitoring ON public.valuations FOR SELECT TO grafana_readonly USING (true)", /policy monitoring on table public.valuations names it/, "as supabase_admin: DROP OWNED BY grafana_readonly;"],
     ["ownership of a function", "CREATE FUNCTION public.handed_over() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION public.handed_over() OWNER TO grafana_readonly", /it owns function public.handed_over\(\)/, "as supabase_admin: REASSIGN OWNED BY grafana_readonly TO postgres;"],
     ["a grant on a large object", "SELECT lo_create(4242); GRANT SELECT, UPDATE ON LARGE OBJECT 4242 TO grafana_readonly", /privileges on large object 4242 \(granted by supabase_admin\)/, "as supabase_admin: REVOKE ALL ON LARGE OBJECT 4242 FROM grafana_readonly;"],
@@ -706,6 +707,14 @@ describe("what every role reads in the catalogs: the file finds keys there and s
       "DROP FUNCTION public.call_pdf()",
     ],
     [
+      "a function calling another database with a libpq password",
+      "SET ROLE postgres; CREATE FUNCTION public.sync_reports() RETURNS text LANGUAGE sql AS $f$ SELECT 'host=reports.example.com user=sync dbname=reports password=Wm9vZ2x5Ym9v' $f$; RESET ROLE",
+      "Wm9vZ2x5Ym9v",
+      /function public.sync_reports\(\) holds a password in a connection string/,
+      /rotate/,
+      "DROP FUNCTION public.sync_reports()",
+    ],
+    [
       "a comment holding an API secret key",
       "COMMENT ON TABLE public.valuations IS 'Resend via the proxy, key sk_live_51HxTestOnlyNotARealKey0000'",
       "sk_live_51HxTestOnlyNotARealKey0000",
@@ -744,6 +753,11 @@ describe("what every role reads in the catalogs: the file finds keys there and s
   it.each([
     ["a Database Webhook sending the anon key (public by design)", webhook("public-webhook", { Authorization: `Bearer ${jwt("anon")}` }), `DROP TRIGGER "public-webhook" ON public.valuations`],
     ["a Database Webhook without a key", webhook("plain-webhook", {}), `DROP TRIGGER "plain-webhook" ON public.valuations`],
+    [
+      "a function comparing a password column (code, not a key)",
+      "SET ROLE postgres; CREATE FUNCTION public.same_password(a text, b text) RETURNS boolean LANGUAGE plpgsql AS $f$ DECLARE password text := a; BEGIN RETURN password = b; END $f$; RESET ROLE",
+      "DROP FUNCTION public.same_password(text, text)",
+    ],
     ["app.settings.jwt_exp (not a secret)", `ALTER DATABASE postgres SET "app.settings.jwt_exp" TO '3600'`, `ALTER DATABASE postgres RESET "app.settings.jwt_exp"`],
   ])("%s: applies", async (_name, plant, remove) => {
     await pg.load(plant);
