@@ -13,7 +13,8 @@ import { dashboardUrl } from "./grafana/urls";
 import { GUIDE_PATH } from "./guide/anchors";
 import { alertGuideMarkdown } from "./guide/render";
 import * as path from "node:path";
-import { credentials, credentialsTable, pulumiOidcPolicies } from "./github/credentials";
+import { pulumiOidcPolicies } from "./github/credentials";
+import { credentialsTable, reach } from "./github/reach";
 import { readDelivery } from "./github/delivery";
 
 /**
@@ -33,7 +34,7 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   files.set("alerts.md", alertGuideMarkdown(settings));
   // Who holds which credential, and the OIDC rules the bootstrap registers in Pulumi Cloud.
   const delivery = readDelivery(path.resolve(__dirname, ".."));
-  files.set("delivery/credentials.md", credentialsTable(credentials(settings, delivery)));
+  files.set("delivery/credentials.md", credentialsTable(reach(settings, delivery)));
   files.set("delivery/pulumi-oidc-policies.json", JSON.stringify(pulumiOidcPolicies(settings, delivery), null, 2) + "\n");
   return files;
 }
