@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
 import { identityFor, type Identity } from "./identity";
 import { readCaCertificate } from "./caCertificate";
+import { GO_TEMPLATE_DELIMITERS } from "./logql";
 import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
 import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
 
@@ -132,6 +133,19 @@ export function numbersFromText(schema: AnySchema, value: unknown): unknown {
   return value;
 }
 
+/**
+ * Where a config string holds Go template delimiters. Every plain string is checked, not only the
+ * ones that reach a template today (contact names and emails, the external support line, the stream
+ * selector, function names, URLs in descriptions): a string that reaches one tomorrow is then
+ * already safe, and no config text of this project has a reason to contain `{{` or `}}`.
+ */
+function templateSyntax(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value === "string") return GO_TEMPLATE_DELIMITERS.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templateSyntax(v, [...path, i]));
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [...(GO_TEMPLATE_DELIMITERS.test(k) ? [[...path, k]] : []), ...templateSyntax(v, [...path, k])]);
+  return [];
+}
+
 // ---- messages --------------------------------------------------------------------------------
 
 function keyPath(path: readonly PropertyKey[]): string {
@@ -259,6 +273,11 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
   let postgresCaCertificate: string | undefined;
   if (parsed.success) {
     for (const { key, problem } of crossKeyProblems(parsed.data)) problems.push(`${PROJECT}:${key}: ${problem}`);
+    for (const at of templateSyntax(parsed.data)) {
+      problems.push(
+        `${keyPath(at)}: contains '{{' or '}}': Grafana renders alert descriptions, notification messages and PagerDuty details as Go templates, and config text reaches them verbatim, so it would be executed (or break every notification that carries it); expected plain text without '{{' or '}}'`,
+      );
+    }
     if (parsed.data.postgresSslMode === "verify-full" && parsed.data.postgresCaCertFile) {
       const read = readCaCertificate(parsed.data.postgresCaCertFile);
       if ("problem" in read) problems.push(`${PROJECT}:postgresCaCertFile: ${read.problem}`);
