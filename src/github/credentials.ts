@@ -1,5 +1,5 @@
 import type { Settings } from "../config/load";
-import { PROJECT, type SecretKey } from "../config/schema";
+import { PROJECT, type externalKeyNames, type SecretKey } from "../config/schema";
 import type { Delivery } from "./delivery";
 
 /**
@@ -48,6 +48,8 @@ export interface Credential {
   home: CredentialHome;
   usedBy: CredentialUse[];
   canDo: string;
+  /** The `rotation.lastRotated` key that records when a person last rotated it. */
+  rotationKey?: (typeof externalKeyNames)[number];
 }
 
 const PREVIEW: Omit<CredentialUse, "step" | "as"> = { workflow: "preview.yml", job: "preview" };
@@ -72,6 +74,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
     },
     {
       id: "pulumi-deploy",
+      rotationKey: "pulumiAccessToken",
       what: "Pulumi Cloud team token, minted per job by OIDC",
       home: { kind: "oidc", environment: "production", pulumiTeam: delivery.deployTeam, stackPermission: "Stack Write" },
       usedBy: [{ ...UP, step: STEPS.login, as: "PULUMI_ACCESS_TOKEN" }],
@@ -93,6 +96,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
     },
     {
       id: "grafana-admin",
+      rotationKey: "grafanaAuth",
       what: "Grafana service-account token, role Admin",
       home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_AUTH", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_AUTH" }],
@@ -100,6 +104,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
     },
     {
       id: "grafana-sm-deploy",
+      rotationKey: "smAccessToken",
       what: "Synthetic Monitoring access token",
       home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_SM_ACCESS_TOKEN", setBy: "person" },
       usedBy: [
@@ -136,6 +141,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       : []),
     {
       id: "github-delivery",
+      rotationKey: "githubToken",
       what: "fine-grained GitHub token or GitHub App installation, limited to the monitoring and app repositories",
       home: { kind: "environment-secret", environment: "production", secretName: "GH_DELIVERY_TOKEN", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GITHUB_TOKEN" }],
@@ -249,3 +255,9 @@ export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
       : [],
   );
 }
+
+/**
+ * The app repository's secrets that `rotation.lastRotated` reminds of: the app team sets them in
+ * its own `production` environment (`github.appRepository`); no stack here holds them.
+ */
+export const APP_REPOSITORY_SECRETS = { supabaseAccessToken: "SUPABASE_ACCESS_TOKEN", resendApiKey: "RESEND_API_KEY" } as const;
