@@ -189,7 +189,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       .join(", ")}; all listed in out/<stack>/delivery/state-secrets.json)`,
     home: { kind: "stack-state", stack: settings.stack },
     usedBy: [],
-    canDo: settings.metricsScrape.enabled ? "everything service_role can (read and write every table past RLS), sign pages, deploy with the production GitHub secrets" : "sign pages, read the database role's data, deploy with the production GitHub secrets",
+    canDo: `${settings.metricsScrape.enabled ? "everything service_role can (read and write every table past RLS); " : ""}read what the Viewer token and the database role read${settings.paging.webhook ? "; sign pages the receiver accepts" : ""}`,
   });
   list.push({
     id: "postgres-password",
