@@ -202,6 +202,21 @@ describe("the check fails when the mechanism leaks", () => {
     ]);
   });
 
+  it("a stored Pulumi token handed to the preview job without its environment", () => {
+    const all = workflows();
+    const preview = all["preview.yml"].jobs.preview;
+    delete preview.environment;
+    preview.steps.push({ name: "pulumi preview again", run: "pulumi preview", env: { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" } });
+    const problems = jobsReach(all, m, list, delivery).filter((j) => j.where === "preview.yml preview").flatMap((j) => j.problems);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "preview.yml preview reads secrets.PULUMI_ACCESS_TOKEN, which is no secret of environment '(none)'",
+        `preview.yml preview gets team ${delivery.previewTeam}'s token under the subject 'repo:${m.repository}:environment:preview'`,
+        "preview.yml preview asks GitHub for an OIDC token without a gate",
+      ]),
+    );
+  });
+
   it("a workflow a branch can dispatch deploys from an environment that is not main-only", () => {
     const all = workflows();
     expect(runsBranchCode(all["deploy.yml"])).toBe(true);
