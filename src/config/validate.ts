@@ -270,14 +270,15 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
       else problems.push(issueProblem(issue, raw));
     }
   }
+  // On the values as given, so the message comes with any other problem of the same stack file.
+  for (const at of templateSyntax(raw)) {
+    problems.push(
+      `${keyPath(at)}: contains '{{' or '}}': Grafana renders alert descriptions, notification messages and PagerDuty details as Go templates, and config text reaches them verbatim, so it would be executed (or break every notification that carries it); expected plain text without '{{' or '}}'`,
+    );
+  }
   let postgresCaCertificate: string | undefined;
   if (parsed.success) {
     for (const { key, problem } of crossKeyProblems(parsed.data)) problems.push(`${PROJECT}:${key}: ${problem}`);
-    for (const at of templateSyntax(parsed.data)) {
-      problems.push(
-        `${keyPath(at)}: contains '{{' or '}}': Grafana renders alert descriptions, notification messages and PagerDuty details as Go templates, and config text reaches them verbatim, so it would be executed (or break every notification that carries it); expected plain text without '{{' or '}}'`,
-      );
-    }
     if (parsed.data.postgresSslMode === "verify-full" && parsed.data.postgresCaCertFile) {
       const read = readCaCertificate(parsed.data.postgresCaCertFile);
       if ("problem" in read) problems.push(`${PROJECT}:postgresCaCertFile: ${read.problem}`);

@@ -216,6 +216,13 @@ describe("a wrong config value", () => {
     expect(run.error?.message).toMatch(/\(3 problems\)/);
   });
 
+  it("reports template syntax together with the other problems of the file", async () => {
+    const run = await runStack({ set: { postgresPort: -1, contacts: { ...contacts, leadDeveloper: { name: "{{ .Status }}", email: "lead@ain-mvp.example" } } } });
+    expect(run.error?.message).toMatch(/\(2 problems\)/);
+    expect(run.error?.message).toMatch(/- ain-monitoring:contacts\.leadDeveloper\.name: contains '\{\{' or '\}\}'/);
+    expect(run.resources).toEqual([]);
+  });
+
   it("never echoes a secret value in the message", async () => {
     const run = await runStack({ secrets: { grafanaAuth: "glsa_sentinel_do_not_print", pagingWebhookUrl: "http://sentinel_do_not_print.example" }, set: { grafanaUrl: "nope", paging: { webhook: true } } });
     expect(run.error?.message).toContain("ain-monitoring:grafanaUrl");
