@@ -1,9 +1,10 @@
 import { runbookSections } from "../config/runbookItems";
 import { longRunningQueriesCountQuery, monitoringRoleWritesQuery } from "../sql/queries";
 import type { AlertContext } from "./context";
-import { worstLatestResult } from "./probes";
-import { series, supabaseMetrics } from "./signals";
-import type { AlertSpec } from "./types";
+import { latestExecutionWindowSeconds, worstLatestResult } from "./probes";
+import { probeMetrics, series, supabaseMetrics } from "./signals";
+import { checkJob } from "../synthetics/jobs";
+import { duration, type AlertSpec } from "./types";
 
 /**
  * The Metrics API's own silence, in seconds: two scrapes missed and half of one more, so one late
@@ -20,6 +21,11 @@ export function databaseChecksFailing({ settings, sel }: AlertContext): string {
   return worstLatestResult(settings, sel, settings.synthetics.databaseChecks);
 }
 
+/** How close together the Metrics API and the database checks must have gone quiet for the database to be gone. */
+export const QUIET_TOGETHER_SECONDS = 10 * 60;
+/** How far back the last pg_up and the last successful check are looked for: a longer outage keeps paging this long. */
+const QUIET_LOOKBACK = "1d";
+
 /** Runbook § Database Connection Issues and § Database Scaling. */
 export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
@@ -31,9 +37,21 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
   const absentSeconds = metricsApiAbsentSeconds(scrape);
   // The latest scrape only: a window just over one scrape, so an old sample cannot stand for now.
   const latest = (name: string) => `last_over_time(${primary(name)}[${scrape + 30}s])`;
+  // Two scrapes: a window just over two intervals holds the last two samples, or three.
+  const twoScrapes = `${2 * scrape + 1}s`;
   const fullPercent = (mount: string) =>
     `100 * max(1 - ${disk(supabaseMetrics.filesystemAvailableBytes, mount)} / ${disk(supabaseMetrics.filesystemSizeBytes, mount)})`;
   const dbChecks = settings.synthetics.databaseChecks;
+  // When the failing checks last succeeded, against the last pg_up: the database gone takes both
+  // down together; a scrape that broke long before a check first failed is the scrape. Only the
+  // series failing now count: a slow check republishes its last success every two minutes.
+  const dbJobs = sel.probes(dbChecks.map((id) => checkJob(settings, id)));
+  const latestWindow = duration(Math.max(...dbChecks.map((id) => latestExecutionWindowSeconds(settings.synthetics.checks[id].frequencySeconds))));
+  const lastSuccessOfFailing =
+    `min(max_over_time(timestamp(${series(probeMetrics.success, dbJobs)} == 1)[${QUIET_LOOKBACK}:1m])` +
+    ` and (last_over_time(${series(probeMetrics.success, dbJobs)}[${latestWindow}]) == 0))`;
+  const lastPgUp = `max(max_over_time(timestamp(${primary(supabaseMetrics.databaseUp)})[${QUIET_LOOKBACK}:1m]))`;
+  const quietTogether = `(${lastSuccessOfFailing} - ${lastPgUp}) < ${QUIET_TOGETHER_SECONDS}`;
   const readOnlyMargin = capacity.readOnlyDiskPercent - capacity.databaseDiskUrgentPercent;
   return [
     {
@@ -45,17 +63,23 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       severity: "P0",
       severityReason: "The Metrics API says Postgres does not answer: every write and read of the product fails, the system is down.",
       source: "prometheus",
-      value: `min(${latest(supabaseMetrics.databaseUp)})`,
+      // Every sample of the last two scrapes 0: one scrape's 0 is the exporter's one failed attempt.
+      value: `max(max_over_time(${primary(supabaseMetrics.databaseUp)}[${twoScrapes}]))`,
       comparator: "<",
       threshold: 1,
       unit: "up",
-      // No 'for': pg_up 0 is the exporter failing to connect, already a fact; a 'for' of one more
-      // scrape would cost the 3-minute target. keep_firing_for stops one good scrape re-paging.
+      guard: {
+        query: `min(count_over_time(${primary(supabaseMetrics.databaseUp)}[${twoScrapes}]))`,
+        min: 2,
+        unit: "count",
+        why: "a single scrape saying pg_up 0 is one failed connection attempt of the exporter, not the database down",
+      },
+      // No 'for': the two scrapes are the wait. keep_firing_for stops one good scrape re-paging.
       forSeconds: 0,
       keepFiringForSeconds: settings.runbook.failureModes.systemDownKeepFiringMinutes * 60,
-      detection: { signal: "metrics-api", fillSeconds: 0 },
+      detection: { signal: "metrics-api", fillSeconds: scrape },
       summary: "The Supabase database is down",
-      description: "pg_up is {{value}} on the primary: the Metrics API answers, and says it cannot reach Postgres. Expect timeouts and connection refused errors.",
+      description: "pg_up has been {{value}} on the primary for two scrapes: the Metrics API answers, and says it cannot reach Postgres. Expect timeouts and connection refused errors.",
       noData: "OK",
       execError: "OK",
       stateReason: "No pg_up at all is DatabaseUnreachable's case (with the functions failing) or the scrape's (MetricsApiSignalMissing); a first deploy with no scrape yet must not page.",
@@ -75,11 +99,13 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       threshold: 1,
       unit: "up",
       guard: {
-        // count(): 1 with no labels, so the guard matches the value's empty label set in Prometheus and Grafana alike.
-        query: `count(absent_over_time(${primary(supabaseMetrics.databaseUp)}[${absentSeconds}s]))`,
+        // count(): 1 with no labels, so the guard matches the value's empty label set in Prometheus
+        // and Grafana alike. Both parts must hold: pg_up absent now, and it went quiet together with
+        // the database checks, not days before them (a scrape broken since, and a function's blip).
+        query: `count(absent_over_time(${primary(supabaseMetrics.databaseUp)}[${absentSeconds}s]) and on () (${quietTogether}))`,
         min: 1,
         unit: "count",
-        why: "with the Metrics API answering, pg_up says whether the database is up (DatabaseDown); a function failing with the database up is that function's alert",
+        why: `the Metrics API stopped within ${QUIET_TOGETHER_SECONDS / 60} minutes of the failing checks' last success; pg_up answering is DatabaseDown's to judge, and a scrape broken long before is MetricsApiSignalMissing's`,
       },
       forSeconds: 0,
       keepFiringForSeconds: settings.runbook.failureModes.systemDownKeepFiringMinutes * 60,

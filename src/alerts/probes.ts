@@ -25,9 +25,13 @@ export function twoExecutionsWindowSeconds(frequencySeconds: number): number {
   return Math.max(300, 2 * frequencySeconds + EVALUATION_INTERVAL_SECONDS);
 }
 
-/** A window holding the latest execution of a check at every probe: one frequency plus a minute's slack. */
+/**
+ * A window holding the latest result of a check at every probe: one sample spacing (the frequency,
+ * or the republishing interval of a slower check) plus a minute's slack. No longer, so the last
+ * result of a check that was deleted does not stand for long.
+ */
 export function latestExecutionWindowSeconds(frequencySeconds: number): number {
-  return frequencySeconds + EVALUATION_INTERVAL_SECONDS;
+  return sampleSpacingSeconds(frequencySeconds) + EVALUATION_INTERVAL_SECONDS;
 }
 
 /**

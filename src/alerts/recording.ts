@@ -14,7 +14,8 @@ export function logRecordingRules(settings: Settings): RecordingRule[] {
   const ms = settings.logDrain.executionTimeField;
   const traffic = syntheticTraffic.label;
   // Lines reach Loki late (logflare batches): each evaluation counts the minute that ended this
-  // long ago, so a late line is still counted once, in its own minute, and never missed.
+  // long ago, so a line up to this late is counted once, in its own minute. A later line, or a
+  // minute whose evaluation failed, is never counted: counts can only be low, never doubled.
   const late = settings.signals.arrivalDelaySeconds.logDrain;
   const offset = late > 0 ? ` offset ${duration(late)}` : "";
   return [

@@ -56,12 +56,17 @@ export const edgeSeries = {
 export const RECORDING_INTERVAL_SECONDS = 60;
 
 /**
- * A window holding exactly the last `minutes` recorded points: the points sit on the evaluation
- * grid, and half an interval short of `minutes` keeps the oldest one out whether the engine's range
- * is closed on the left (Prometheus 2) or open (Prometheus 3, Mimir).
+ * A window holding exactly the last `minutes` recorded points, whatever the phase between the
+ * recording group and the reading group. Grafana offsets each group by a hash of its name in 10 s
+ * ticks (ngalert/schedule/jitter.go) and writes each point at its group's scheduled time, so points
+ * are 60 s apart at any 10 s phase from the reader's evaluations. A second short of whole minutes
+ * keeps out the point `minutes` intervals back when the phase is 0, whether the engine's range is
+ * closed on the left (Prometheus 2, promtool) or open (Prometheus 3, Mimir); at any other phase
+ * that point is outside already. Half a minute short would drop one of N whenever the phase is 30 s
+ * or more.
  */
 export const recordedWindow = (minutes: number): string => {
-  const seconds = minutes * RECORDING_INTERVAL_SECONDS - RECORDING_INTERVAL_SECONDS / 2;
+  const seconds = minutes * RECORDING_INTERVAL_SECONDS - 1;
   const m = Math.floor(seconds / 60);
   const rest = seconds % 60;
   const h = Math.floor(m / 60);
@@ -95,7 +100,7 @@ export interface Selectors {
   /**
    * The primary database only. The Metrics API labels each instance with `supabase_identifier`:
    * the project ref on the primary, `<ref>-<region>-<id>` on a read replica (supabase/supabase-grafana
-   * docs/metrics.md), while `supabase_project_ref` is the same on both.
+   * metrics.md at the repository's root), while `supabase_project_ref` is the same on both.
    */
   supabasePrimary: string;
   /** The database's own disk: Supabase keeps the data directory on /data, the OS on /. */

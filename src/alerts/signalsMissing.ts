@@ -3,7 +3,7 @@ import { functionCheckIds } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
 import { databaseChecksFailing, metricsApiAbsentSeconds } from "./database";
 import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
-import { bestLatestResult, latestExecutionWindowSeconds, twoExecutionsWindowSeconds } from "./probes";
+import { bestLatestResult, latestExecutionWindowSeconds, reportingProbes, twoExecutionsWindowSeconds } from "./probes";
 import { edgeSeries, freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
 import { duration, type AlertSpec } from "./types";
 
@@ -62,8 +62,22 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const functionChecks = functionCheckIds.filter((id) => settings.synthetics.checks[id].enabled);
   const fastestCheckSeconds = Math.min(...functionChecks.map((id) => settings.synthetics.checks[id].frequencySeconds));
   const drainSilenceMinutes = Math.max(5, Math.ceil((2 * fastestCheckSeconds) / 60) + 1);
+  const configured = settings.synthetics.probes.length;
+  const probeSilent: AlertSpec = {
+    ...common,
+    id: "probe-location-silent",
+    name: "ProbeLocationSilent",
+    severityReason: `EdgeFunctionsDown needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
+    // Configured locations that report none of the system-down checks: when all are silent, ProbesSignalMissing says so.
+    value: `${configured} - ${reportingProbes(sel, down.jobs, down.frequencySeconds)}`,
+    forSeconds: 10 * 60,
+    detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0, absentForSeconds: latestExecutionWindowSeconds(down.frequencySeconds) },
+    summary: "A Synthetic Monitoring probe location has stopped reporting",
+    description: `{{value}} of the ${configured} probe locations in synthetics.probes (${settings.synthetics.probes.join(", ")}) report no result of ${down.jobs.join(", ")}. Check the probe's status in Synthetic Monitoring, or choose another location.`,
+  };
   return [
     probeLocation,
+    probeSilent,
     {
       ...common,
       id: "signal-missing-metrics-api",

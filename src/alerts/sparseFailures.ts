@@ -2,7 +2,7 @@ import type { Severity } from "../config/runbook";
 import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { ERROR_STATUS } from "./slo";
-import { requestsOver } from "./signals";
+import { edgeSeries, recordedWindow, requestsOver, series } from "./signals";
 import type { AlertSpec, Area } from "./types";
 
 /** One journey a person takes through the product, by the function that serves it. */
@@ -20,14 +20,18 @@ export interface Journey {
 
 /**
  * A journey failing at the product's real volume: a few requests an hour, far under the traffic
- * the ratio and burn-rate alerts need (errorBudgets.lowTrafficGuardRequestsPerHour). At least
- * `minFailures` server errors and at least `minFailedShare` of the requests in the window: one
- * failed request never alerts, and a function failing for every caller alerts within the window.
- * No 'for': the count floor is the debounce, and the window already spans many evaluations.
+ * the ratio and burn-rate alerts need (errorBudgets.lowTrafficGuardRequestsPerHour). Server errors
+ * in at least `minFailedMinutes` different minutes, and at least `minFailedShare` of the window's
+ * requests: one failed request, or one person retrying in the same minute, never alerts, and a
+ * function failing for everyone alerts within the window at `lowestRequestsPerHour`. No 'for': the
+ * count of failing minutes is the debounce, and the window already spans many evaluations.
  */
 export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Journey): AlertSpec {
-  const { windowMinutes, minFailures, minFailedShare } = settings.runbook.failureModes.sparseFailures;
+  const { windowMinutes, minFailedMinutes, minFailedShare, lowestRequestsPerHour } = settings.runbook.failureModes.sparseFailures;
   const scope = sel.edge(journey.functionName);
+  const errors = series(edgeSeries.requestsPerMinute, scope, `status=~"${ERROR_STATUS}"`);
+  // A point of the per-minute count is a minute with such requests; two statuses in one minute count twice.
+  const failedMinutes = `sum(count_over_time(${errors}[${recordedWindow(windowMinutes)}]))`;
   const failures = `sum(${requestsOver(windowMinutes, scope, `status=~"${ERROR_STATUS}"`)})`;
   const requests = `sum(${requestsOver(windowMinutes, scope)})`;
   return {
@@ -39,20 +43,25 @@ export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Jou
     severity: journey.severity,
     severityReason: journey.severityReason,
     source: "prometheus",
-    value: failures,
+    value: failedMinutes,
     comparator: ">=",
-    threshold: minFailures,
+    threshold: minFailedMinutes,
     unit: "count",
     guard: {
       query: `${failures} / ${requests}`,
       min: minFailedShare,
       unit: "ratio",
-      why: `a handful of failures among many successes is the error-rate alerts' to judge, not a broken journey`,
+      why: `a few failures among many successes is the error-rate alerts' to judge, not a broken journey`,
     },
     forSeconds: 0,
-    detection: { signal: "edge-logs", fillSeconds: 0, caveat: `from the ${minFailures}th failed request within ${windowMinutes} minutes` },
+    // Failing for everyone at the lowest volume: the n-th failed request comes n / volume hours in.
+    detection: {
+      signal: "edge-logs",
+      fillSeconds: Math.ceil((minFailedMinutes / lowestRequestsPerHour) * 3600),
+      caveat: `failing for everyone at ${lowestRequestsPerHour} requests an hour`,
+    },
     summary: `${journey.title} is failing for most of its requests`,
-    description: `${journey.title} (${journey.functionName}): {{value}} requests failed with a server error in the last ${windowMinutes} minutes, at least ${minFailedShare * 100} % of them. At this product's volume the error-rate alerts stay silent; this one counts.`,
+    description: `${journey.title} (${journey.functionName}): server errors in {{value}} different minutes of the last ${windowMinutes}, at least ${minFailedShare * 100} % of the requests. At this product's volume the error-rate alerts stay silent; this one counts.`,
     noData: "OK",
     execError: "Error",
     stateReason: "No requests, or no failed ones, in the window is the healthy state.",

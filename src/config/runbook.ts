@@ -150,13 +150,23 @@ export const failureModes = z
     pdf500PerFiveMinutes: z.number().int().positive().default(3).describe("500s from generate-valuation-pdf in 5 minutes that mean 'PDF generation failing'."),
     sparseFailures: z
       .strictObject({
-        windowMinutes: z.number().int().min(10).max(120).default(30).describe("The window over which a journey's failures are counted."),
-        minFailures: z.number().int().min(2).default(5).describe("At least this many failed requests in the window: one failed request at 3 a.m. never alerts."),
+        windowMinutes: z.number().int().min(10).max(180).default(60).describe("The window over which a journey's failures are counted."),
+        minFailedMinutes: z
+          .number()
+          .int()
+          .min(2)
+          .default(3)
+          .describe("At least this many different minutes with a server error in the window: one failed request, or one user retrying in the same minute, never alerts."),
         minFailedShare: z.number().gt(0).lte(1).default(0.5).describe("And at least this share of the window's requests failed."),
+        lowestRequestsPerHour: z
+          .number()
+          .positive()
+          .default(3)
+          .describe("The lowest volume at which a journey failing for everyone must still alert within the window; the worst case to page in the catalog is computed at it."),
       })
       .prefault({})
       .describe(
-        "A journey failing at the product's real volume, a few requests an hour, which the burn-rate and ratio alerts ignore below errorBudgets.lowTrafficGuardRequestsPerHour. Not in the runbook: five failures and half of the requests in 30 minutes alerts within the hour at 20 requests an hour.",
+        "A journey failing at the product's real volume, a few requests an hour, which the burn-rate and ratio alerts ignore below errorBudgets.lowTrafficGuardRequestsPerHour. Not in the runbook: server errors in three different minutes, half of the hour's requests, alert within the hour at three requests an hour.",
       ),
     severeLatencyFactor: z.number().gt(1).default(2).describe("Latency this many times over its budget is 'performance severely degraded' (P1) rather than 'slow but functional' (P2)."),
   })

@@ -12,7 +12,9 @@ import { checkJob } from "../../src/synthetics/jobs";
  */
 export interface InputSeries {
   series: string;
-  kind: "gauge" | "counter";
+  /** A gauge holds a level; a counter grows; a sparse series has a point every `everyMinutes` only, as the drain's counts at low volume. */
+  kind: "gauge" | "counter" | "sparse";
+  everyMinutes?: number;
   /** Level of a gauge, or increment per sample of a counter. */
   perSample: number;
   /** A counter's first value; 0 when not given. */
@@ -35,11 +37,17 @@ export interface AlertFixture {
    * fills as the window does. The breach is checked this much later.
    */
   fillMinutes?: number;
+  /**
+   * Why this alert's behaviour cannot be put as one value held at a level, and which incidents of
+   * test/alerts/incidents.ts show it firing and staying silent instead.
+   */
+  incidentsOnly?: { why: string; incidents: string[] };
   /** Inputs with very little traffic, for alerts guarded against it. */
   lowTraffic?: () => InputSeries[];
 }
 
 const gauge = (series: string, perSample: number): InputSeries => ({ series, kind: "gauge", perSample });
+const sparse = (series: string, perSample: number, everyMinutes: number): InputSeries => ({ series, kind: "sparse", perSample, everyMinutes });
 const counter = (series: string, perSample: number): InputSeries => ({ series, kind: "counter", perSample });
 
 /**
@@ -63,23 +71,26 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   const latency = (functionName: string) => (seconds: number) => [gauge(`ain:edge_latency_seconds:p95_5m{function="${functionName}"}`, seconds)];
 
   const databaseJobs = settings.synthetics.databaseChecks.map((id) => checkJob(settings, id));
+  const systemDownJobs = settings.synthetics.systemDownChecks.map((id) => checkJob(settings, id));
 
-  const sparse = journeys({ settings, sel: selectors(settings) }).find((j) => alert.id === `${j.id}-failing-at-low-volume`);
-  if (sparse) {
-    const { windowMinutes, minFailures } = settings.runbook.failureModes.sparseFailures;
-    // `count` failures in the window, spread evenly, beside half as many successes: two thirds failed.
-    const failing = (count: number, successesPerFailure: number) => [
-      edge(sparse.functionName, "503", count / windowMinutes / 60),
-      edge(sparse.functionName, "200", (successesPerFailure * count) / windowMinutes / 60),
+  const lowVolume = journeys({ settings, sel: selectors(settings) }).find((j) => alert.id === `${j.id}-failing-at-low-volume`);
+  if (lowVolume) {
+    const { minFailedMinutes } = settings.runbook.failureModes.sparseFailures;
+    // `perHour` failed requests an hour, one every 60 / perHour minutes, as a drain count records
+    // them at low volume: a point in a failing minute, nothing between. `successes` of them pass.
+    const failing = (perHour: number, successesPerFailure: number) => [
+      sparse(`ain:edge_requests:count1m{function="${lowVolume.functionName}", status="503"}`, 1, Math.max(1, Math.round(60 / perHour))),
+      ...(successesPerFailure > 0 ? [sparse(`ain:edge_requests:count1m{function="${lowVolume.functionName}", status="200"}`, successesPerFailure, Math.max(1, Math.round(60 / perHour)))] : []),
     ];
     return {
-      inputs: (count) => failing(count, 0.5),
-      safe: minFailures - 2,
-      breach: minFailures + 3,
+      inputs: (perHour) => failing(perHour, 0),
+      safe: minFailedMinutes - 1,
+      breach: minFailedMinutes + 3,
       exactBoundary: false,
-      fillMinutes: windowMinutes,
-      // As many failures as the breach, among ten times as many successes: the share is too low.
-      lowTraffic: () => failing(minFailures + 3, 10),
+      // The window fills with failing minutes as they come: the threshold's n-th at n / breach hours.
+      fillMinutes: Math.ceil((60 * minFailedMinutes) / (minFailedMinutes + 3)),
+      // As many failing minutes as the breach, each among ten successes: the share is too low.
+      lowTraffic: () => failing(minFailedMinutes + 3, 10),
     };
   }
 
@@ -143,6 +154,13 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       firesOnOneSample: "no 'for': the latest execution of two functions at two probe locations failing together is the outage itself",
     },
     "email-health-check-failing": { inputs: probes(["ain-health-check"]), safe: 0.75, breach: 0.25, exactBoundary: true },
+    "probe-location-silent": {
+      // `silent` of the two locations report nothing; the others report passing results.
+      inputs: (silent) => ["Frankfurt", "London"].slice(silent).flatMap((probe) => systemDownJobs.map((job) => gauge(`probe_success{job="${job}", probe="${probe}"}`, 1))),
+      safe: 0,
+      breach: 1,
+      exactBoundary: true,
+    },
     "probe-location-failing": {
       // Frankfurt at the level, London passing: the worst location's best latest result.
       inputs: (level) => ["ain-health-check", "ain-decode-vin"].flatMap((job) => [gauge(`probe_success{job="${job}", probe="Frankfurt"}`, level), gauge(`probe_success{job="${job}", probe="London"}`, 1)]),
@@ -176,15 +194,18 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       safe: 1,
       breach: 0,
       exactBoundary: true,
-      firesOnOneSample: "no 'for': pg_up 0 is the exporter failing to connect to Postgres, and one more scrape would cost the 3-minute target",
+      // Two scrapes of 0 are needed: the second comes a scrape after the first.
+      fillMinutes: 1,
     },
     "database-unreachable": {
-      // pg_up silent throughout; the database checks pass (1) or fail (0) at both probes.
       inputs: probes(databaseJobs),
       safe: 1,
       breach: 0,
       exactBoundary: true,
-      firesOnOneSample: "no 'for': the Metrics API silent and a database check failing at every probe location are the outage itself",
+      incidentsOnly: {
+        why: "it needs pg_up and the database checks to go quiet together, after both were seen: a history, not a level",
+        incidents: ["database-gone", "metrics-api-scrape-fails", "scrape-broken-then-vin-blip"],
+      },
     },
     "database-read-only": { inputs: (on) => [gauge(`pg_settings_default_transaction_read_only{${primary}, server="localhost:5432"}`, on), gauge(`pg_up{${primary}}`, 1)], safe: 0, breach: 1, exactBoundary: true },
     "database-disk-near-read-only": {

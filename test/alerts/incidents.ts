@@ -212,6 +212,52 @@ export function incidents(settings: Settings): Incident[] {
     evaluationInterval: paging,
   });
   add({
+    id: "scrape-broken-then-vin-blip",
+    item: "databaseDown",
+    kind: "near miss",
+    title: "the Metrics API scrape broke two hours ago (a rotated key, still unfixed); then one decode-vin run fails at every probe",
+    startMinute: 120,
+    minutes: 150,
+    input: [
+      ...sm(150, (j, _p, s) => !(j === job.vin && s >= 125 * 60 && s < 127 * 60)),
+      ...metrics(150, (m) => (m < 5 ? healthy() : undefined)),
+      ...drain(150, everyday),
+    ],
+    fires: [],
+    neverFires: ["DatabaseUnreachable"],
+    neverSeverities: ["P0"],
+    evaluationInterval: paging,
+  });
+  add({
+    id: "pg-up-one-zero",
+    item: "databaseDown",
+    kind: "near miss",
+    title: "one scrape answers pg_up 0 (one failed connection attempt of the exporter), the next 1",
+    startMinute: T,
+    minutes: T + 15,
+    input: [...sm(T + 15, allOk), ...metrics(T + 15, (m) => healthy().map((i) => (m === T && i.identifier === ref ? { ...i, up: 0 as const } : i))), ...drain(T + 15, everyday)],
+    fires: [],
+    neverFires: ["DatabaseDown"],
+    neverSeverities: ["P0"],
+    evaluationInterval: paging,
+  });
+  add({
+    id: "probe-location-silent",
+    item: "systemDown",
+    kind: "incident",
+    title: `the ${settings.synthetics.probes[1] ?? "second"} probe location stops reporting; then every function fails where the other still reports`,
+    startMinute: T,
+    minutes: T + 30,
+    input: [
+      // The second location publishes nothing from T; every function fails from T + 10 min.
+      ...sm(T + 30, (_j, p, s) => (p === settings.synthetics.probes[1] && s >= T * 60 ? undefined : s < (T + 10) * 60)),
+      ...metrics(T + 30, healthy),
+      ...drain(T + 30, everyday),
+    ],
+    fires: [{ alert: "ProbeLocationSilent", severity: "P2", byMinutes: 15 }],
+    measure: ["ProbeLocationSilent"],
+  });
+  add({
     id: "database-read-only",
     item: "databaseDown",
     kind: "incident",

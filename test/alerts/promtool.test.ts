@@ -12,6 +12,7 @@ import { tempDir } from "../support/processes";
 import { promtool, runPromtoolTestFiles, runPromtoolTests, type PromtoolTest } from "../support/promtool";
 import { expressionsOf, notThePlans, rulesSeenBy, type Rule, type RuleFile, type RuleGroup } from "../support/ruleSubset";
 import { fixtureFor } from "./fixtures";
+import { incidents } from "./incidents";
 import { scenarios } from "./scenarios";
 
 /**
@@ -65,7 +66,7 @@ describe("the rendered Prometheus rule files", () => {
 
 describe("the rules each alert is tested on", () => {
   it("are the plan's own, rule for rule: the alert and every recording rule it reads, in their groups", () => {
-    const tested = alerts.filter((a) => a.area !== "key-rotation");
+    const tested = alerts.filter((a) => a.area !== "key-rotation" && !fixtureFor(a, settings).incidentsOnly);
     expect(tested.length).toBeGreaterThanOrEqual(30);
     const every = [...planFiles.values()];
     for (const alert of tested) {
@@ -102,9 +103,20 @@ describe("the rules each alert is tested on", () => {
 });
 
 describe("promtool test rules, for every alert", () => {
+  it("leaves to the incidents only the alerts whose behaviour is a history, and those incidents exist and name them", () => {
+    const list = incidents(settings);
+    for (const a of alerts.filter((x) => x.area !== "key-rotation" && x.source === "prometheus")) {
+      const only = fixtureFor(a, settings).incidentsOnly;
+      if (!only) continue;
+      for (const id of only.incidents) expect(list.find((i) => i.id === id), `${a.name}: incident ${id}`).toBeDefined();
+      expect(list.some((i) => only.incidents.includes(i.id) && i.fires.some((f) => f.alert === a.name)), `${a.name} fires in one of them`).toBe(true);
+      expect(list.some((i) => only.incidents.includes(i.id) && (i.neverFires.includes(a.name) || i.neverSeverities.includes(a.severity))), `${a.name} is silent in one of them`).toBe(true);
+    }
+  });
+
   // Concurrent: each area is its own promtool process, so both cores work.
   it.concurrent.each(areaFiles)("%s: every alert behaves at, below and above its threshold, before and after its for", async (area) => {
-    const inArea = alerts.filter((a) => a.area === area && a.source === "prometheus");
+    const inArea = alerts.filter((a) => a.area === area && a.source === "prometheus" && !fixtureFor(a, settings).incidentsOnly);
     const files = inArea.map((a) => {
       const tests = scenariosOf(a);
       return { fileName: `${a.name}.test.yml`, ruleFiles: [writeCut(a.name, cutFor(tests))], tests };

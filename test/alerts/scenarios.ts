@@ -23,7 +23,10 @@ export function inputSeries(fixture: AlertFixture, segments: Segment[]): Promtoo
   return names.map((name) => {
     const parts: string[] = [];
     let level: number | undefined;
+    let minute = 0;
     segments.forEach((segment, index) => {
+      const start = minute;
+      minute += segment.minutes;
       const input = perSegment[index].find((i) => i.series === name);
       const n = segment.minutes;
       if (!input) {
@@ -32,6 +35,13 @@ export function inputSeries(fixture: AlertFixture, segments: Segment[]): Promtoo
       }
       if (input.kind === "gauge") {
         parts.push(n === 1 ? `${input.perSample}` : `${input.perSample}+0x${n - 1}`);
+        return;
+      }
+      if (input.kind === "sparse") {
+        // A point at every minute of the whole series that is a multiple of `everyMinutes`, `_`
+        // elsewhere: the phase carries across segments, as a steady trickle of requests would.
+        const every = input.everyMinutes ?? 1;
+        for (let i = start; i < start + n; i++) parts.push(i % every === 0 ? String(input.perSample) : "_");
         return;
       }
       const first: number = level === undefined ? (input.start ?? 0) : level + input.perSample;
@@ -73,6 +83,7 @@ function drainMinutes(alert: DecoratedAlert, breachMinutes: number, breach: numb
 }
 
 export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): PromtoolTest[] {
+  if (fixture.incidentsOnly) return [];
   const forMinutes = alert.forSeconds / 60;
   const settle = forMinutes + 30;
   const tests: PromtoolTest[] = [];

@@ -61,6 +61,8 @@ function pagingRules(): { rule: Rule; intervalSeconds: number }[] {
     .filter(({ rule }) => rule.labels?.severity === "P0");
 }
 
+const thresholdOf = (rule: Rule, refId: string): number =>
+  (JSON.parse(rule.datas.find((d) => d.refId === refId)?.model ?? "{}") as { conditions: { evaluator: { params: number[] } }[] }).conditions[0].evaluator.params[0];
 const exprOf = (rule: Rule, refId: string) => (JSON.parse(rule.datas.find((d) => d.refId === refId)?.model ?? "{}") as { expr?: string }).expr ?? "";
 
 /** Per job the check's next execution and timeout: the worst wait for a failed result. */
@@ -85,8 +87,10 @@ function boundFromArtifacts({ rule, intervalSeconds }: { rule: Rule; intervalSec
     const absent = /absent_over_time\([^[]+\[([0-9smhd]+)\]\)/.exec(guard)?.[1];
     signal = Math.max(Math.min(...jobs.map(checkLatency)), absent ? seconds(absent) : 0);
   } else if (value.includes("pg_up")) {
+    // As many scrapes as the guard's sample count asks for (count_over_time >= n), else one.
     const scrape = Number(run.one("grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob").inputs.scrapeIntervalSeconds);
-    signal = scrape + settings.signals.arrivalDelaySeconds.metricsApi;
+    const needed = guard.includes("count_over_time") ? thresholdOf(rule, "I") : 1;
+    signal = needed * scrape + settings.signals.arrivalDelaySeconds.metricsApi;
   } else {
     throw new Error(`${rule.name}: a P0 reading a signal this test does not know; add it here`);
   }
