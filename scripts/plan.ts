@@ -102,7 +102,8 @@ async function main(): Promise<number> {
   const shownOut = path.relative(root, outDir).startsWith("..") ? outDir : path.relative(root, outDir);
   console.log(`\nArtifacts in ${shownOut}/: ${[...files.keys()].sort().join(", ")}`);
   for (const line of planSummary(settings, { outDir: shownOut })) console.log(line);
-  console.log(`\nResources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
+  const imports = recording.resources.filter((r) => r.importId).length;
+  console.log(`\nResources: ${recording.resources.length - imports} to create${imports > 0 ? `, ${imports} to import` : ""} (${Math.round(elapsed)} ms)`);
   return 0;
 }
 
