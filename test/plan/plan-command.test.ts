@@ -28,9 +28,9 @@ describe("npm run plan, end to end in a child process", () => {
 
   it("ends with a summary: rules by severity, dashboards, checks, executions, and where the catalog and the guide are", () => {
     const summary = first.stdout.slice(first.stdout.indexOf("\nSummary\n"));
-    expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\)/);
+    expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\); \d+ rules in the Grafana stack's rule table from this stack \(\d+ recording, \d+ escalation companions, \d+ SM per-check alerts\)/);
     expect(summary).toContain("Dashboards:    7, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
-    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 93,600 executions a month of 100,000/);
+    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 93,600 executions a month \(the account's budget: see Grafana Cloud budgets above\)/);
     expect(summary).toContain(`Catalog:       ${firstOut}/catalog.md`);
     expect(summary).toContain("Alert guide:   docs/alerts.md, rendered at https://github.com/ain-mvp/ain-monitoring/blob/main/docs/alerts.md");
     expect(fs.existsSync(path.join(firstOut, "alerts.md"))).toBe(true);
@@ -42,8 +42,8 @@ describe("npm run plan, end to end in a child process", () => {
     for (const key of due) expect(first.stdout).toContain(`pulumi config set --path rotation.lastRotated.${key} 2026-11-25`);
   });
 
-  it("reports the Synthetic Monitoring executions a month against their budget", () => {
-    expect(first.stdout).toContain("Synthetic Monitoring: 93,600 executions a month (checks x probes x runs), 94 % of the 100,000 budget");
+  it("reports the Synthetic Monitoring executions a month against the account's quota", () => {
+    expect(first.stdout).toMatch(/^ {2}SM executions: +93,600 of 100,000 executions a month in the account \(grafanaCloud\.account unset\), 94 %$/m);
   });
 
   it("lists each external key with its last rotation, and warns when one is due", () => {
