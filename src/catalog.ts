@@ -1,5 +1,6 @@
 import { alertCatalog } from "./alerts/catalog";
 import { quotasOf } from "./config/budgets";
+import { makesCheckAlerts } from "./synthetics/checkAlerts";
 import { detectionSeconds, detectionText, humanDuration, signalOf } from "./alerts/detection";
 import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
@@ -85,7 +86,9 @@ export function catalogMarkdown(settings: Settings): string {
     "",
     "## Synthetic checks",
     "",
-    "Synthetic Monitoring's own per-check alerts (ProbeFailedExecutionsTooHigh, HTTPRequestDurationTooHighAvg) use the shortest period holding two executions per probe; the time to detect below is two runs of the check. The rules above measure their own.",
+    makesCheckAlerts(settings)
+      ? "Synthetic Monitoring's own per-check alerts (ProbeFailedExecutionsTooHigh, HTTPRequestDurationTooHighAvg) use the shortest period holding two executions per probe; the time to detect below is two runs of the check. The rules above measure their own."
+      : "This stack makes no Synthetic Monitoring per-check alerts: they cannot name a contact point, and only the owner of the org's notification policy tree could route them to this stack's people. The rules above watch the checks.",
     "",
     "| check (job) | target | every | probes | executions / month | budget | timeout | time to detect | runbook |",
     "|---|---|---|---|---|---|---|---|---|",
