@@ -100,7 +100,7 @@ export function catalogMarkdown(settings: Settings): string {
       `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | ${sectionLink(settings, c.runbookSection)} |`,
     );
   }
-  lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, against the account's ${quotasOf(settings).smExecutionsPerMonth.toLocaleString("en-US")} (grafanaCloud.plan ${settings.grafanaCloud.plan}), shared with every stack in the account: \`npm run plan\` sums them.`);
+  lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${quotasOf(settings).smExecutionsPerMonth.toLocaleString("en-US")}. The budget is the account's (grafanaCloud.plan ${settings.grafanaCloud.plan}), shared with every stack in it: \`npm run plan\` sums them.`);
   const storage = pdfCheckStorage(settings);
   if (storage.reportsPerMonth > 0) {
     lines.push(
