@@ -20,15 +20,15 @@ export type QuotaName = "rulesPerGrafanaStack" | "smExecutionsPerMonth" | "activ
 export type Plan = PlainSettings["grafanaCloud"]["plan"];
 
 /**
- * The Free plan's quotas (grafana.com/pricing; Grafana Cloud docs on alert rule limits: 100
- * Grafana-managed rules per stack on Free, counted from the rule table, so recording rules and
- * Synthetic Monitoring's per-check alerts count; 100k SM executions a month per account; 10k active
- * series; 50 GB of logs). Pro includes the same amounts and bills beyond them, so its figures are
- * what is included, not limits.
+ * The plans' quotas. Rules: Grafana's docs (alerting-rules/create-grafana-managed-rule, "Alert rule
+ * limits in Grafana Cloud"): Free up to 100 Grafana-managed rules, paid plans a soft limit of 2000;
+ * counted from the stack's rule table, so recording rules and Synthetic Monitoring's per-check
+ * alerts count. The rest from grafana.com/pricing: 100k SM executions a month, 10k active series
+ * and 50 GB of logs per account, hard on Free, included on Pro and billed beyond.
  */
 export const PLAN_QUOTAS: Record<Plan, Record<QuotaName, number>> = {
   free: { rulesPerGrafanaStack: 100, smExecutionsPerMonth: 100_000, activeSeries: 10_000, logsGBPerMonth: 50 },
-  pro: { rulesPerGrafanaStack: 100, smExecutionsPerMonth: 100_000, activeSeries: 10_000, logsGBPerMonth: 50 },
+  pro: { rulesPerGrafanaStack: 2000, smExecutionsPerMonth: 100_000, activeSeries: 10_000, logsGBPerMonth: 50 },
 };
 
 /** Free's quotas are hard; Pro's are included amounts, billed beyond. */
@@ -233,7 +233,11 @@ export function fleetWarnings(current: Settings, fleet: Fleet): string[] {
   if (enforced(current.grafanaCloud.plan)) return [];
   return budgets(current, fleet)
     .filter((b) => b.used > b.limit)
-    .map((b) => `warning: ${b.scope} uses ${fmt(b.quota, b.used)} ${UNIT[b.quota]}, beyond the ${fmt(b.quota, b.limit)} the pro plan includes: billed as overage`);
+    .map((b) =>
+      b.quota === "rulesPerGrafanaStack"
+        ? `warning: ${b.scope} holds ${fmt(b.quota, b.used)} rules, beyond the pro plan's soft limit of ${fmt(b.quota, b.limit)}: ask Grafana support to raise it before the next up`
+        : `warning: ${b.scope} uses ${fmt(b.quota, b.used)} ${UNIT[b.quota]}, beyond the ${fmt(b.quota, b.limit)} the pro plan includes: billed as overage`,
+    );
 }
 
 /** The plan's lines: each budget with its limit, and who uses what. */

@@ -264,7 +264,7 @@ export const grafanaCloud = z
     plan: z
       .enum(["free", "pro"])
       .default("free")
-      .describe("The Grafana Cloud plan the team pays for. free: its quotas are hard limits and the plan refuses a config over one. pro: the same amounts are included and usage beyond them is billed, so the plan warns instead."),
+      .describe("The Grafana Cloud plan the team pays for. free: its quotas are hard limits and the plan refuses a config over one. pro: 2000 rules per Grafana stack (a soft limit), the same executions, series and logs included and billed beyond, so the plan warns instead."),
     account: z
       .string()
       .min(1)
@@ -274,7 +274,7 @@ export const grafanaCloud = z
       ),
     quotas: z
       .strictObject({
-        rulesPerGrafanaStack: quota("Grafana-managed rules per Grafana stack, counted from its rule table: alerting, recording and Synthetic Monitoring's per-check alerts. Free: 100."),
+        rulesPerGrafanaStack: quota("Grafana-managed rules per Grafana stack, counted from its rule table: alerting, recording and Synthetic Monitoring's per-check alerts. Free: 100; Pro: 2000."),
         smExecutionsPerMonth: quota("Synthetic Monitoring executions a month per account. Free: 100,000."),
         activeSeries: quota("Active metric series per account. Free: 10,000."),
         logsGBPerMonth: quota("Logs ingested a month per account, in GB. Free: 50."),

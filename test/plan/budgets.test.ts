@@ -107,7 +107,13 @@ describe("rules per Grafana stack", () => {
   it("lets the same stacks through on Pro, with a warning, and on Free with a raised quota", () => {
     const pro = fleetOf(project({ prod: stackFile("prod"), staging: stackFile("staging", { ...ownStaging, grafanaCloud: { region: "prod-us-east-0", plan: "pro" } }) }), "staging");
     expect(fleetProblems(pro.settings, pro.fleet)).toEqual([]);
-    expect(fleetWarnings(pro.settings, pro.fleet).join("\n")).toMatch(/fixture\.grafana\.net uses \d+ rules, beyond the 100 the pro plan includes/);
+    expect(quotasOf(pro.settings).rulesPerGrafanaStack).toBe(PLAN_QUOTAS.pro.rulesPerGrafanaStack);
+    // Beyond Pro's amounts: warned, never refused (executions billed, the rules' soft limit raised on request).
+    const over = fleetOf(project({ prod: stackFile("prod"), staging: stackFile("staging", { ...ownStaging, grafanaCloud: { region: "prod-us-east-0", plan: "pro", quotas: { rulesPerGrafanaStack: 100 } } }) }), "staging");
+    expect(fleetProblems(over.settings, over.fleet)).toEqual([]);
+    const warnings = fleetWarnings(over.settings, over.fleet).join("\n");
+    expect(warnings).toMatch(/fixture\.grafana\.net holds \d+ rules, beyond the pro plan's soft limit of 100/);
+    expect(warnings).toMatch(/the account .* uses [\d,]+ executions a month, beyond the 100,000 the pro plan includes: billed as overage/);
     const raised = fleetOf(project({ prod: stackFile("prod"), staging: stackFile("staging", { ...ownStaging, grafanaCloud: { region: "prod-us-east-0", quotas: { rulesPerGrafanaStack: 1000, smExecutionsPerMonth: 1_000_000 } } }) }), "staging");
     expect(quotasOf(raised.settings).rulesPerGrafanaStack).toBe(1000);
     expect(fleetProblems(raised.settings, raised.fleet)).toEqual([]);

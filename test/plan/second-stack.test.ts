@@ -218,7 +218,8 @@ describe("a staging stack in prod's Grafana stack, on the Pro plan", () => {
     expect(grafanaIdentities(resources).filter((id) => prod.includes(id))).toEqual([]);
   });
 
-  it("warns that the shared Grafana stack goes beyond what Pro includes, instead of refusing", () => {
-    expect(stdout).toMatch(/warning: Grafana stack .* uses \d+ rules, beyond the 100 the pro plan includes: billed as overage/);
+  it("is planned on Pro, counting both stacks' rules against Pro's limit", () => {
+    expect(stdout).toMatch(/Grafana Cloud budgets \(pro plan, included amounts; stacks counted: staging, prod\)/);
+    expect(stdout).toMatch(/^ {2}Rules: +\d+ of 2,000 rules in Grafana stack .*; staging \d+, prod \d+$/m);
   });
 });
