@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { budgetLines, budgets, quotasOf, readFleet } from "../../src/config/budgets";
+import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
+import { ROOT, settingsFor } from "../support/offline";
 import { readTree, runCommand, runPlan, tempDir, type Finished } from "../support/processes";
 
 // The prod plan, run once as `npm run plan` runs it; the host's run below is the second run that
@@ -30,7 +33,7 @@ describe("npm run plan, end to end in a child process", () => {
     const summary = first.stdout.slice(first.stdout.indexOf("\nSummary\n"));
     expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\); \d+ rules in the Grafana stack's rule table from this stack \(\d+ recording, \d+ escalation companions, \d+ SM per-check alerts\)/);
     expect(summary).toContain("Dashboards:    7, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
-    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 93,600 executions a month \(the account's budget: see Grafana Cloud budgets above\)/);
+    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), [\d,]+ executions a month \(the account's budget: see Grafana Cloud budgets above\)/);
     expect(summary).toContain(`Catalog:       ${firstOut}/catalog.md`);
     expect(summary).toContain("Alert guide:   docs/alerts.md, rendered at https://github.com/ain-mvp/ain-monitoring/blob/main/docs/alerts.md");
     expect(fs.existsSync(path.join(firstOut, "alerts.md"))).toBe(true);
@@ -42,8 +45,13 @@ describe("npm run plan, end to end in a child process", () => {
     for (const key of due) expect(first.stdout).toContain(`pulumi config set --path rotation.lastRotated.${key} 2026-11-25`);
   });
 
-  it("reports the Synthetic Monitoring executions a month against the account's quota", () => {
-    expect(first.stdout).toMatch(/^ {2}SM executions: +93,600 of 100,000 executions a month in the account \(grafanaCloud\.account unset\), 94 %$/m);
+  it("reports each Grafana Cloud budget against its quota, as the budgets model counts them", async () => {
+    const settings = await settingsFor();
+    const fleet = readFleet(ROOT, settings);
+    for (const line of budgetLines(settings, fleet)) expect(first.stdout).toContain(line.replace(/^\n/, ""));
+    const executions = budgets(settings, fleet).find((b) => b.quota === "smExecutionsPerMonth");
+    expect(executions?.used).toBe(monthlyExecutions(checkSpecs(settings)));
+    expect(first.stdout).toMatch(new RegExp(`^ {2}SM executions: +${executions?.used.toLocaleString("en-US")} of ${quotasOf(settings).smExecutionsPerMonth.toLocaleString("en-US")} executions a month`, "m"));
   });
 
   it("lists each external key with its last rotation, and warns when one is due", () => {
