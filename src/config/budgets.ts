@@ -16,6 +16,9 @@ import type { PlainSettings } from "./schema";
  * others' stack files are read offline). Over a Free quota the plan refuses, naming what to change.
  */
 
+/** Where Pulumi.yaml, .github/delivery.json and every stack's file are (Pulumi runs the program there). */
+export const PROJECT_DIR = path.resolve(__dirname, "../..");
+
 export type QuotaName = "rulesPerGrafanaStack" | "smExecutionsPerMonth" | "activeSeries" | "logsGBPerMonth";
 export type Plan = PlainSettings["grafanaCloud"]["plan"];
 
@@ -49,6 +52,8 @@ export interface StackUsage {
   stack: string;
   /** The Grafana stack, by host: stacks with the same grafanaUrl share one rule table. */
   grafanaStack: string;
+  /** Its numeric id, when given (metricsScrape.grafanaStackId): the same id is the same stack under another URL. */
+  grafanaStackId: string | undefined;
   /** The grafana.com account; undefined stands for "the account every stack that leaves it unset shares". */
   account: string | undefined;
   rules: { alerting: number; companions: number; recording: number; smCheckAlerts: number; total: number };
@@ -87,6 +92,7 @@ export function stackUsage(settings: Settings): StackUsage {
   return {
     stack: settings.stack,
     grafanaStack: new URL(settings.grafanaUrl).host.toLowerCase(),
+    grafanaStackId: settings.metricsScrape.grafanaStackId,
     account: settings.grafanaCloud.account,
     rules: { alerting: rules.length - recording.length - companions, companions, recording: recording.length, smCheckAlerts, total: rules.length + smCheckAlerts },
     executions,
@@ -152,7 +158,7 @@ const accountName = (account: string | undefined) => (account ? `account ${accou
 export function budgets(current: Settings, fleet: Fleet): Budget[] {
   const me = fleet.stacks[0];
   const quotas = quotasOf(current);
-  const sameGrafana = fleet.stacks.filter((s) => s.grafanaStack === me.grafanaStack);
+  const sameGrafana = fleet.stacks.filter((s) => s.grafanaStack === me.grafanaStack || (s.grafanaStackId !== undefined && s.grafanaStackId === me.grafanaStackId));
   const sameAccount = fleet.stacks.filter((s) => s.account === me.account);
   const budget = (quota: QuotaName, scope: string, members: StackUsage[], of: (s: StackUsage) => number): Budget => ({
     quota,

@@ -1,6 +1,5 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { fleetProblems, readFleet } from "./budgets";
+import { fleetProblems, PROJECT_DIR, readFleet } from "./budgets";
 import { type SecretKey, secretKeyNames, PROJECT } from "./schema";
 import { configErrorMessage, validateConfig, type PlainValidated } from "./validate";
 
@@ -44,7 +43,4 @@ export function loadSettings(): Settings {
   if (shared.length > 0) throw new ConfigError(stackFileOf(stack), shared.map(({ key, problem }) => `${PROJECT}:${key}: ${problem}`));
   return settings;
 }
-
-/** Where Pulumi.yaml and the other stacks' files are. */
-export const PROJECT_DIR = path.resolve(__dirname, "../..");
 

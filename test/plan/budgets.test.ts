@@ -27,7 +27,6 @@ function stackFile(name: string, overrides: Record<string, unknown> = {}): strin
     postgresSslMode: "require",
     postgresPassword: { secure: "v1:fixture" },
     grafanaCloud: { region: "prod-us-east-0" },
-    metricsScrape: { grafanaStackId: "42" },
     access: { team: "Fixture team" },
     notificationPolicyOwner: "prod",
     github: { enabled: false },
@@ -39,6 +38,8 @@ function stackFile(name: string, overrides: Record<string, unknown> = {}): strin
     },
     ...overrides,
   };
+  // Each Grafana stack its own numeric id, unless the test gives one (the same id is the same stack).
+  if (!("metricsScrape" in overrides)) config.metricsScrape = { grafanaStackId: String([...String(config.grafanaUrl)].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1e9, 7)) };
   return stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`ain-monitoring:${k}`, v])) });
 }
 
@@ -92,6 +93,14 @@ describe("rules per Grafana stack", () => {
     expect(rules?.parts.map((p) => p.stack)).toEqual(["staging", "prod"]);
     expect(rules?.used).toBe(usage.staging + usage.prod);
     expect(rules?.scope).toBe("Grafana stack fixture.grafana.net");
+  });
+
+  it("knows one Grafana stack under two URLs by its stack id", () => {
+    const dir = project({ prod: stackFile("prod"), staging: stackFile("staging", { ...ownStaging, grafanaUrl: "https://monitoring.fixture.test" }) });
+    const prodId = offlineSettings(dir, "prod").metricsScrape.grafanaStackId;
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), stackFile("staging", { ...ownStaging, grafanaUrl: "https://monitoring.fixture.test", metricsScrape: { grafanaStackId: prodId } }));
+    const { settings, fleet } = fleetOf(dir, "staging");
+    expect(budgets(settings, fleet).find((b) => b.quota === "rulesPerGrafanaStack")?.parts.map((p) => p.stack)).toEqual(["staging", "prod"]);
   });
 
   it("refuses a stack that would take its Grafana stack over the Free quota, naming what to change", () => {
@@ -153,7 +162,7 @@ describe("Synthetic Monitoring executions per account", () => {
 
 describe("active series and logs, estimated", () => {
   it("adds the Metrics API per target, the checks per probe and the recorded series", () => {
-    const { settings, fleet } = fleetOf(project({ prod: stackFile("prod", { metricsScrape: { grafanaStackId: "42", readReplicas: ["fixtureprodaaaaaaaaa-eu-west-1-abc"] } }) }), "prod");
+    const { settings, fleet } = fleetOf(project({ prod: stackFile("prod", { metricsScrape: { grafanaStackId: "4242", readReplicas: ["fixtureprodaaaaaaaaa-eu-west-1-abc"] } }) }), "prod");
     const est = settings.grafanaCloud.estimates;
     const usage = fleet.stacks[0];
     expect(usage.series.metricsApi).toBe(2 * est.metricsApiSeriesPerTarget);
