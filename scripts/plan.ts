@@ -9,6 +9,7 @@ import type * as Artifacts from "../src/artifacts";
 import type * as ConfigLoader from "../src/config/load";
 import type * as Engine from "../src/offline/engine";
 import type * as Plan from "../src/offline/plan";
+import type * as Budgets from "../src/config/budgets";
 import { configErrorMessage, validateConfig } from "../src/config/validate";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 
@@ -78,6 +79,7 @@ async function main(): Promise<number> {
   const { planNotes, planSummary, renderArtifacts } = require("../src/artifacts") as typeof Artifacts;
   const { runProgram, startOfflineEngine } = require("../src/offline/engine") as typeof Engine;
   const { planDocument, planTree, writeArtifacts } = require("../src/offline/plan") as typeof Plan;
+  const { budgets, PROJECT_DIR, quotasOf, readFleet } = require("../src/config/budgets") as typeof Budgets;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const recording = await startOfflineEngine(stackConfig);
   try {
@@ -90,7 +92,10 @@ async function main(): Promise<number> {
 
   const settings = loadSettings();
   const files = renderArtifacts(settings);
-  files.set("plan.json", JSON.stringify(planDocument(stack, recording), null, 2) + "\n");
+  // The budgets as data too, so plans of several stacks can be held against the quotas and each other.
+  const fleet = readFleet(PROJECT_DIR, settings);
+  const budgetFacts = { plan: settings.grafanaCloud.plan, quotas: quotasOf(settings), thisStack: fleet.stacks[0], shared: budgets(settings, fleet) };
+  files.set("plan.json", JSON.stringify({ ...planDocument(stack, recording), budgets: budgetFacts }, null, 2) + "\n");
   const outDir = values.out ? path.resolve(values.out) : path.join(root, "out", stack);
   writeArtifacts(outDir, files);
 

@@ -49,6 +49,9 @@ describe("npm run plan, end to end in a child process", () => {
     const settings = await settingsFor();
     const fleet = readFleet(ROOT, settings);
     for (const line of budgetLines(settings, fleet)) expect(first.stdout).toContain(line.replace(/^\n/, ""));
+    const written = JSON.parse(fs.readFileSync(path.join(firstOut, "plan.json"), "utf8")) as { budgets: { shared: unknown; thisStack: unknown } };
+    expect(written.budgets.shared).toEqual(JSON.parse(JSON.stringify(budgets(settings, fleet))));
+    expect(written.budgets.thisStack).toEqual(JSON.parse(JSON.stringify(fleet.stacks[0])));
     const executions = budgets(settings, fleet).find((b) => b.quota === "smExecutionsPerMonth");
     expect(executions?.used).toBe(monthlyExecutions(checkSpecs(settings)));
     expect(first.stdout).toMatch(new RegExp(`^ {2}SM executions: +${executions?.used.toLocaleString("en-US")} of ${quotasOf(settings).smExecutionsPerMonth.toLocaleString("en-US")} executions a month`, "m"));
