@@ -296,7 +296,9 @@ export const grafanaCloud = z
           .int()
           .positive()
           .default(60)
-          .describe("Series one HTTP check writes per probe (probe_*, sm_check_info, histogram buckets). Not confirmed: measure with count by (job, probe) ({job=\"<check>\"})."),
+          .describe(
+            "Series one HTTP check writes per probe. The blackbox prober's own: 17 measured over http with Debian's prometheus-blackbox-exporter, about 4 more over https (probe_ssl_*, probe_tls_version_info); Synthetic Monitoring adds probe_all_success, the probe_all_duration_seconds histogram and sm_check_info. 60 leaves room; measure with count by (job, probe) ({job=\"<check>\"}).",
+          ),
         statusCodesPerFunction: z
           .number()
           .int()
