@@ -17,6 +17,8 @@ import { budgetColours, errorRatio } from "./panels/traffic";
 export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
   const [, email, pdf] = sloCatalog(alertContext(ctx.settings));
   const vin = journeys(ctx).find((j) => j.id === "vin");
+  // A journey failing at a few requests an hour, which the error-rate panels cannot show.
+  const lowVolumeWindow = ctx.settings.runbook.failureModes.sparseFailures.windowMinutes;
   if (!vin) throw new Error("no VIN journey");
   return compose(ctx, "emailPdf", "The user journeys in detail: email through Resend, PDF generation and VIN decode, with latency, failure rates against their budgets, and their checks.", [
     {
@@ -24,7 +26,8 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
       panels: [
         checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck),
         checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown),
-        alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 12),
+        alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 6),
+        alertStat(ctx, "email-delivery-failing-at-low-volume", `Email server errors, ${lowVolumeWindow} min`, 6),
         alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 12),
         errorRatio(ctx, email, [], 12),
       ],
@@ -34,7 +37,8 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
       panels: [
         alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 6),
         checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"]),
-        alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 12),
+        alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 6),
+        alertStat(ctx, "pdf-generation-failing-at-low-volume", `PDF server errors, ${lowVolumeWindow} min`, 6),
         alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 12),
         errorRatio(ctx, pdf, [], 12),
       ],
@@ -53,6 +57,8 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
           targets: [promTarget(journeyErrorExpr(ctx, vin), "A")],
           noValue: "no requests in the last hour",
         }),
+        alertStat(ctx, "vin-decode-failing-at-low-volume", `VIN server errors, ${lowVolumeWindow} min`, 6),
+        alertStat(ctx, "shared-report-failing-at-low-volume", `Shared report server errors, ${lowVolumeWindow} min`, 6),
         alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12),
       ],
     },

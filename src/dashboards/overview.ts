@@ -33,7 +33,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const functionVariable = new dashboard.QueryVariableBuilder("function")
     .label("Function")
     .datasource(ctx.prometheus)
-    .query(`label_values(${edgeSeries.responsesRate5m}, function)`)
+    .query(`label_values(${edgeSeries.requestsPerMinute}, function)`)
     .multi(true)
     .includeAll(true)
     .allValue(".*")

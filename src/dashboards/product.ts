@@ -2,7 +2,6 @@ import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeSeries, series } from "../alerts/signals";
-import { EVALUATION_INTERVAL_SECONDS } from "../alerts/types";
 import { runbookSections } from "../config/runbookItems";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, type ProductRows } from "../sql/queries";
 import { describe, legend, promTarget, SqlTarget, type DashboardContext } from "./common";
@@ -33,12 +32,11 @@ interface Volume {
 }
 
 /**
- * Requests of one function with a 2xx status over a window. Each recorded sample is a per-second
- * rate over 5 minutes, written once per evaluation interval; summing the samples and multiplying by
- * the interval counts every request once (the same arithmetic as the SLOs' traffic series).
+ * People's requests of one function with a 2xx status over a window: the recorded per-minute
+ * counts summed, the checks' own requests left out.
  */
 const okResponses = (ctx: DashboardContext, fn: string, window: string, offset?: string) =>
-  `sum(sum_over_time(${series(edgeSeries.responsesRate5m, ctx.sel.edge(fn), 'status=~"2.."')}[${window}]${offset ? ` offset ${offset}` : ""})) * ${EVALUATION_INTERVAL_SECONDS}`;
+  `sum(sum_over_time(${series(edgeSeries.requestsPerMinute, ctx.sel.edge(fn), 'status=~"2.."', ctx.sel.realTraffic)}[${window}]${offset ? ` offset ${offset}` : ""}))`;
 
 /** Requests per day: the bar for the day that ends at each step. */
 export const okResponsesPerDayExpr = (ctx: DashboardContext, fn: string) => okResponses(ctx, fn, "1d");

@@ -31,8 +31,10 @@ const within = (expr: string, evalTime: string, low: number, high: number) => ({
 describe("emails sent and VINs decoded per day and week over week", () => {
   it("count each 2xx request once, ignore errors and other functions, and compare the last week with the one before", async () => {
     const email = settings.functions.emailDelivery;
-    const rate = (fn: string, status: string) => `${edgeSeries.responsesRate5m}{function="${fn}", status="${status}"}`;
-    // Week one at 1/64 request per second, week two at 1/32: 9450 then 18900 requests, +100 %.
+    // The recorded per-minute counts: week one at 60/64 requests a minute, week two at 60/32:
+    // 9450 then 18900 requests, +100 %. The checks' own requests, marked synthetic, never count.
+    const rate = (fn: string, status: string, traffic = "") =>
+      `${edgeSeries.requestsPerMinute}{function="${fn}", status="${status}"${traffic ? `, traffic="${traffic}"` : ""}}`;
     const weeks = (first: number, second: number) => `${first}+0x${MINUTES_PER_WEEK} ${second}+0x${MINUTES_PER_WEEK - 1}`;
     const evalTime = `${14 * 86400 + 30}s`;
     const run = await runPromtoolTests(tempDir("product-promql"), "product.test.yml", [], [
@@ -40,9 +42,10 @@ describe("emails sent and VINs decoded per day and week over week", () => {
         name: "product volumes",
         interval: "1m",
         input_series: [
-          { series: rate(email, "200"), values: weeks(1 / 64, 1 / 32) },
-          { series: rate(email, "500"), values: weeks(1, 1) },
-          { series: rate(settings.functions.vinDecode, "200"), values: weeks(1, 1) },
+          { series: rate(email, "200"), values: weeks(60 / 64, 60 / 32) },
+          { series: rate(email, "200", "synthetic"), values: weeks(3, 3) },
+          { series: rate(email, "500"), values: weeks(60, 60) },
+          { series: rate(settings.functions.vinDecode, "200"), values: weeks(60, 60) },
         ],
         promql_expr_test: [
           // Evaluated 30 s past a minute, so no sample sits on the day's boundary: exact.
@@ -63,7 +66,7 @@ describe("emails sent and VINs decoded per day and week over week", () => {
       {
         name: "wrong expectation",
         interval: "1m",
-        input_series: [{ series: `${edgeSeries.responsesRate5m}{function="${email}", status="200"}`, values: `${1 / 32}+0x2000` }],
+        input_series: [{ series: `${edgeSeries.requestsPerMinute}{function="${email}", status="200"}`, values: `${60 / 32}+0x2000` }],
         promql_expr_test: [{ expr: okResponsesPerDayExpr(ctx, email), eval_time: "1d", exp_samples: [{ labels: "{}", value: 1 }] }],
       },
     ]);

@@ -1,5 +1,6 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeSeries, series, sloSeries } from "../../alerts/signals";
+import { edgeSeries, requestsOver, series } from "../../alerts/signals";
+import { errorRatioExpr } from "../../alerts/slo";
 import type { Slo } from "../../alerts/slo";
 import { runbookSections } from "../../config/runbookItems";
 import { describe, legend, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
@@ -12,7 +13,7 @@ export function invocations(ctx: DashboardContext, width = 12): Placed {
     .title("Invocations per function")
     .description(describe(ctx.settings, "Requests per minute by function, from the edge-function logs. The runbook asks to track usage patterns and per-function rates. Filtered by the Function variable.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${series(edgeSeries.responsesRate5m, 'function=~"$function"')}) * 60`, "A", "{{function}}"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(1, 'function=~"$function"')})`, "A", "{{function}}"))
     .unit("reqpm")
     .noValue("no requests recorded")
     .legend(legend());
@@ -41,7 +42,7 @@ export const budgetColours = (budgetPercent: number): Colouring =>
  * with the budget as a line; the home of its burn-rate alerts.
  */
 export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], width = 8, windows = ["5m", "1h"]): Placed {
-  const ratio = (w: string) => `100 * ${sloSeries.errorRatio(w)}{slo="${slo.id}"}`;
+  const ratio = (w: string) => `100 * (${errorRatioExpr(slo, ctx.sel, w)})`;
   const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()
     .title(`${slo.title}: error rate vs ${slo.budgetPercent} %`)
