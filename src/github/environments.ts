@@ -17,9 +17,12 @@ export interface EnvironmentSecret {
 export interface EnvironmentSpec {
   repository: string;
   environment: EnvironmentName;
-  /** Deployments only from main, approved by a reviewer who did not push, admins included. */
+  /** Deployments only from main (a deployment branch policy). */
   mainOnly: boolean;
+  /** Each run waits for a reviewer who did not trigger it, admins included. */
   needsApproval: boolean;
+  /** Minutes a run waits after approval: production's `github.waitTimerMinutes`; none for previews. */
+  waitTimerMinutes?: number;
   secrets: EnvironmentSecret[];
   variables: Record<string, string>;
   /**
@@ -48,9 +51,12 @@ export function environmentSpecs(settings: Settings, delivery: Delivery): Enviro
     });
   const variables: Record<string, string> = { GRAFANA_URL: settings.grafanaUrl, ...(settings.smUrl ? { GRAFANA_SM_URL: settings.smUrl } : {}), SUPABASE_PROJECT_REF: settings.supabaseProjectRef };
   const specs: EnvironmentSpec[] = [
-    { repository: gh.repository, environment: "production", mainOnly: true, needsApproval: true, secrets: secretsOf("production"), variables },
-    // Pull requests from this repository's branches; forks get no secrets at all. Nothing here can change prod.
-    { repository: gh.repository, environment: "preview", mainOnly: false, needsApproval: false, secrets: secretsOf("preview"), variables },
+    { repository: gh.repository, environment: "production", mainOnly: true, needsApproval: true, waitTimerMinutes: gh.waitTimerMinutes, secrets: secretsOf("production"), variables },
+    // `pulumi preview` of a pull request from this repository's branches (forks get no secrets at all).
+    // Its Pulumi token has Stack Read, which decrypts every secret in the state, so a maintainer
+    // approves each run after reading the code it runs: a branch's own workflow that names this
+    // environment waits for the same approval (src/github/reach.ts, docs/how-it-works.md § Delivery).
+    { repository: gh.repository, environment: "preview", mainOnly: false, needsApproval: true, secrets: secretsOf("preview"), variables },
   ];
   const app = gh.appEnvironment;
   if (gh.appRepository && app.adopt !== "leave") {
@@ -68,6 +74,7 @@ export function environmentSpecs(settings: Settings, delivery: Delivery): Enviro
       // Imported as found: its own branch policy stays, and no second 'main' policy is created beside it.
       mainOnly: !importing,
       needsApproval: true,
+      waitTimerMinutes: gh.waitTimerMinutes,
       secrets: [],
       variables: appVariables,
       adopt:
