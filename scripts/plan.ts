@@ -9,6 +9,7 @@ import type * as Artifacts from "../src/artifacts";
 import type * as ConfigLoader from "../src/config/load";
 import type * as Engine from "../src/offline/engine";
 import type * as Plan from "../src/offline/plan";
+import type * as Budgets from "../src/config/budgets";
 import type * as Reach from "../src/github/reach";
 import { configErrorMessage, validateConfig } from "../src/config/validate";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
   const { REDACTED, runProgram, startOfflineEngine } = require("../src/offline/engine") as typeof Engine;
   const { stateSecrets } = require("../src/github/reach") as typeof Reach;
   const { planDocument, planTree, writeArtifacts } = require("../src/offline/plan") as typeof Plan;
+  const { budgets, PROJECT_DIR, quotasOf, readFleet } = require("../src/config/budgets") as typeof Budgets;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const recording = await startOfflineEngine(stackConfig);
   try {
@@ -92,7 +94,10 @@ async function main(): Promise<number> {
 
   const settings = loadSettings();
   const files = renderArtifacts(settings);
-  files.set("plan.json", JSON.stringify(planDocument(stack, recording), null, 2) + "\n");
+  // The budgets as data too, so plans of several stacks can be held against the quotas and each other.
+  const fleet = readFleet(PROJECT_DIR, settings);
+  const budgetFacts = { plan: settings.grafanaCloud.plan, quotas: quotasOf(settings), thisStack: fleet.stacks[0], shared: budgets(settings, fleet) };
+  files.set("plan.json", JSON.stringify({ ...planDocument(stack, recording), budgets: budgetFacts }, null, 2) + "\n");
   // What a token with stack:decrypt on this stack reads from its state (README § Credentials).
   files.set("delivery/state-secrets.json", JSON.stringify(stateSecrets(recording.resources, recording.stackOutputs, REDACTED), null, 2) + "\n");
   const outDir = values.out ? path.resolve(values.out) : path.join(root, "out", stack);
@@ -106,7 +111,8 @@ async function main(): Promise<number> {
   const shownOut = path.relative(root, outDir).startsWith("..") ? outDir : path.relative(root, outDir);
   console.log(`\nArtifacts in ${shownOut}/: ${[...files.keys()].sort().join(", ")}`);
   for (const line of planSummary(settings, { outDir: shownOut })) console.log(line);
-  console.log(`\nResources: ${recording.resources.length} to create (${Math.round(elapsed)} ms)`);
+  const imports = recording.resources.filter((r) => r.importId).length;
+  console.log(`\nResources: ${recording.resources.length - imports} to create${imports > 0 ? `, ${imports} to import` : ""} (${Math.round(elapsed)} ms)`);
   return 0;
 }
 

@@ -7,6 +7,8 @@ import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
 import { now } from "./rotation/clock";
 import { externalKeyStatus, rotationPeriod } from "./rotation/periods";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
+import { budgetLines, fleetWarnings, PROJECT_DIR, readFleet, stackUsage } from "./config/budgets";
+import { makesCheckAlerts } from "./synthetics/checkAlerts";
 import { alertCatalog } from "./alerts/catalog";
 import { severityNames } from "./config/runbook";
 import { dashboardUrl } from "./grafana/urls";
@@ -43,12 +45,14 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
 /** Lines the plan prints after the resource tree: what costs money, and what needs a person. */
 export function planNotes(settings: Settings): string[] {
   const notes: string[] = [];
-  if (settings.synthetics.enabled) {
-    const executions = monthlyExecutions(checkSpecs(settings));
+  const fleet = readFleet(PROJECT_DIR, settings);
+  notes.push(...budgetLines(settings, fleet), ...fleetWarnings(settings, fleet));
+  if (!settings.synthetics.enabled) notes.push("Synthetic Monitoring: off (synthetics.enabled is false)");
+  else if (!makesCheckAlerts(settings)) {
     notes.push(
-      `\nSynthetic Monitoring: ${executions.toLocaleString("en-US")} executions a month (checks x probes x runs), ${Math.round((100 * executions) / settings.synthetics.monthlyExecutionBudget)} % of the ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")} budget`,
+      `Synthetic Monitoring's per-check alerts: none in this stack. They cannot name a contact point, and this stack does not own the org's notification policy tree (notificationPolicyOwner), so they would reach whoever does; this stack's own rules watch its checks.`,
     );
-  } else notes.push("\nSynthetic Monitoring: off (synthetics.enabled is false)");
+  }
 
   const at = now();
   const rotation = settings.rotation;
@@ -79,13 +83,14 @@ export function planSummary(settings: Settings, places: PlanPlaces): string[] {
   const bySeverity = severityNames.map((s) => `${alerts.filter((a) => a.severity === s).length} ${s}`).join(", ");
   const checks = checkSpecs(settings).filter((c) => c.enabled);
   const dashboards = dashboardCatalog(settings);
+  const usage = stackUsage(settings);
   return [
     "",
     "Summary",
-    `  Alert rules:   ${alerts.length} (${bySeverity})`,
+    `  Alert rules:   ${alerts.length} (${bySeverity}); ${usage.rules.total} rules in the Grafana stack's rule table from this stack (${usage.rules.recording} recording, ${usage.rules.companions} escalation companions, ${usage.rules.smCheckAlerts} SM per-check alerts)`,
     `  Dashboards:    ${dashboards.length}, e.g. ${dashboardUrl(settings.grafanaUrl, dashboards[0].uid, dashboards[0].title)}`,
     settings.synthetics.enabled
-      ? `  Checks:        ${checks.length} (${checks.map((c) => c.job).join(", ")}), ${monthlyExecutions(checks).toLocaleString("en-US")} executions a month of ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}`
+      ? `  Checks:        ${checks.length} (${checks.map((c) => c.job).join(", ")}), ${monthlyExecutions(checks).toLocaleString("en-US")} executions a month (the account's budget: see Grafana Cloud budgets above)`
       : `  Checks:        off (synthetics.enabled is false); 'npm run checks' still runs ${checks.length} from here`,
     `  Catalog:       ${places.outDir}/catalog.md (every runbook threshold and what catches it)`,
     settings.alertGuideUrl

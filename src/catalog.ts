@@ -1,4 +1,6 @@
 import { alertCatalog } from "./alerts/catalog";
+import { quotasOf } from "./config/budgets";
+import { makesCheckAlerts } from "./synthetics/checkAlerts";
 import { detectionText, humanDuration, measuredTimeToDetect, signalOf } from "./alerts/detection";
 import { clocksOf, worstCaseToPage } from "./alerts/timing";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "./escalation/waits";
@@ -93,7 +95,9 @@ export function catalogMarkdown(settings: Settings): string {
     "",
     "## Synthetic checks",
     "",
-    "Synthetic Monitoring's own per-check alerts (ProbeFailedExecutionsTooHigh, HTTPRequestDurationTooHighAvg) use the shortest period holding two executions per probe; the time to detect below is two runs of the check. The rules above measure their own.",
+    makesCheckAlerts(settings)
+      ? "Synthetic Monitoring's own per-check alerts (ProbeFailedExecutionsTooHigh, HTTPRequestDurationTooHighAvg) use the shortest period holding two executions per probe; the time to detect below is two runs of the check. The rules above measure their own."
+      : "This stack makes no Synthetic Monitoring per-check alerts: they cannot name a contact point, and only the owner of the org's notification policy tree could route them to this stack's people. The rules above watch the checks.",
     "",
     "| check (job) | target | every | probes | executions / month | budget | timeout | time to detect | runbook |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -105,7 +109,7 @@ export function catalogMarkdown(settings: Settings): string {
       `| ${cell(c.title)} (\`${c.job}\`) | ${c.method} ${c.url} | ${perProbeInterval} min | ${c.probes.join(", ")} | ${monthlyExecutions([c]).toLocaleString("en-US")} | ${c.budgetMs} ms | ${c.timeoutMs} ms | ${ttd} min | ${sectionLink(settings, c.runbookSection)} |`,
     );
   }
-  lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${settings.synthetics.monthlyExecutionBudget.toLocaleString("en-US")}.`);
+  lines.push("", `Total: ${monthlyExecutions(checkSpecs(settings)).toLocaleString("en-US")} executions a month, budget ${quotasOf(settings).smExecutionsPerMonth.toLocaleString("en-US")}. The budget is the account's (grafanaCloud.plan ${settings.grafanaCloud.plan}), shared with every stack in it: \`npm run plan\` sums them.`);
   const storage = pdfCheckStorage(settings);
   if (storage.reportsPerMonth > 0) {
     lines.push(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { fleetProblems, PROJECT_DIR, readFleet } from "./budgets";
 import { type SecretKey, secretKeyNames, PROJECT } from "./schema";
 import { configErrorMessage, validateConfig, type PlainValidated } from "./validate";
 
@@ -36,6 +37,10 @@ export function loadSettings(): Settings {
     // A blank value is unset: Pulumi.yaml gives optional secrets the default "".
     secretKeyNames.map((key) => [key, (pulumi.runtime.getConfig(`${PROJECT}:${key}`) ?? "").trim() !== "" ? config.requireSecret(key) : undefined]),
   ) as Settings["secrets"];
-  return { ...plain, secrets };
+  const settings = { ...plain, secrets };
+  // Budgets are shared with the other stacks, and a copy of prod must not monitor prod: both need their files.
+  const shared = fleetProblems(settings, readFleet(PROJECT_DIR, settings));
+  if (shared.length > 0) throw new ConfigError(stackFileOf(stack), shared.map(({ key, problem }) => `${PROJECT}:${key}: ${problem}`));
+  return settings;
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { streamSelectorProblem } from "./logql";
 import { runbookModel } from "./runbook";
+import { GRAFANA_CLOUD_REGIONS, isKnownRegion } from "./regions";
 
 /**
  * Every key of the `ain-monitoring` config namespace, validated once before anything is
@@ -90,12 +91,6 @@ export const synthetics = z
       .max(10)
       .default(["Frankfurt", "London"])
       .describe("Probe locations by name, as Grafana Synthetic Monitoring lists them. Two, so one location's network trouble is not an outage."),
-    monthlyExecutionBudget: z
-      .number()
-      .int()
-      .positive()
-      .default(100000)
-      .describe("Validation fails when checks x probes x runs per 30 days exceed this; Grafana Cloud's free tier includes 100k."),
     testVin: z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, "expected a 17-character VIN (no I, O or Q)").default("1HGCM82633A004352").describe("A known VIN the VIN-decode check sends."),
     testValuation: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
@@ -155,7 +150,7 @@ export const metricsScrape = z
       .optional().describe("The Grafana Cloud stack's numeric id; required while metricsScrape.enabled is true."),
     connectionsApiUrl: httpsUrl
       .optional()
-      .describe("The Grafana Cloud connections API of the stack's region, for example https://connections-api-prod-eu-west-0.grafana.net; required while metricsScrape.enabled is true."),
+      .describe("The Grafana Cloud connections API. Default: derived from grafanaCloud.region (https://connections-api-<region>.grafana.net); set it only for a region the project does not list."),
     intervalSeconds: z
       .union([z.literal(30), z.literal(60), z.literal(120)], { error: "expected 30, 60 or 120 (the intervals the scrape job takes)" })
       .default(60)
@@ -225,7 +220,7 @@ export const github = z
     enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (the provider reads GITHUB_TOKEN from the job's environment: README § Credentials)."),
     owner: githubLogin.optional().describe("The organisation or user that owns the repositories; required while github.enabled is true."),
     repository: githubRepo.default("ain-monitoring").describe("This repository: its workflows run preview and up."),
-    appRepository: githubRepo.optional().describe("The AIN application's repository; when set, its production environment is declared with the same reviewers, main-only branch policy and no admin bypass (its secrets are set by the app team)."),
+    appRepository: githubRepo.optional().describe("The AIN application's repository: its production environment gets the SUPABASE_PROJECT_REF variable, as github.appEnvironment.adopt says (its secrets are set by the app team)."),
     reviewers: z
       .strictObject({
         users: z.array(githubLogin).max(6).default([]).describe("GitHub logins who may approve a production deploy."),
@@ -235,6 +230,27 @@ export const github = z
       .refine((r) => r.users.length + r.teams.length <= 6, { message: "expected at most 6 reviewers in all (GitHub's limit)" })
       .describe("Required reviewers of the production environment (GitHub allows six)."),
     waitTimerMinutes: z.number().int().min(0).max(43200).default(0).describe("Minutes a production deploy waits after approval (GitHub allows up to 30 days)."),
+    appEnvironment: z
+      .strictObject({
+        adopt: z
+          .enum(["leave", "import", "manage"])
+          .default("leave")
+          .describe(
+            "What the program does with appRepository's production environment, which usually exists already. leave: nothing. import: adopt it (Pulumi's import option) and keep its reviewers, wait timer and branch policy as they are; only the variables are managed. manage: declare it whole, replacing its reviewers, wait timer and branch policy with this repository's; for a new environment, or once the app team agrees.",
+          ),
+        existingVariables: z
+          .array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected a variable name such as SUPABASE_PROJECT_REF"))
+          .default([])
+          .describe("Variables the environment already has (GitHub refuses to create one twice, 409): imported, then set to the program's value."),
+        deploymentPolicyId: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe("With adopt manage, the id of the environment's existing 'main' branch policy, imported instead of created (gh api repos/<owner>/<repo>/environments/production/deployment-branch-policies)."),
+      })
+      .prefault({})
+      .describe("Adopting the app repository's production environment instead of replacing it (README § Adopting what exists)."),
   })
   .prefault({})
   .describe("Where the monitoring is delivered from.");
@@ -273,12 +289,77 @@ export const rotation = z
   .prefault({})
   .describe("The runbook's API key rotation.");
 
+
+const quota = (what: string) => z.number().int().positive().optional().describe(what);
+export const grafanaCloud = z
+  .strictObject({
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "expected a Grafana Cloud region slug such as prod-eu-west-2")
+      .optional()
+      .describe(
+        "The Grafana Cloud stack's region slug (grafana.com > your stack > Details), for example prod-eu-west-2. Derives smUrl and metricsScrape.connectionsApiUrl, so the checks and the scrape job are in one region; required unless both are set.",
+      ),
+    plan: z
+      .enum(["free", "pro"])
+      .default("free")
+      .describe("The Grafana Cloud plan the team pays for. free: its quotas are hard limits and the plan refuses a config over one. pro: 2000 rules per Grafana stack (a soft limit), the same executions, series and logs included and billed beyond, so the plan warns instead."),
+    account: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The grafana.com organisation (account) that holds the stack. Synthetic Monitoring executions, active series and logs are counted per account: stacks that give the same value here, or that all leave it unset, share one budget.",
+      ),
+    quotas: z
+      .strictObject({
+        rulesPerGrafanaStack: quota("Grafana-managed rules per Grafana stack, counted from its rule table: alerting, recording and Synthetic Monitoring's per-check alerts. Free: 100; Pro: 2000."),
+        smExecutionsPerMonth: quota("Synthetic Monitoring executions a month per account. Free: 100,000."),
+        activeSeries: quota("Active metric series per account. Free: 10,000."),
+        logsGBPerMonth: quota("Logs ingested a month per account, in GB. Free: 50."),
+      })
+      .prefault({})
+      .describe("Overrides of the plan's quotas, for a negotiated contract or a plan change the project does not know yet."),
+    estimates: z
+      .strictObject({
+        metricsApiSeriesPerTarget: z
+          .number()
+          .int()
+          .positive()
+          .default(246)
+          .describe(
+            "Series one Supabase Metrics API target exposes: 246 sample lines in supabase/supabase-grafana docs/metrics.md (one CPU, one device and one mountpoint per kind, anonymised). A bigger instance has more; measure with count({supabase_project_ref=\"<ref>\"}).",
+          ),
+        smSeriesPerCheckProbe: z
+          .number()
+          .int()
+          .positive()
+          .default(60)
+          .describe(
+            "Series one HTTP check writes per probe. The blackbox prober's own: 17 measured over http with Debian's prometheus-blackbox-exporter, about 4 more over https (probe_ssl_*, probe_tls_version_info); Synthetic Monitoring adds probe_all_success, the probe_all_duration_seconds histogram and sm_check_info. 60 leaves room; measure with count by (job, probe) ({job=\"<check>\"}).",
+          ),
+        statusCodesPerFunction: z
+          .number()
+          .int()
+          .positive()
+          .default(4)
+          .describe("Distinct HTTP status codes one edge function answers with in 5 minutes, for the series a recording rule grouped by status writes."),
+        edgeRequestsPerDay: z.number().int().min(0).default(20000).describe("Edge-function requests a day, for the log drain's volume. Not confirmed: read it from the Supabase Dashboard's function invocations."),
+        logBytesPerRequest: z.number().int().positive().default(2000).describe("Bytes the log drain ingests per edge-function request (event_message and flattened metadata). Not confirmed: measure in Explore."),
+        smLogBytesPerExecution: z.number().int().min(0).default(1500).describe("Bytes of logs Synthetic Monitoring writes per check execution. Not confirmed: measure in Explore on one check."),
+      })
+      .prefault({})
+      .describe("What the budgets estimate from: series per target and per check, traffic, bytes per log line. Each is a guess until measured; the plan says which."),
+  })
+  .prefault({})
+  .describe("The Grafana Cloud plan, region and account the stack lives in: the plan checks every budget (rules, executions, series, logs) against them.");
+
 /** The plain keys, each with its default. Defaults that derive from another key are filled in `load.ts`. */
 export const plainSchema = z.strictObject({
   grafanaUrl: httpsUrl.describe("The Grafana Cloud stack, for example https://ain.grafana.net."),
   smUrl: httpsUrl
-    .default("https://synthetic-monitoring-api.grafana.net")
-    .describe("The Synthetic Monitoring API of the Grafana Cloud region."),
+    .optional()
+    .describe("The Synthetic Monitoring API. Default: derived from grafanaCloud.region; set it only for a region the project does not list."),
   prometheusDatasourceUid: z
     .string()
     .min(1)
@@ -289,8 +370,7 @@ export const plainSchema = z.strictObject({
   supabaseProjectRef: z
     .string()
     .regex(/^[a-z]{20}$/, "expected a Supabase project ref of 20 lowercase letters")
-    .default("xltxqqzattxogxtqrggt")
-    .describe("The Supabase project (runbook, Supabase Dashboard link)."),
+    .describe("The Supabase project this stack monitors (Dashboard > Project Settings > General). Required: no stack monitors a project by default."),
   functionsBaseUrl: httpsUrl.optional().describe("Edge functions base URL. Default: https://<supabaseProjectRef>.supabase.co/functions/v1."),
   oncallUrl: httpsUrl.optional().describe("The Grafana IRM (OnCall) API of the stack's region; needed when paging.irm is on."),
   runbookUrl: httpsUrl.describe("Where the team's operations runbook is rendered; the alert guide and the dashboards link its sections (this plus a heading anchor)."),
@@ -305,8 +385,10 @@ export const plainSchema = z.strictObject({
   postgresUser: z
     .string()
     .regex(/^[a-z_][a-z0-9_.]*$/, "expected a PostgreSQL role name")
-    .default("grafana_readonly")
-    .describe("The monitoring role of db/monitoring-role.sql (through the pooler: grafana_readonly.<supabaseProjectRef>)."),
+    .optional()
+    .describe(
+      "The monitoring role of db/monitoring-role.sql. Default: grafana_readonly, or grafana_readonly.<supabaseProjectRef> when postgresHost is Supabase's pooler (*.pooler.supabase.com), which finds the project by that suffix.",
+    ),
   postgresSslMode: z
     .enum(["verify-full", "require"])
     .default("verify-full")
@@ -334,6 +416,14 @@ export const plainSchema = z.strictObject({
     .describe(
       "The one stack that owns the Grafana org's whole notification policy tree (Grafana has exactly one, and the provider replaces all of it), for one grouped notification per person per outage. Every other stack, and every stack when unset, routes each rule through per-rule notification settings and leaves the org's tree alone. A stack name, not a switch, so a file copied from prod cannot take the tree over.",
     ),
+  sharedContactsStack: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "This stack's own name, to let it notify the same people as the unprefixedStack (prod); without it a stack whose contacts share an email address with prod's is refused. A stack name, not a switch, so a file copied from this one under another name is refused again.",
+    ),
+  grafanaCloud,
   runbook: runbookModel.describe("Overrides of the runbook's numbers; see the runbook model table."),
   functions,
   synthetics,
@@ -368,9 +458,25 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
   }
   if (s.metricsScrape.enabled) {
     if (!s.metricsScrape.grafanaStackId) problems.push({ key: "metricsScrape.grafanaStackId", problem: "required while metricsScrape.enabled is true (expected the numeric Grafana Cloud stack id)" });
-    if (!s.metricsScrape.connectionsApiUrl) {
-      problems.push({ key: "metricsScrape.connectionsApiUrl", problem: "required while metricsScrape.enabled is true (expected the connections API URL of the stack's region)" });
-    }
+  }
+  // One region for the checks and the scrape job: both URLs derive from grafanaCloud.region unless set.
+  const region = s.grafanaCloud.region;
+  const needs = [s.synthetics.enabled && !s.smUrl && "smUrl", s.metricsScrape.enabled && !s.metricsScrape.connectionsApiUrl && "metricsScrape.connectionsApiUrl"].filter((k): k is string => Boolean(k));
+  if (region !== undefined && !isKnownRegion(region)) {
+    problems.push({
+      key: "grafanaCloud.region",
+      problem: `unknown region '${region}' (expected one of ${GRAFANA_CLOUD_REGIONS.join(", ")}; for a real region missing from src/config/regions.ts, set smUrl and metricsScrape.connectionsApiUrl from grafana.com > your stack > Details)`,
+    });
+  } else if (region === undefined && needs.length > 0) {
+    problems.push({ key: "grafanaCloud.region", problem: `required to derive ${needs.join(" and ")} (expected the stack's region slug, such as prod-eu-west-2, from grafana.com > your stack > Details)` });
+  }
+  // The pooler finds the project by the role's suffix: a suffix naming another project logs in nowhere.
+  const suffix = s.postgresUser?.match(/\.([a-z]{20})$/)?.[1];
+  if (suffix && suffix !== s.supabaseProjectRef) {
+    problems.push({
+      key: "postgresUser",
+      problem: `names project ${suffix}, but supabaseProjectRef is ${s.supabaseProjectRef} (expected grafana_readonly.${s.supabaseProjectRef}, or remove the key: it is derived from supabaseProjectRef)`,
+    });
   }
   // The P0s' worst-case time to page is checked on the alerts themselves (validate.ts, alerts/timing.ts).
   for (const id of new Set([...s.synthetics.systemDownChecks, ...s.synthetics.databaseChecks])) {
@@ -445,6 +551,12 @@ export const movedSecretKeys: Record<string, string> = {
   resendApiKey: "it belongs to the application's repository: set it in its production environment with `gh secret set`",
   supabaseSecretKey: "the deploy job passes it as SUPABASE_SECRET_KEY from the production environment: it is service_role's key",
   connectionsAccessToken: "the Grafana provider reads GRAFANA_CONNECTIONS_API_ACCESS_TOKEN from the deploy job's environment",
+};
+
+/** Plain keys that moved; the message says where. Checked under their parent object. */
+export const movedPlainKeys: Record<string, string> = {
+  "synthetics.monthlyExecutionBudget":
+    "executions are billed per Grafana Cloud account, not per stack: the plan sums every stack sharing the account against grafanaCloud.plan's quota; override it with grafanaCloud.quotas.smExecutionsPerMonth",
 };
 
 export type SecretKey = keyof typeof secretKeys;

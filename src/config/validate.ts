@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { checkSpecs, monthlyExecutions } from "../synthetics/checks";
 import { alertSpecs } from "../alerts/specs";
 import { clocksOf, worstCaseToPage } from "../alerts/timing";
 import { identityFor, type Identity } from "./identity";
 import { readCaCertificate } from "./caCertificate";
 import { GO_TEMPLATE_DELIMITERS } from "./logql";
 import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
-import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
+import { regionUrls } from "./regions";
+import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
 
 /**
  * Validation of the `ain-monitoring` namespace as plain data, without the Pulumi runtime: the
@@ -18,7 +18,11 @@ import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, se
  */
 
 /** Settings after validation, with the defaults that derive from other keys filled in. */
-export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "alertGuideUrl" | "folderUid"> {
+export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "postgresUser" | "alertGuideUrl" | "folderUid" | "smUrl"> {
+  /** The Synthetic Monitoring API: smUrl, else derived from grafanaCloud.region; undefined only while synthetics are off and neither is set. */
+  smUrl: string | undefined;
+  /** postgresUser, else grafana_readonly (with `.<ref>` through Supabase's pooler). */
+  postgresUser: string;
   folderUid: string;
   stack: string;
   /** Uids and names of every Grafana object, scoped by stack (see identity.ts). */
@@ -264,6 +268,15 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
     if ((secretKeyNames as string[]).includes(key)) continue;
     raw[key] = numbersFromText(plainSchema.shape[key as keyof typeof plainSchema.shape], parseRaw(key, text));
   }
+  for (const [path, where] of Object.entries(movedPlainKeys)) {
+    const [parent, child] = path.split(".");
+    const value = raw[parent];
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && child in value) {
+      problems.push(`${PROJECT}:${path}: no longer read; ${where}. Remove it with 'pulumi config rm --path ${path}'`);
+      const { [child]: _moved, ...rest } = value as Record<string, unknown>;
+      raw[parent] = rest;
+    }
+  }
 
   const parsed = plainSchema.safeParse(raw);
   if (!parsed.success) {
@@ -303,6 +316,8 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
 
   const p = parsed.data;
   const identity = identityFor(stack, p.unprefixedStack);
+  const region = p.grafanaCloud.region ? regionUrls(p.grafanaCloud.region) : undefined;
+  const postgresHost = p.postgresHost ?? `db.${p.supabaseProjectRef}.supabase.co`;
   const plain: PlainValidated = {
     ...p,
     stack,
@@ -310,21 +325,14 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
     folderUid: p.folderUid ?? identity.uid("monitoring"),
     ownsNotificationPolicy: p.notificationPolicyOwner === stack,
     postgresCaCertificate,
+    smUrl: p.smUrl ?? region?.smUrl,
+    metricsScrape: { ...p.metricsScrape, connectionsApiUrl: p.metricsScrape.connectionsApiUrl ?? region?.connectionsApiUrl },
     functionsBaseUrl: p.functionsBaseUrl ?? `https://${p.supabaseProjectRef}.supabase.co/functions/v1`,
-    postgresHost: p.postgresHost ?? `db.${p.supabaseProjectRef}.supabase.co`,
+    postgresHost,
+    // Supavisor finds the project by the user name's suffix; a direct connection takes the plain role.
+    postgresUser: p.postgresUser ?? (/\.pooler\.supabase\.com$/.test(postgresHost) ? `grafana_readonly.${p.supabaseProjectRef}` : "grafana_readonly"),
     alertGuideUrl: p.alertGuideUrl ?? (p.github.owner ? `https://github.com/${p.github.owner}/${p.github.repository}/blob/main/docs/alerts.md` : undefined),
   };
-
-  // Billing counts executions: checks x probes x runs. Over budget is a config error, not a surprise invoice.
-  if (plain.synthetics.enabled) {
-    const executions = monthlyExecutions(checkSpecs(plain));
-    if (executions > plain.synthetics.monthlyExecutionBudget) {
-      problems.push(
-        `${PROJECT}:synthetics.monthlyExecutionBudget: the checks would run ${executions} times a month, over the budget of ${plain.synthetics.monthlyExecutionBudget}; expected fewer probes, longer synthetics.checks.*.frequencySeconds, or a larger budget`,
-      );
-      return { plain: undefined, problems };
-    }
-  }
   // Every P0 must page within the runbook's "Immediate", in the worst phase of every clock: a
   // config that cannot is refused, naming the clocks to change.
   const clocks = clocksOf(plain);

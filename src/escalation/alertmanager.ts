@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { severityNames } from "../config/runbook";
 import { contactPoints, DEFAULT_GROUP_BY, maintenanceMuteTiming, severityRoutes, stepGroupWaitSeconds } from "./policy";
 import { durationSeconds, promDuration } from "./durations";
+import { emailSubject } from "./subject";
 import { PER_RULE_GROUP_BY, ruleRoutes, type RuleNotificationSettings } from "./ruleRouting";
 
 /**
@@ -17,6 +18,8 @@ export interface AlertmanagerOptions {
   timeScale?: number;
   /** A webhook per receiver, for a test's local sink. */
   webhookUrl?: (receiver: string) => string;
+  /** An SMTP server (host:port) every contact point also emails through, with the contact point's subject: for a test's local sink. */
+  emailSmarthost?: string;
 }
 
 /** Stands for whatever the org's own tree does with alerts that are not ours. */
@@ -60,9 +63,17 @@ export function alertmanagerConfig(settings: Settings, options: AlertmanagerOpti
   const scale = options.timeScale ?? 1;
   const d = (text: string) => promDuration(durationSeconds(text) * scale);
   const routes = severityRoutes(settings);
+  const emailsOf = new Map(contactPoints(settings).map((p) => [p.name, p.emails]));
   const receiver = (name: string) => ({
     name,
     ...(options.webhookUrl ? { webhook_configs: [{ url: options.webhookUrl(name), send_resolved: true }] } : {}),
+    ...(options.emailSmarthost && emailsOf.has(name)
+      ? {
+          email_configs: [
+            { to: (emailsOf.get(name) ?? []).join(", "), from: "alerts@localhost", smarthost: options.emailSmarthost, require_tls: false, send_resolved: true, headers: { Subject: emailSubject(settings.identity) } },
+          ],
+        }
+      : {}),
   });
   const timeIntervals = [
     {

@@ -13,6 +13,7 @@ import {
   type ContactPointSpec,
 } from "./policy";
 import { promDuration } from "./durations";
+import { emailSubject } from "./subject";
 import { PAGING_SIGNATURE_HEADER, PAGING_TIMESTAMP_HEADER } from "../paging/verify";
 
 export interface EscalationArgs {
@@ -102,7 +103,7 @@ export class Escalation extends pulumi.ComponentResource {
       point.name,
       {
         name: point.name,
-        emails: [{ addresses: point.emails, singleEmail: true, subject: `[{{ .CommonLabels.severity }}] {{ .CommonLabels.alertname }}`, message }],
+        emails: [{ addresses: point.emails, singleEmail: true, subject: emailSubject(settings.identity), message }],
         oncalls: pagers.has("irm") && irm ? [{ url: irm.link }] : undefined,
         webhooks:
           pagers.has("webhook") && settings.secrets.pagingWebhookUrl

@@ -5,6 +5,9 @@ import type { GeneratedSecret } from "./credentials";
 import type { Delivery } from "./delivery";
 import { environmentSpecs } from "./environments";
 
+/** What an adopted environment keeps as its owners set it: the protection a reviewer list is part of. */
+export const ADOPTED_AS_FOUND = ["reviewers", "waitTimer", "preventSelfReview", "canAdminsBypass", "deploymentBranchPolicy"] as const;
+
 export interface GitHubDeliveryArgs {
   settings: Settings;
   delivery: Delivery;
@@ -44,12 +47,23 @@ export class GitHubDelivery extends pulumi.ComponentResource {
           reviewers: env.needsApproval ? [{ users, teams }] : undefined,
           deploymentBranchPolicy: env.mainOnly ? { protectedBranches: false, customBranchPolicies: true } : undefined,
         },
-        child,
+        {
+          ...child,
+          // Adopted as found: Pulumi imports it (and, with these inputs ignored, copies them from
+          // GitHub), so its reviewers, wait timer and branch policy are never replaced by an up.
+          ...(env.adopt?.environmentId ? { import: env.adopt.environmentId } : {}),
+          ...(env.adopt?.keepProtection ? { ignoreChanges: [...ADOPTED_AS_FOUND] } : {}),
+        },
       );
       this.environments.push(environment);
       const inEnvironment = { parent: environment, provider };
       if (env.mainOnly) {
-        new github.RepositoryEnvironmentDeploymentPolicy(`${id}-main`, { repository: env.repository, environment: environment.environment, branchPattern: "main" }, inEnvironment);
+        const policyId = env.adopt?.deploymentPolicyId;
+        new github.RepositoryEnvironmentDeploymentPolicy(
+          `${id}-main`,
+          { repository: env.repository, environment: environment.environment, branchPattern: "main" },
+          { ...inEnvironment, ...(policyId ? { import: policyId } : {}) },
+        );
       }
       for (const secret of env.secrets) {
         const value = "config" in secret.from ? settings.secrets[secret.from.config] : args.generated[secret.from.generated];
@@ -61,7 +75,13 @@ export class GitHubDelivery extends pulumi.ComponentResource {
         );
       }
       for (const [variableName, value] of Object.entries(env.variables)) {
-        new github.ActionsEnvironmentVariable(`${id}-${variableName}`, { repository: env.repository, environment: environment.environment, variableName, value }, inEnvironment);
+        // GitHub refuses to create a variable that exists (409): one the environment already has is imported, then set.
+        const existing = env.adopt?.variableIds[variableName];
+        new github.ActionsEnvironmentVariable(
+          `${id}-${variableName}`,
+          { repository: env.repository, environment: environment.environment, variableName, value },
+          { ...inEnvironment, ...(existing ? { import: existing } : {}) },
+        );
       }
     }
     this.registerOutputs({ environments: this.environments.map((e) => e.environment) });

@@ -32,6 +32,10 @@ export interface RegisteredResource {
   dependencies: string[];
   inputs: Record<string, JsonValue>;
   secretPaths: string[];
+  /** The `import` resource option: the id of an existing resource Pulumi adopts instead of creating. */
+  importId?: string;
+  /** The `ignoreChanges` resource option: inputs kept as the resource has them. */
+  ignoreChanges?: string[];
 }
 
 export interface Recording {
@@ -54,6 +58,8 @@ interface RegisterRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getObject(): Struct | undefined;
+  getImportid(): string;
+  getIgnorechangesList(): string[];
 }
 interface OutputsRequest {
   getUrn(): string;
@@ -130,6 +136,8 @@ export async function startOfflineEngine(stackConfig: StackConfig, options: Engi
           dependencies: [...req.getDependenciesList()].sort(),
           inputs,
           secretPaths,
+          ...(req.getImportid() ? { importId: req.getImportid() } : {}),
+          ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
         });
       }
       callback(err, res);

@@ -6,7 +6,7 @@ import type { Recording, RegisteredResource } from "./engine";
 export function planDocument(stack: string, recording: Recording) {
   const resources = [...recording.resources]
     .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))
-    .map(({ type, name, parent, inputs }) => ({ type, name, parent: parent ?? null, inputs }));
+    .map(({ type, name, parent, inputs, importId, ignoreChanges }) => ({ type, name, parent: parent ?? null, inputs, ...(importId ? { importId } : {}), ...(ignoreChanges ? { ignoreChanges } : {}) }));
   const reads = [...recording.reads].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
   return { stack, resourceCount: resources.length, resources, reads, stackOutputs: recording.stackOutputs };
 }
@@ -25,7 +25,8 @@ export function planTree(recording: Recording): string[] {
     children.forEach((child, i) => {
       const last = i === children.length - 1;
       const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
-      lines.push(` +   ${(prefix + branch + child.type).padEnd(84)} ${child.name}`);
+      // As a preview marks them: `+` create, `=` import (adopt an existing resource).
+      lines.push(` ${child.importId ? "=" : "+"}   ${(prefix + branch + child.type).padEnd(84)} ${child.name}${child.importId ? ` (imports ${child.importId})` : ""}`);
       walk(child.urn, parent === undefined ? "" : prefix + (last ? "   " : "│  "));
     });
   };

@@ -204,3 +204,58 @@ describe("the Viewer token", () => {
     expect(breach).not.toBe(await prefix("2026-12-02 breach"));
   });
 });
+
+describe("the app repository's production environment, which usually exists already", () => {
+  const ENV = "github:index/repositoryEnvironment:RepositoryEnvironment";
+  const VARIABLE = "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable";
+  const POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+  const app = "fixture-app";
+  const withApp = (appEnvironment: Record<string, unknown>) => async () => {
+    const settings = await settingsFor();
+    return runValidStack({ set: { github: { ...settings.github, appRepository: app, appEnvironment } } });
+  };
+  const inApp = (run: StackRun, type: string) => run.ofType(type).filter((r) => r.inputs.repository === app);
+
+  it("is left alone unless asked: nothing is declared in the app repository", async () => {
+    const run = await withApp({})();
+    expect(run.resources.filter((r) => r.inputs.repository === app)).toEqual([]);
+    expect(run.ofType(ENV).length).toBeGreaterThan(0);
+  });
+
+  it("is imported with adopt: import, keeping its reviewers, wait timer and branch policy as they are", async () => {
+    const run = await withApp({ adopt: "import", existingVariables: ["SUPABASE_PROJECT_REF"] })();
+    const [env] = inApp(run, ENV);
+    expect(env.importId).toBe(`${app}:production`);
+    // Pulumi copies ignored inputs from the imported resource, and never changes them on a later up.
+    expect(env.ignoreChanges).toEqual(expect.arrayContaining(["reviewers", "waitTimer", "deploymentBranchPolicy", "preventSelfReview", "canAdminsBypass"]));
+    expect(inApp(run, POLICY)).toEqual([]);
+    const [variable] = inApp(run, VARIABLE);
+    const settings = await settingsFor();
+    expect(variable.inputs).toMatchObject({ variableName: "SUPABASE_PROJECT_REF", value: settings.supabaseProjectRef });
+    // GitHub answers 409 to creating a variable that exists: it is imported by repository:environment:name.
+    expect(variable.importId).toBe(`${app}:production:SUPABASE_PROJECT_REF`);
+  });
+
+  it("creates a variable the environment does not have yet, rather than importing one that is not there", async () => {
+    const run = await withApp({ adopt: "import" })();
+    const [variable] = inApp(run, VARIABLE);
+    expect(variable.importId).toBeUndefined();
+  });
+
+  it("is declared whole only with adopt: manage, importing the branch policy it names instead of adding a second", async () => {
+    const run = await withApp({ adopt: "manage", deploymentPolicyId: 4242 })();
+    const [env] = inApp(run, ENV);
+    expect(env.importId).toBeUndefined();
+    expect(env.ignoreChanges).toBeUndefined();
+    expect(env.inputs.reviewers).toBeDefined();
+    const [policy] = inApp(run, POLICY);
+    expect(policy.importId).toBe(`${app}:production:4242`);
+  });
+
+  it("shows imports as a preview does, with the ids the README's pulumi import commands use", async () => {
+    const settings = await settingsFor();
+    const specs = environmentSpecs({ ...settings, github: { ...settings.github, appRepository: app, appEnvironment: { adopt: "import", existingVariables: ["SUPABASE_PROJECT_REF"] } } }, readDelivery(ROOT));
+    const adopted = specs.find((s) => s.repository === app)?.adopt;
+    expect(adopted).toEqual({ environmentId: `${app}:production`, keepProtection: true, variableIds: { SUPABASE_PROJECT_REF: `${app}:production:SUPABASE_PROJECT_REF` }, deploymentPolicyId: undefined });
+  });
+});

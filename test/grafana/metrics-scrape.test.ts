@@ -8,14 +8,19 @@ import { runStack, runValidStack, type StackChanges, type StackRun } from "../su
  * stays a Pulumi secret all the way.
  */
 const JOB = "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob";
-const REPLICAS = ["xltxqqzattxogxtqrggt-eu-west-1-abcdef", "xltxqqzattxogxtqrggt-us-east-1-f00baa"];
+/** The test's own project, so nothing here depends on the values in Pulumi.prod.yaml. */
+const REF = "fixturescrapeaaaaaaa";
+const REPLICAS = [`${REF}-eu-west-1-abcdef`, `${REF}-us-east-1-f00baa`];
 
 describe("scraping the Supabase Metrics API", () => {
   let run: StackRun;
   beforeAll(async () => {
     process.env[SUPABASE_SECRET_KEY_ENV] = "sb_secret_SENTINEL";
     try {
-      run = await runValidStack({ set: { metricsScrape: { grafanaStackId: "1234567", connectionsApiUrl: "https://connections-api-prod-eu-west-2.grafana.net", readReplicas: REPLICAS } } });
+      run = await runValidStack({
+        set: { supabaseProjectRef: REF, metricsScrape: { grafanaStackId: "1234567", connectionsApiUrl: "https://connections-api-prod-eu-west-2.grafana.net", readReplicas: REPLICAS } },
+        unset: ["postgresUser"],
+      });
     } finally {
       delete process.env[SUPABASE_SECRET_KEY_ENV];
     }
@@ -24,7 +29,7 @@ describe("scraping the Supabase Metrics API", () => {
   it("has one job for the primary and one for each read replica, each its own target", () => {
     const jobs = run.ofType(JOB).map((j) => j.inputs);
     expect(jobs.map((j) => j.url)).toEqual([
-      "https://xltxqqzattxogxtqrggt.supabase.co/customer/v1/privileged/metrics",
+      `https://${REF}.supabase.co/customer/v1/privileged/metrics`,
       ...REPLICAS.map((r) => `https://${r}.supabase.co/customer/v1/privileged/metrics`),
     ]);
     expect(new Set(jobs.map((j) => j.name)).size).toBe(jobs.length);
@@ -44,6 +49,17 @@ describe("scraping the Supabase Metrics API", () => {
     expect(supabaseSecretKey({}, true).fromEnvironment).toBe(false);
     expect(() => supabaseSecretKey({}, false)).toThrow(/SUPABASE_SECRET_KEY is not set: 'pulumi up' needs the Supabase project's secret key/);
     expect(supabaseSecretKey({ [SUPABASE_SECRET_KEY_ENV]: "sb_secret_x" }, false).fromEnvironment).toBe(true);
+  });
+
+  it("takes the connections API and the Synthetic Monitoring API from one region key, so they cannot disagree", async () => {
+    const region = "prod-gb-south-0";
+    const derived = await runValidStack({ set: { grafanaCloud: { region }, metricsScrape: { grafanaStackId: "1" } }, unset: ["smUrl"] });
+    const provider = derived.one("pulumi:providers:grafana").inputs;
+    expect(provider.connectionsApiUrl).toBe(`https://connections-api-${region}.grafana.net`);
+    // The provider's own exception for this region (terraform-provider-grafana smAPIURLsExceptions).
+    expect(provider.smUrl).toBe("https://synthetic-monitoring-api-gb-south.grafana.net");
+    const variables = derived.ofType("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").filter((v) => v.inputs.variableName === "GRAFANA_SM_URL");
+    expect(variables.map((v) => v.inputs.value)).toEqual(variables.map(() => provider.smUrl));
   });
 
   it("declares nothing, and asks for no connections credential, when turned off", async () => {

@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { budgetLines, budgets, quotasOf, readFleet } from "../../src/config/budgets";
+import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
+import { ROOT, settingsFor } from "../support/offline";
 import { readTree, runCommand, runPlan, tempDir, type Finished } from "../support/processes";
 
 // The prod plan, run once as `npm run plan` runs it; the host's run below is the second run that
@@ -28,9 +31,9 @@ describe("npm run plan, end to end in a child process", () => {
 
   it("ends with a summary: rules by severity, dashboards, checks, executions, and where the catalog and the guide are", () => {
     const summary = first.stdout.slice(first.stdout.indexOf("\nSummary\n"));
-    expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\)/);
+    expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\); \d+ rules in the Grafana stack's rule table from this stack \(\d+ recording, \d+ escalation companions, \d+ SM per-check alerts\)/);
     expect(summary).toContain("Dashboards:    7, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
-    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), 93,600 executions a month of 100,000/);
+    expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), [\d,]+ executions a month \(the account's budget: see Grafana Cloud budgets above\)/);
     expect(summary).toContain(`Catalog:       ${firstOut}/catalog.md`);
     expect(summary).toContain("Alert guide:   docs/alerts.md, rendered at https://github.com/ain-mvp/ain-monitoring/blob/main/docs/alerts.md");
     expect(fs.existsSync(path.join(firstOut, "alerts.md"))).toBe(true);
@@ -42,8 +45,16 @@ describe("npm run plan, end to end in a child process", () => {
     for (const key of due) expect(first.stdout).toContain(`pulumi config set --path rotation.lastRotated.${key} 2026-11-25`);
   });
 
-  it("reports the Synthetic Monitoring executions a month against their budget", () => {
-    expect(first.stdout).toContain("Synthetic Monitoring: 93,600 executions a month (checks x probes x runs), 94 % of the 100,000 budget");
+  it("reports each Grafana Cloud budget against its quota, as the budgets model counts them", async () => {
+    const settings = await settingsFor();
+    const fleet = readFleet(ROOT, settings);
+    for (const line of budgetLines(settings, fleet)) expect(first.stdout).toContain(line.replace(/^\n/, ""));
+    const written = JSON.parse(fs.readFileSync(path.join(firstOut, "plan.json"), "utf8")) as { budgets: { shared: unknown; thisStack: unknown } };
+    expect(written.budgets.shared).toEqual(JSON.parse(JSON.stringify(budgets(settings, fleet))));
+    expect(written.budgets.thisStack).toEqual(JSON.parse(JSON.stringify(fleet.stacks[0])));
+    const executions = budgets(settings, fleet).find((b) => b.quota === "smExecutionsPerMonth");
+    expect(executions?.used).toBe(monthlyExecutions(checkSpecs(settings)));
+    expect(first.stdout).toMatch(new RegExp(`^ {2}SM executions: +${executions?.used.toLocaleString("en-US")} of ${quotasOf(settings).smExecutionsPerMonth.toLocaleString("en-US")} executions a month`, "m"));
   });
 
   it("lists each external key with its last rotation, and warns when one is due", () => {

@@ -1,15 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runValidStack } from "../support/offline";
+import { parse, parseDocument } from "yaml";
+import type { Settings } from "../../src/config/load";
+import { ROOT, runValidStack, settingsFor } from "../support/offline";
 import { runPlan, tempDir } from "../support/processes";
 
 /**
- * Two stacks in one Grafana org: prod, and a staging stack whose file is a plain copy of
- * Pulumi.prod.yaml. Staging is planned with the real `npm run plan` command line, as a person
- * adding a stack would; prod is the same program under the same offline engine, run in this
- * process. They must share no Grafana object: no uid, no org-unique name, no check job, no
- * recorded series, and not the org's notification policy tree.
+ * A second stack, made as README § Adding a stack says: a copy of Pulumi.prod.yaml with the
+ * README's own block of replacements applied (read from the README, so the test follows it
+ * literally). Staging is planned with the real `npm run plan` command line; prod is the same
+ * program under the same offline engine, run in this process. Expectations come from the README's
+ * block and prod's validated settings, not from values written here. A plain copy is refused.
  */
 interface PlannedResource {
   type: string;
@@ -66,7 +68,7 @@ const plan = (stack: string, configFile: string) => {
   const out = tempDir(`plan-${stack}`);
   const run = runPlan(["--stack", stack, "--config-file", configFile, "--out", out]);
   if (run.status !== 0) throw new Error(`plan of ${stack} failed: ${run.stderr}${run.stdout}`);
-  return JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: PlannedResource[] };
+  return { stdout: run.stdout, resources: (JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: PlannedResource[] }).resources };
 };
 
 interface PlannedRule {
@@ -78,60 +80,146 @@ interface PlannedRule {
   datas: { model: string }[];
 }
 
-describe("a staging stack made by copying Pulumi.prod.yaml", () => {
+/** The keys README § Adding a stack tells a person to replace, read from the README itself. */
+function readmeStagingBlock(): Record<string, unknown> {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const block = /<!-- adding-a-stack:begin -->\n```yaml\n([\s\S]*?)```\n<!-- adding-a-stack:end -->/.exec(readme)?.[1];
+  if (!block) throw new Error("README § Adding a stack has no adding-a-stack block");
+  return (parse(block) as { config: Record<string, unknown> }).config;
+}
+
+/** `cp Pulumi.prod.yaml Pulumi.staging.yaml`, then the README's replacements (and `extra`), as a person would. */
+function stagingFile(extra: Record<string, unknown> = {}, withReadme = true): string {
+  const copy = path.join(tempDir("staging-copy"), "Pulumi.staging.yaml");
+  fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
+  if (withReadme || Object.keys(extra).length > 0) {
+    const doc = parseDocument(fs.readFileSync(copy, "utf8"));
+    for (const [key, value] of Object.entries({ ...(withReadme ? readmeStagingBlock() : {}), ...extra })) doc.setIn(["config", key], value);
+    fs.writeFileSync(copy, doc.toString());
+  }
+  return copy;
+}
+
+const rulesOf = (resources: PlannedResource[]) => resources.filter((r) => r.type === "grafana:alerting/ruleGroup:RuleGroup").flatMap((g) => g.inputs.rules as PlannedRule[]);
+
+describe("a plain copy of Pulumi.prod.yaml under another stack name", () => {
+  it("is refused: it would monitor prod's project and page prod's people, each named by its key", () => {
+    const out = tempDir("plan-copy");
+    const run = runPlan(["--stack", "staging", "--config-file", stagingFile({}, false), "--out", out]);
+    expect(run.status).toBe(1);
+    for (const key of ["supabaseProjectRef", "contacts.onCallEngineer.email", "contacts.leadDeveloper.email", "contacts.productOwner.email"]) {
+      expect(run.stderr).toContain(`ain-monitoring:${key}: `);
+    }
+    expect(run.stderr).toContain("is prod's project (Pulumi.prod.yaml)");
+    expect(fs.existsSync(out) && fs.readdirSync(out).length > 0).toBe(false);
+  }, 60_000);
+});
+
+describe("a staging stack made by following README § Adding a stack", () => {
   let prod: string[];
+  let prodSettings: Settings;
   let staging: string[];
   let stagingResources: PlannedResource[];
+  let stagingOut: string;
+  const block = readmeStagingBlock();
+  const ref = String(block["ain-monitoring:supabaseProjectRef"]);
   beforeAll(async () => {
-    const copy = path.join(tempDir("staging-copy"), "Pulumi.staging.yaml");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
+    prodSettings = await settingsFor();
     prod = grafanaIdentities((await runValidStack()).recording.resources);
-    stagingResources = plan("staging", copy).resources;
+    const planned = plan("staging", stagingFile());
+    stagingResources = planned.resources;
+    stagingOut = planned.stdout;
     staging = grafanaIdentities(stagingResources);
   }, 120_000);
 
-  const stagingRules = () =>
-    stagingResources.filter((r) => r.type === "grafana:alerting/ruleGroup:RuleGroup").flatMap((g) => g.inputs.rules as PlannedRule[]);
+  it("monitors its own project: scrape job, checks and data source follow its ref", () => {
+    expect(ref).not.toBe(prodSettings.supabaseProjectRef);
+    const scrape = stagingResources.filter((r) => r.type === "grafana:connections/metricsEndpointScrapeJob:MetricsEndpointScrapeJob");
+    expect(scrape.map((r) => r.inputs.url)).toEqual([`https://${ref}.supabase.co/customer/v1/privileged/metrics`]);
+    const datasource = stagingResources.find((r) => r.type === "grafana:oss/dataSource:DataSource");
+    const host = String(datasource?.inputs.url);
+    expect(datasource?.inputs.username).toBe(host.includes(".pooler.supabase.com") ? `grafana_readonly.${ref}` : "grafana_readonly");
+    const texts = [...rulesOf(stagingResources).flatMap((r) => r.datas.map((d) => d.model)), ...stagingResources.map((r) => JSON.stringify(r.inputs))];
+    expect(texts.filter((t) => t.includes(prodSettings.supabaseProjectRef))).toEqual([]);
+  });
+
+  it("notifies its own people only, with subjects that name the stack", () => {
+    const points = stagingResources.filter((r) => r.type === "grafana:alerting/contactPoint:ContactPoint");
+    const emails = points.flatMap((p) => (p.inputs.emails as { addresses: string[]; subject: string }[]).flatMap((e) => e.addresses));
+    const prodPeople = (["onCallEngineer", "leadDeveloper", "productOwner"] as const).map((who) => prodSettings.contacts[who].email);
+    expect(emails.filter((e) => prodPeople.includes(e))).toEqual([]);
+    const contacts = block["ain-monitoring:contacts"] as Record<string, { email: string }>;
+    expect(new Set(emails)).toEqual(new Set(["onCallEngineer", "leadDeveloper", "productOwner"].map((who) => contacts[who].email)));
+    for (const p of points) for (const e of p.inputs.emails as { subject: string }[]) expect(e.subject).toMatch(/ \(staging\)$/);
+  });
+
+  it("owns its own Grafana stack's tree: escalation is routed there, with no companion rules", () => {
+    expect(stagingResources.map((r) => r.type)).toContain("grafana:alerting/notificationPolicy:NotificationPolicy");
+    const alerting = rulesOf(stagingResources).filter((r) => !r.record);
+    expect(alerting.length).toBeGreaterThan(0);
+    expect(alerting.filter((r) => r.notificationSettings !== undefined || r.labels?.escalation_step !== undefined)).toEqual([]);
+  });
+
+  it("prints the budgets it shares with prod, each with its limit", () => {
+    expect(stagingOut).toMatch(/Grafana Cloud budgets \(free plan, hard limits; stacks counted: staging, prod\)/);
+    expect(stagingOut).toMatch(/^ {2}Rules: +\d+ of 100 rules in Grafana stack ain-staging\.grafana\.net/m);
+    expect(stagingOut).toMatch(/^ {2}SM executions: +[\d,]+ of 100,000 executions a month in the account .*; staging 0, prod [\d,]+$/m);
+  });
 
   it("reads only its own recorded series, in every rule and every dashboard query", () => {
     const texts = [
-      ...stagingRules().flatMap((r) => r.datas.map((d) => d.model)),
+      ...rulesOf(stagingResources).flatMap((r) => r.datas.map((d) => d.model)),
       ...stagingResources.filter((r) => r.type === "grafana:oss/dashboard:Dashboard").map((r) => String(r.inputs.configJson)),
     ];
     expect(texts.filter((t) => /\bain:(edge|slo)_/.test(t))).toEqual([]);
     expect(texts.filter((t) => t.includes("ain_staging:")).length).toBeGreaterThan(10);
   });
 
-  it("routes every alert rule itself, with a companion per later escalation step, instead of owning the org's tree", () => {
-    const alerting = stagingRules().filter((r) => !r.record);
-    expect(alerting.every((r) => r.notificationSettings !== undefined)).toBe(true);
-    const databaseDown = alerting.filter((r) => r.name.startsWith("DatabaseDown"));
-    expect(databaseDown.map((r) => `${r.notificationSettings?.contactPoint} after ${r.notificationSettings?.groupWait}`)).toEqual([
-      "ain-staging-p0-on-call after 10s",
-      "ain-staging-p0-lead-developer after 30m",
-      "ain-staging-p0-product-owner after 1h",
-    ]);
-  });
-
-  it("declares the same kinds of Grafana objects as prod", () => {
-    const kinds = (ids: string[]) => [...new Set(ids.map((id) => id.split(":")[0]))].sort();
-    expect(kinds(staging)).toEqual(kinds(prod).filter((k) => k !== "the org's notification policy tree"));
-    expect(staging.length).toBeGreaterThan(100);
-  });
-
-  it("shares no Grafana object with prod", () => {
-    const shared = staging.filter((id) => prod.includes(id));
-    expect(shared).toEqual([]);
-  });
-
-  it("leaves the org's notification policy tree to prod, its named owner", () => {
-    expect(prod).toContain("the org's notification policy tree");
-    expect(staging).not.toContain("the org's notification policy tree");
+  it("shares no Grafana object with prod, and ends its folder's and data source's names with (staging)", () => {
+    // Each owns a tree, but of its own Grafana stack (README's block gives staging its own grafanaUrl).
+    expect(staging.filter((id) => prod.includes(id) && id !== "the org's notification policy tree")).toEqual([]);
+    expect(staging).toContain("folder title: AIN monitoring (staging)");
+    expect(staging.filter((id) => id.startsWith("data source name: ")).every((id) => id.endsWith(" (staging)"))).toBe(true);
   });
 
   it("keeps prod's existing identities", () => {
     for (const id of ["folder uid: ain-monitoring", "dashboard uid: ain-overview", "rule uid: ain-database-down", "contact point: ain-p0-on-call", "check job: ain-health-check"]) {
       expect(prod).toContain(id);
     }
+  });
+});
+
+describe("a staging stack in prod's Grafana stack, on the Pro plan", () => {
+  let resources: PlannedResource[];
+  let stdout: string;
+  beforeAll(async () => {
+    const prodSettings = await settingsFor();
+    const planned = plan(
+      "staging",
+      stagingFile({
+        "ain-monitoring:grafanaUrl": prodSettings.grafanaUrl,
+        "ain-monitoring:notificationPolicyOwner": prodSettings.notificationPolicyOwner ?? "prod",
+        "ain-monitoring:grafanaCloud": { region: prodSettings.grafanaCloud.region, plan: "pro" },
+      }),
+    );
+    resources = planned.resources;
+    stdout = planned.stdout;
+  }, 120_000);
+
+  it("routes every alert rule itself, with a companion per later escalation step, and leaves the org's tree to prod", () => {
+    const alerting = rulesOf(resources).filter((r) => !r.record);
+    expect(alerting.every((r) => r.notificationSettings !== undefined)).toBe(true);
+    expect(alerting.some((r) => r.labels?.escalation_step !== undefined)).toBe(true);
+    expect(resources.map((r) => r.type)).not.toContain("grafana:alerting/notificationPolicy:NotificationPolicy");
+  });
+
+  it("shares no Grafana object with prod in the one org they share, not even the notification policy tree", async () => {
+    const prod = grafanaIdentities((await runValidStack()).recording.resources);
+    expect(grafanaIdentities(resources).filter((id) => prod.includes(id))).toEqual([]);
+  });
+
+  it("is planned on Pro, counting both stacks' rules against Pro's limit", () => {
+    expect(stdout).toMatch(/Grafana Cloud budgets \(pro plan, included amounts; stacks counted: staging, prod\)/);
+    expect(stdout).toMatch(/^ {2}Rules: +\d+ of 2,000 rules in Grafana stack .*; staging \d+, prod \d+$/m);
   });
 });

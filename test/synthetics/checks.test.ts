@@ -1,3 +1,4 @@
+import { quotasOf } from "../../src/config/budgets";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -91,12 +92,12 @@ describe("the monthly execution budget", () => {
     const settings = await settingsFor();
     // Health and VIN every 2 minutes from 2 probes, PDF every 30 from 2, Resend's page every 10 from 1.
     expect(monthlyExecutions(checkSpecs(settings))).toBe(43_200 + 43_200 + 2_880 + 4_320);
-    expect(monthlyExecutions(checkSpecs(settings))).toBeLessThanOrEqual(settings.synthetics.monthlyExecutionBudget);
+    expect(monthlyExecutions(checkSpecs(settings))).toBeLessThanOrEqual(quotasOf(settings).smExecutionsPerMonth);
   });
 
   it("fails validation when the checks would exceed it, naming the key", async () => {
     const run = await runStack({ set: { synthetics: { probes: ["Frankfurt", "London", "Ohio", "Oregon"] } } });
-    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.monthlyExecutionBudget: the checks would run 182880 times a month/);
+    expect(run.error?.message).toMatch(/ain-monitoring:synthetics: the account .* would use 182,880 executions a month/);
     expect(run.resources).toEqual([]);
   });
 

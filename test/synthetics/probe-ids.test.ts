@@ -48,7 +48,7 @@ describe("a preview, which holds no Synthetic Monitoring token", () => {
     const dir = tempDir("probe-typo");
     const stackFile = path.join(dir, "Pulumi.typo.yaml");
     fs.writeFileSync(stackFile, `${fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")}  ain-monitoring:synthetics:\n    probes: [Frankfurt, Londn]\n`);
-    const plan = runPlan(["--stack", "typo", "--config-file", stackFile, "--out", path.join(dir, "out")], { [SM_TOKEN_ENV]: "glsm-left-in-the-shell" });
+    const plan = runPlan(["--stack", "prod", "--config-file", stackFile, "--out", path.join(dir, "out")], { [SM_TOKEN_ENV]: "glsm-left-in-the-shell" });
     expect(plan.status).toBe(1);
     expect(plan.stderr).toContain(`synthetics.probes: no probe named 'Londn'; known at the last deploy: ${Object.keys(OFFLINE_PROBES).sort().join(", ")}`);
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
