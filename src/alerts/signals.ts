@@ -17,6 +17,10 @@ export const supabaseMetrics = {
   filesystemAvailableBytes: "node_filesystem_avail_bytes",
   filesystemSizeBytes: "node_filesystem_size_bytes",
   storageSizeMb: "storage_storage_size_mb",
+  /** 1 when Supabase has put the database into read-only mode (it does when the disk fills): every write fails. */
+  readOnly: "pg_settings_default_transaction_read_only",
+  /** Seconds a read replica is behind the primary, on each replica's own Metrics API (supabase-grafana docs/example-alerts.md). */
+  replicationLagSeconds: "physical_replication_lag_physical_replication_lag_seconds",
 } as const;
 
 /** Synthetic Monitoring series (there is no probe_http_total_duration_seconds). */
@@ -56,6 +60,8 @@ export interface Selectors {
   supabasePrimary: string;
   /** The database's own disk: Supabase keeps the data directory on /data, the OS on /. */
   databaseDisk: string;
+  /** The root filesystem of the database host: the OS, logs and extensions, beside /data. */
+  rootDisk: string;
   /** One Synthetic Monitoring check, by its job name. */
   probe: (job: string) => string;
   /** Several checks, by job name. */
@@ -72,6 +78,7 @@ export function selectors(settings: Pick<Settings, "supabaseProjectRef">): Selec
     supabase: `supabase_project_ref=${ref}`,
     supabasePrimary: `supabase_project_ref=${ref}, supabase_identifier=${ref}`,
     databaseDisk: `mountpoint="/data"`,
+    rootDisk: `mountpoint="/"`,
     probe: (job) => `job=${quote(job)}`,
     // Job names are fixed slugs of letters, digits and '-', so they need no regex escaping.
     probes: (jobs) => (jobs.length === 1 ? `job=${quote(jobs[0])}` : `job=~${quote(jobs.join("|"))}`),

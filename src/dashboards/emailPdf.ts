@@ -2,13 +2,13 @@ import { alertContext } from "../alerts/context";
 import { sloCatalog } from "../alerts/specs";
 import { runbookSections } from "../config/runbookItems";
 import { checkJob } from "../synthetics/jobs";
-import { promTarget, type DashboardContext } from "./common";
+import { promNow, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { checkSuccess } from "./panels/health";
-import { journeyErrorExpr, journeys } from "./panels/journeys";
+import { checksTrend, journeyErrorExpr, journeys } from "./panels/journeys";
 import { statTile } from "./panels/stats";
-import { budgetColours, errorRatio } from "./panels/traffic";
+import { budgetColours, errorRatio, functionVariable, latencyByFunction } from "./panels/traffic";
 
 /**
  * The journeys' detail: runbook § Email Service Down and § PDF Generation Failures side by side,
@@ -50,11 +50,15 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
           colours: budgetColours(vin.errors.slo.budgetPercent),
           unit: "percent",
           datasource: ctx.prometheus,
-          targets: [promTarget(journeyErrorExpr(ctx, vin), "A")],
+          targets: [promNow(journeyErrorExpr(ctx, vin), "A")],
           noValue: "no requests in the last hour",
         }),
         alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12),
       ],
     },
-  ]);
+    {
+      title: "Every check, every probe location, every function's latency (the Function variable filters it)",
+      panels: [checksTrend(ctx, 8), alertStat(ctx, "probe-location-failing", "Worst probe location (latest results)", 4), latencyByFunction(ctx, 12)],
+    },
+  ], [functionVariable(ctx)]);
 }

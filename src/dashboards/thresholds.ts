@@ -9,9 +9,11 @@ import type { AlertSpec, Comparator, Unit } from "../alerts/types";
  *
  * - `>= X` (a runbook target "< X"): red from X itself, exactly where the alert fires.
  * - `> N` on whole numbers (count(*) from SQL): red from N + 1, so a calm 0 under "> 0" is green.
- * - `> X` on continuous values: red from the next double above X (`nextUp`). For every double v,
- *   v > X holds exactly when v >= nextUp(X), so the panel turns red on the same values the alert
- *   fires on; a rounder step such as X + 0.01 would leave X + 0.005 green while the rule fires.
+ * - `> X` on continuous values: red from X, the runbook's own number. Grafana has no open lower
+ *   bound, so the one value X itself is red while the alert, which wants more than X, is quiet.
+ *   The exact next double above X (80.00000000000001) would be right on that one value and wrong
+ *   for every reader of the threshold editor and the JSON; a rounder step such as X + 0.01 would
+ *   leave values the rule fires on green.
  * - `< X`: red below X, and X itself is already safe, as for the alert.
  *
  * The warning band is the last 20 % of the safe range before the boundary: [0.8 X, X) under an
@@ -120,9 +122,9 @@ export function colouring(b: Boundary): Colouring {
       legend: `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green from ${fmt(greenFrom)}.`,
     };
   }
-  const redFrom = comparator === ">=" ? x : b.integer ? Math.floor(x) + 1 : nextUp(x);
+  const redFrom = comparator === ">" && b.integer ? Math.floor(x) + 1 : x;
   const warnFrom = b.integer ? Math.ceil((1 - WARNING_SHARE) * redFrom) : tidy((1 - WARNING_SHARE) * x);
-  const redText = comparator === ">=" ? `from ${fmt(x)}` : `above ${fmt(x)}`;
+  const redText = comparator === ">" && !b.integer ? `from ${fmt(x)} (the alert fires above it)` : comparator === ">=" ? `from ${fmt(x)}` : `above ${fmt(x)}`;
   if (b.noBand || warnFrom <= 0 || warnFrom >= redFrom) {
     const why = b.noBand ?? `nothing lies between the healthy ${b.integer ? "count" : "value"} and the first one past ${fmt(x)}`;
     return {

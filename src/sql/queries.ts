@@ -87,8 +87,12 @@ export const storageAddedPerDayQuery = `SELECT date_trunc('day', created_at) AS 
 export const tokenStatesQuery = (expiringSoonHours: number): string =>
   `SELECT count(*) FILTER (WHERE expires_at > now()) AS live, count(*) FILTER (WHERE expires_at > now() AND expires_at <= now() + interval '${Math.round(expiringSoonHours)} hours') AS expiring_soon, count(*) FILTER (WHERE expires_at <= now()) AS expired, count(*) FILTER (WHERE created_at > now() - interval '1 day') AS issued_last_day FROM ${m}.token_lifetimes`;
 
-/** The longest lifetime of a live token, in days, against the 30-day policy. */
-export const longestTokenLifetimeQuery = `SELECT coalesce(max(extract(epoch FROM expires_at - created_at) / 86400), 0) AS longest_lifetime_days FROM ${m}.token_lifetimes WHERE expires_at > now()`;
+/**
+ * The longest lifetime of a live token, in whole hours rounded up, against the 30-day policy (720 h).
+ * Whole hours, so a token issued for exactly 30 days reads 720 and any second more reads 721: the
+ * panel's threshold is then a plain number, where in days it would have to be the next double above 30.
+ */
+export const longestTokenLifetimeQuery = `SELECT coalesce(ceil(max(extract(epoch FROM expires_at - created_at)) / 3600), 0) AS longest_lifetime_hours FROM ${m}.token_lifetimes WHERE expires_at > now()`;
 
 /** Tokens issued per day over the panel's time range. */
 export const tokensIssuedPerDayQuery = `SELECT date_trunc('day', created_at) AS time, count(*) AS issued FROM ${m}.token_lifetimes WHERE $__timeFilter(created_at) GROUP BY 1 ORDER BY 1`;

@@ -71,15 +71,15 @@ describe("the Overview's first screen (1920x1080, no scrolling)", () => {
     for (const p of stats) for (const e of exprs(p)) expect((e.match(/job=~/g) ?? []).length, p.title).toBe(0);
   });
 
-  it("draws a sparkline on every tile that can have one, and links every tile onward with the time range", () => {
+  it("shows every tile's value only while its signal is fresh, and links every tile onward with the time range", () => {
     const stats = firstScreen.filter((p) => p.type === "stat");
-    expect(stats.length).toBeGreaterThanOrEqual(12);
+    expect(stats.length).toBeGreaterThanOrEqual(15);
     for (const p of stats) {
       const prom = (p.targets ?? []).filter((t) => t.expr);
-      if (prom.length > 0) {
-        expect(p.options?.graphMode, p.title).toBe("area");
-        expect(prom.every((t) => t.range === true && !t.instant), p.title).toBe(true);
-      }
+      // An instant query, reduced with "last": a signal that stopped has no value now, where a range
+      // reduced with lastNotNull would show its last good value for the whole range (hours).
+      expect(prom.every((t) => t.instant === true && !t.range), p.title).toBe(true);
+      expect((p.options?.reduceOptions as { calcs?: string[] } | undefined)?.calcs, p.title).toEqual(["last"]);
       const urls = [...(p.links ?? []), ...(p.fieldConfig?.defaults?.links ?? [])].map((l) => l.url);
       expect(urls.length, p.title).toBeGreaterThan(0);
       for (const url of urls) {
@@ -87,6 +87,21 @@ describe("the Overview's first screen (1920x1080, no scrolling)", () => {
         expect(dashboards.map((d) => `/d/${d.uid}`), p.title).toContain(url?.split("?")[0]);
       }
     }
+  });
+
+  it("lists tickets newest first and pages longest-firing first", () => {
+    const [pages, tickets] = firstScreen.filter((p) => p.type === "alertlist");
+    expect(pages.options?.sortOrder).toBe(4);
+    expect(tickets.options?.sortOrder).toBe(5);
+  });
+
+  it("shows the database's read-only mode, its replicas' lag and the root filesystem", () => {
+    const titles = firstScreen.map((p) => p.title);
+    expect(titles).toEqual(expect.arrayContaining(["Database mode (primary)", "Read replica lag (worst)"]));
+    const all = firstScreen.flatMap(exprs).join("\n");
+    expect(all).toContain("pg_settings_default_transaction_read_only{");
+    expect(all).toContain("physical_replication_lag_physical_replication_lag_seconds{");
+    expect(all).toContain('mountpoint="/"');
   });
 
   it("fits: nothing on it reaches below the fold, and the time series below carry the alerts' state changes", () => {

@@ -47,6 +47,12 @@ describe("every dashboard", () => {
       const urls = (d.model.links ?? []).map((l) => l.url);
       expect(urls).toContain(`https://supabase.com/dashboard/project/${settings.supabaseProjectRef}`);
       expect(urls.filter((u) => u?.startsWith("/d/ain-"))).toHaveLength(dashboards.length - 1);
+      // Grafana 12.3+ hides links placed "inControlsMenu" (the SDK builder's default) in a menu.
+      const links = [...(d.model.links ?? []), ...panelsOf(d).flatMap((p) => [...((p as { links?: object[] }).links ?? []), ...((p as { fieldConfig?: { defaults?: { links?: object[] } } }).fieldConfig?.defaults?.links ?? [])])];
+      expect(links.length, d.uid).toBeGreaterThanOrEqual(8);
+      for (const l of links) expect(l, d.uid).not.toHaveProperty("placement");
+      // One crosshair across panels: a spike on one graph is found on the others.
+      expect(d.model.graphTooltip, d.uid).toBe(1);
     }
   });
 

@@ -6,7 +6,7 @@ import { sloSeries } from "../../alerts/signals";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
 import { sloCatalog } from "../../alerts/specs";
 import { checkJob, functionCheckIds } from "../../synthetics/jobs";
-import { describe, legend, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
+import { describe, legend, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
 import { alertStat } from "./alertPanels";
@@ -96,7 +96,7 @@ export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, h
         colours: budgetColours(budget),
         unit: "percent",
         datasource: ctx.prometheus,
-        targets: [promTarget(journeyErrorExpr(ctx, j), "A")],
+        targets: [promNow(journeyErrorExpr(ctx, j), "A")],
         noValue: "no requests in the last hour",
         next: j.next,
         width,
