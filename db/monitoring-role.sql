@@ -6,7 +6,8 @@
 --   * ain_monitoring.token_state()   one token's state, never a token (SECURITY DEFINER)
 --   * ain_monitoring.slowest_statements() the weekly review's slowest statements, literals masked (SECURITY DEFINER)
 --   * ain_monitoring.token_lifetimes created_at and expires_at of every sharing token, no token column
---   * ain_monitoring.storage_objects bucket, size and creation time of every stored file, no names
+--   * ain_monitoring.storage_objects bucket, size and creation time of every stored file, and
+--                                    whether the synthetic PDF check stored it (under synthetic/), no names
 --   * ain_monitoring.buckets         bucket ids and names
 --   * pg_stat_activity / pg_stat_user_tables as every role may (row counts; table statistics)
 --
@@ -157,8 +158,11 @@ $body$;
 CREATE OR REPLACE VIEW ain_monitoring.token_lifetimes AS
   SELECT created_at, expires_at FROM public.public_tokens;
 
+-- `synthetic`: the app stores the PDF of a valuation marked synthetic_check (the PDF check's) under
+-- synthetic/ (README, Assumptions to confirm), so product counts leave the checks' own reports out.
+-- A flag, not the name: names may carry user ids. The prefix is SYNTHETIC_PDF_PREFIX in src/sql/queries.ts.
 CREATE OR REPLACE VIEW ain_monitoring.storage_objects AS
-  SELECT bucket_id, (metadata ->> 'size')::bigint AS size_bytes, created_at FROM storage.objects;
+  SELECT bucket_id, (metadata ->> 'size')::bigint AS size_bytes, created_at, coalesce(name LIKE 'synthetic/%', false) AS synthetic FROM storage.objects;
 
 CREATE OR REPLACE VIEW ain_monitoring.buckets AS
   SELECT id, name FROM storage.buckets;

@@ -68,6 +68,8 @@ export interface Selectors {
   probes: (jobs: readonly string[]) => string;
   /** Edge-function series for one function, or several. */
   edge: (functions: string | string[]) => string;
+  /** Recorded edge series of one kind of traffic: the users' ("real") or the checks' own ("synthetic"). */
+  traffic: (kind: "real" | "synthetic") => string;
 }
 
 const quote = (s: string) => JSON.stringify(s);
@@ -84,6 +86,7 @@ export function selectors(settings: Pick<Settings, "supabaseProjectRef">): Selec
     probes: (jobs) => (jobs.length === 1 ? `job=${quote(jobs[0])}` : `job=~${quote(jobs.join("|"))}`),
     // Function names are validated to letters, digits, '-' and '_', so they need no regex escaping.
     edge: (functions) => (Array.isArray(functions) ? `function=~${quote(functions.join("|"))}` : `function=${quote(functions)}`),
+    traffic: (kind) => `traffic=${quote(kind)}`,
   };
 }
 

@@ -58,6 +58,8 @@ export function compose(
   description: string,
   rows: Row[],
   variables: cog.Builder<dashboard.VariableModel>[] = [],
+  /** Links of this dashboard's own, before the links to the others. */
+  ownLinks: cog.Builder<dashboard.DashboardLink>[] = [],
 ): BuiltDashboard {
   const { panels, alertPanels, homeAlerts } = layout(rows);
   const builder = new dashboard.DashboardBuilder(titles[key])
@@ -73,6 +75,7 @@ export function compose(
     .editable()
     .variables([new dashboard.ConstantVariableBuilder("project").label("Supabase project").value(ctx.settings.supabaseProjectRef), ...variables])
     .links([
+      ...ownLinks,
       ...dashboardKeys.filter((k) => k !== key).map((k) => dashboardLink(ctx.settings, titles[k].replace("AIN · ", ""), k)),
       externalLink("Supabase project", supabaseDashboardUrl(ctx.settings)),
       externalLink("Runbook", ctx.settings.runbookUrl),

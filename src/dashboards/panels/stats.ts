@@ -41,6 +41,8 @@ export interface StatSpec {
   alerts?: string[];
   /** A unit per query, when one stat shows two figures (a count and its change in percent). */
   unitsByQuery?: Record<string, string>;
+  /** Field overrides of one query: its display name, its own thresholds. */
+  overridesByQuery?: Record<string, { id: string; value: unknown }[]>;
   /** Words for values (1 is "read-only"); "no value" is always mapped to grey. */
   mappings?: dashboard.ValueMapping[];
   /** Decimals shown; Grafana's default guesses. */
@@ -89,7 +91,10 @@ export function statTile(ctx: DashboardContext, spec: StatSpec): Placed {
   if (spec.decimals !== undefined) panel.decimals(spec.decimals);
   if (spec.max !== undefined) panel.max(spec.max);
   if (spec.timeFrom) panel.timeFrom(spec.timeFrom);
-  for (const [refId, unit] of Object.entries(spec.unitsByQuery ?? {})) panel.overrideByQuery(refId, [{ id: "unit", value: unit }]);
+  const overrides = new Map<string, { id: string; value: unknown }[]>();
+  for (const [refId, unit] of Object.entries(spec.unitsByQuery ?? {})) overrides.set(refId, [{ id: "unit", value: unit }]);
+  for (const [refId, properties] of Object.entries(spec.overridesByQuery ?? {})) overrides.set(refId, [...(overrides.get(refId) ?? []), ...properties]);
+  for (const [refId, properties] of overrides) panel.overrideByQuery(refId, properties);
   if (spec.next) {
     const links = drillDown(ctx.settings, `Open the ${NEXT_TITLES[spec.next]}`, spec.next);
     panel.links(links).dataLinks(links);
