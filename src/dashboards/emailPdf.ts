@@ -4,6 +4,7 @@ import { runbookSections } from "../config/runbookItems";
 import { checkJob } from "../synthetics/jobs";
 import { promNow, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
+import type { Placed } from "./layout";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { checkSuccess } from "./panels/health";
 import { checksTrend, journeyErrorExpr, journeys } from "./panels/journeys";
@@ -18,42 +19,47 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
   const [, email, pdf] = sloCatalog(alertContext(ctx.settings));
   const vin = journeys(ctx).find((j) => j.id === "vin");
   if (!vin) throw new Error("no VIN journey");
+  // One line per journey, each 6 rows high, so VIN decode starts on the first screen too.
+  const h = (p: Placed): Placed => ({ ...p, height: JOURNEY_ROW_HEIGHT });
   return compose(ctx, "emailPdf", "The user journeys in detail: email through Resend, PDF generation and VIN decode, with latency, failure rates against their budgets, and their checks.", [
     {
       title: "Email (Resend)",
       panels: [
-        checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck),
-        checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown),
-        alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 12),
-        alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 12),
-        errorRatio(ctx, email, [], 12),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck, [], undefined, 4)),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown, [], undefined, 4)),
+        h(alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 4)),
+        h(alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 6)),
+        h(errorRatio(ctx, email, [], 6)),
       ],
     },
     {
       title: "PDF generation",
       panels: [
-        alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 6),
-        checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"]),
-        alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 12),
-        alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 12),
-        errorRatio(ctx, pdf, [], 12),
+        h(alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 4)),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"], undefined, 4)),
+        h(alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 4)),
+        h(alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 6)),
+        h(errorRatio(ctx, pdf, [], 6)),
       ],
     },
     {
       title: "VIN decode",
       panels: [
-        checkSuccess(ctx, checkJob(ctx.settings, "vinDecode"), `${vin.functionName} check`, runbookSections.keyMetrics),
-        statTile(ctx, {
-          title: `VIN errors, 1 h (< ${vin.errors.slo.budgetPercent} %)`,
-          text: `Server errors of ${vin.functionName} as a share of its requests over the last hour, held to the overall budget: the runbook gives VIN decode none of its own.`,
-          section: vin.errors.slo.runbookSection,
-          colours: budgetColours(vin.errors.slo.budgetPercent),
-          unit: "percent",
-          datasource: ctx.prometheus,
-          targets: [promNow(journeyErrorExpr(ctx, vin), "A")],
-          noValue: "no requests in the last hour",
-        }),
-        alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "vinDecode"), `${vin.functionName} check`, runbookSections.keyMetrics, [], undefined, 4)),
+        h(
+          statTile(ctx, {
+            title: `VIN 5xx share, 1 h (< ${vin.errors.slo.budgetPercent} %)`,
+            text: `Shows the server errors (5xx) of ${vin.functionName} as a share of its requests over the last hour, held to the overall budget: the runbook gives VIN decode none of its own.`,
+            section: vin.errors.slo.runbookSection,
+            colours: budgetColours(vin.errors.slo.budgetPercent),
+            unit: "percent",
+            datasource: ctx.prometheus,
+            targets: [promNow(journeyErrorExpr(ctx, vin), "A")],
+            noValue: "no requests in the last hour: no error share (not a sign of health)",
+            width: 8,
+          }),
+        ),
+        h(alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12)),
       ],
     },
     {
@@ -62,3 +68,5 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     },
   ], [functionVariable(ctx)]);
 }
+
+const JOURNEY_ROW_HEIGHT = 6;

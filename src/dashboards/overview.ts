@@ -32,7 +32,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
   const burns = (slo: string) => ["fast", "medium", "slow", "veryslow"].map((s) => `${slo}-burn-${s}`);
   const allErrors = {
-    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · errors, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
+    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · 5xx share, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
     height: ALERTS_HEIGHT,
   };
   // The database host's state beside the journeys: read-only mode breaks every write, a lagging

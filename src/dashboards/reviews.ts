@@ -155,7 +155,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "Daily",
       panels: [
         dayRatio("overall", "Error rate, last 24 h", budgets.overallPercent, `Check error rates: budget < ${budgets.overallPercent} %.`),
-        dayRatio("email", "Email failures, last 24 h", budgets.emailDeliveryFailurePercent, `Verify email delivery rates: budget < ${budgets.emailDeliveryFailurePercent} % (the email function's 5xx share; Resend alone knows delivery).`),
+        dayRatio("email", "Email function 5xx share, last 24 h", budgets.emailDeliveryFailurePercent, `Verify email delivery rates: budget < ${budgets.emailDeliveryFailurePercent} % (the email function's own 5xx share, not delivery: Resend's outcomes need its webhooks).`),
         dayRatio("pdf", "PDF failures, last 24 h", budgets.pdfGenerationFailurePercent, `PDF generation failures: budget < ${budgets.pdfGenerationFailurePercent} %.`),
         { panel: errorsPerHour, width: 12, height: 5 },
         { panel: failures, width: 24, height: 10 },

@@ -44,6 +44,11 @@ export interface Boundary {
   what?: string;
   /** Why this number has no warning band even though values could lie in one. */
   noBand?: string;
+  /**
+   * A success share: green only at the top of its scale (every execution passed). A check that
+   * failed one execution in four is not healthy, only not yet alerting: yellow.
+   */
+  greenOnlyAtMax?: boolean;
 }
 
 export interface Colouring {
@@ -90,6 +95,8 @@ export function alertBoundary(a: Pick<AlertSpec, "comparator" | "threshold" | "u
     unit: a.unit,
     integer: a.unit === "up" || (a.source === "postgres" && a.unit === "count"),
     max: scaleMax[a.unit],
+    // A "<" on a ratio is a success share (checks, probe locations): anything short of all passed is yellow.
+    greenOnlyAtMax: a.unit === "ratio" && a.comparator === "<",
   };
 }
 
@@ -112,14 +119,16 @@ export function colouring(b: Boundary): Colouring {
         legend: `Red below ${fmt(x)} (${what}), green from ${fmt(x)}. No warning band: whole numbers, nothing lies between.`,
       };
     }
-    const greenFrom = tidy(b.max !== undefined ? x + WARNING_SHARE * (b.max - x) : x / (1 - WARNING_SHARE));
+    const greenFrom = tidy(b.max !== undefined ? (b.greenOnlyAtMax ? b.max : x + WARNING_SHARE * (b.max - x)) : x / (1 - WARNING_SHARE));
     return {
       steps: [
         { value: null, color: COLOURS.breach },
         { value: x, color: COLOURS.warning },
         { value: greenFrom, color: COLOURS.ok },
       ],
-      legend: `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green from ${fmt(greenFrom)}.`,
+      legend: b.greenOnlyAtMax
+        ? `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green only at ${fmt(greenFrom)} (every execution passed).`
+        : `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green from ${fmt(greenFrom)}.`,
     };
   }
   const redFrom = comparator === ">" && b.integer ? Math.floor(x) + 1 : x;

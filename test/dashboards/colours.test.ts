@@ -89,6 +89,16 @@ describe("every stat", () => {
     }
   });
 
+  it("paints a check's pass share green only when every execution passed", () => {
+    const checks = all().filter(({ p }) => (p.targets ?? []).some((t) => t.expr?.includes("probe_success")) && stepsOf(p).some((s) => s.color === COLOURS.ok));
+    expect(checks.length).toBeGreaterThanOrEqual(6);
+    for (const { p, where } of checks) {
+      if (stepsOf(p)[0].color !== COLOURS.breach || !stepsOf(p).some((s) => s.color === COLOURS.warning)) continue;
+      expect(colourAt(stepsOf(p), 0.75), where).toBe(COLOURS.warning);
+      expect(colourAt(stepsOf(p), 1), where).toBe(COLOURS.ok);
+    }
+  });
+
   it("never paints a healthy number red", () => {
     // Values the issue found painted red, each with a value that is healthy under its policy.
     const healthy: [string, string, number][] = [

@@ -113,6 +113,23 @@ describe("the Overview's first screen (1920x1080, no scrolling)", () => {
   });
 });
 
+describe("the Journeys dashboard", () => {
+  it("starts every journey, VIN decode included, on the first screen", () => {
+    const journeysPanels = (dashboards.find((d) => d.key === "emailPdf")?.model.panels ?? []) as unknown as Panel[];
+    for (const row of ["Email (Resend)", "PDF generation", "VIN decode"]) {
+      const at = journeysPanels.find((p) => p.type === "row" && p.title === row);
+      expect(at?.gridPos.y, row).toBeLessThan(FIRST_SCREEN_ROWS - 4);
+    }
+  });
+
+  it("says on every email error panel that it is the function's 5xx share, not delivery", () => {
+    const all = dashboards.flatMap((d) => (d.model.panels ?? []) as unknown as (Panel & { description?: string })[]);
+    const email = all.filter((p) => /Email.*5xx share/.test(p.title));
+    expect(email.length).toBeGreaterThanOrEqual(3);
+    for (const p of email) expect(p.description, p.title).toContain("not delivery");
+  });
+});
+
 describe("the daily review's log panel", () => {
   it("reads the drain's stream through signals.ts and parses as LogQL", () => {
     const reviews = dashboards.find((d) => d.key === "reviews") as BuiltDashboard;

@@ -3,6 +3,7 @@ import { describe, grafanaUnit, legend, LOOKBACK_MINUTES, promNow, promTarget, S
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
 import { statTile } from "./stats";
+import { emailProxy } from "./traffic";
 
 /**
  * Panels that draw an alert's own value against its own threshold: the same query, the same
@@ -13,12 +14,13 @@ import { statTile } from "./stats";
  * what is measured and where it stops being healthy, not an alarm sentence ("The database is
  * down") that is true only when the tile is red.
  */
-function explain(ctx: DashboardContext, alertId: string, shown: string): string {
+function explain(ctx: DashboardContext, alertId: string, when: "now" | "over time"): string {
   const a = ctx.alert(alertId);
   const t = shownNumber(a.threshold);
   const sign = { ">": ">", ">=": "≥", "<": "<" }[a.comparator];
   const healthy = { ">": `at most ${t}`, ">=": `below ${t}`, "<": `at least ${t}` }[a.comparator];
-  return `Shows ${shown}: the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t} for ${a.forSeconds / 60} min the alert (${a.severity}) fires: "${a.summary}".`;
+  const proxy = a.area === "email" && a.unit === "percent" ? emailProxy(ctx, { functions: [ctx.settings.functions.emailDelivery] }) : "";
+  return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t} for ${a.forSeconds / 60} min the alert (${a.severity}) fires: "${a.summary}".${proxy}`;
 }
 
 /**
@@ -52,7 +54,7 @@ export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: s
   const colours = colouring(alertBoundary(a));
   const panel = new timeseries.PanelBuilder()
     .title(title)
-    .description(describe(ctx.settings, explain(ctx, alertId, `${title} over time`), a.runbookSection, colours))
+    .description(describe(ctx.settings, explain(ctx, alertId, "over time"), a.runbookSection, colours))
     .datasource(ctx.prometheus)
     .withTarget(promTarget(a.value, "A", title))
     .unit(grafanaUnit[a.unit])
@@ -70,7 +72,7 @@ export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: st
   const sql = a.source === "postgres";
   return statTile(ctx, {
     title,
-    text: explain(ctx, alertId, `${title}, now`),
+    text: explain(ctx, alertId, "now"),
     section: a.runbookSection,
     colours: colouring(alertBoundary(a)),
     unit: grafanaUnit[a.unit],

@@ -91,6 +91,15 @@ export function latencyByFunction(ctx: DashboardContext, width = 12): Placed {
   return { panel, width };
 }
 
+/**
+ * Supabase never sees whether an email was delivered: the email budget is judged on the email
+ * function's own 5xx share, and every panel of it says so.
+ */
+export const emailProxy = (ctx: DashboardContext, slo: Pick<Slo, "functions">): string =>
+  (slo.functions ?? []).includes(ctx.settings.functions.emailDelivery)
+    ? ` For email this is ${ctx.settings.functions.emailDelivery}'s own 5xx share, not delivery: Resend's outcomes (bounced, failed, delayed) need its webhooks.`
+    : "";
+
 /** An SLO's error budget as a colour policy: red at the budget itself ("< X" means X is a breach). */
 export const budgetColours = (budgetPercent: number): Colouring =>
   colouring({ comparator: ">=", threshold: budgetPercent, unit: "percent", integer: false, what: "the runbook's budget" });
@@ -103,11 +112,11 @@ export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], 
   const ratio = (w: string) => `100 * ${sloSeries.errorRatio(w)}{slo="${slo.id}"}`;
   const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()
-    .title(`${slo.title}: error rate vs ${slo.budgetPercent} %`)
+    .title(`${slo.title}: 5xx share vs ${slo.budgetPercent} %`)
     .description(
       describe(
         ctx.settings,
-        `Server errors (5xx) as a share of requests. The runbook's budget is < ${slo.budgetPercent} %; burn-rate alerts page when it is spent 14.4x or 6x too fast, and their state changes show here.`,
+        `Shows server errors (5xx) of ${slo.functions ? slo.functions.join(", ") : "every edge function"} as a share of their requests, over ${windows.join(" and ")}. The runbook's budget is < ${slo.budgetPercent} %; burn-rate alerts page when it is spent 14.4x or 6x too fast, and their state changes show here.${emailProxy(ctx, slo)}`,
         slo.runbookSection,
         colours,
       ),
