@@ -100,9 +100,6 @@ export function promNow(expr: string, refId: string, legend = "__auto"): prometh
   return new prometheus.DataqueryBuilder().expr(expr).refId(refId).legendFormat(legend).instant();
 }
 
-/** Prometheus' lookback: an instant query no longer sees a series this long after its last sample. */
-export const LOOKBACK_MINUTES = 5;
-
 /** An SQL query for the PostgreSQL data source; the SDK has no builder for it. */
 export class SqlTarget implements cog.Builder<cog.Dataquery> {
   constructor(

@@ -1,5 +1,5 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { describe, grafanaUnit, legend, LOOKBACK_MINUTES, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
+import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
 import { statTile } from "./stats";
@@ -30,7 +30,7 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
 function emptyMeans(ctx: DashboardContext, alertId: string): string {
   const a = ctx.alert(alertId);
   if (a.guard) return "no traffic to judge: no value (not a sign of health)";
-  return a.source === "postgres" ? "no answer from the database: signal missing" : `no data for ${LOOKBACK_MINUTES}+ min: signal missing, not healthy`;
+  return a.source === "postgres" ? "no answer from the database: signal missing" : "no current data: signal missing, not healthy";
 }
 
 /** A number as the runbook writes it: 80, not 80.00000000000001. */

@@ -1,7 +1,7 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { series, supabaseMetrics } from "../../alerts/signals";
 import { runbookSections } from "../../config/runbookItems";
-import { LOOKBACK_MINUTES, promNow, type DashboardContext } from "../common";
+import { promNow, type DashboardContext } from "../common";
 import type { Placed } from "../layout";
 import { colouring, neutral } from "../thresholds";
 import { statTile } from "./stats";
@@ -13,7 +13,7 @@ import { statTile } from "./stats";
  * names are supabase/supabase-grafana's (dashboard.json "DB Mode", docs/example-alerts.md).
  */
 
-const missing = `no data for ${LOOKBACK_MINUTES}+ min: Metrics API signal missing, not healthy`;
+const missing = "no current data: Metrics API signal missing, not healthy";
 
 /** The primary's default_transaction_read_only, as words: 0 "writable", 1 "read-only". */
 export const readOnlyExpr = (ctx: DashboardContext) => `max(${series(supabaseMetrics.readOnly, ctx.sel.supabasePrimary)})`;
@@ -48,7 +48,7 @@ export function replicaLagTile(ctx: DashboardContext, width: number, height: num
     unit: "s",
     datasource: ctx.prometheus,
     targets: [promNow(replicaLagExpr(ctx), "A")],
-    noValue: replicas.length > 0 ? `no data for ${LOOKBACK_MINUTES}+ min: replica signal missing` : "no read replicas configured",
+    noValue: replicas.length > 0 ? "no current data: replica signal missing, not healthy" : "no read replicas configured",
     next: "database",
     width,
     height,
