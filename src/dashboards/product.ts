@@ -78,8 +78,9 @@ const target = (ctx: DashboardContext, v: Volume, refId: string, kind: "perDay" 
     return new SqlTarget(ctx.postgres, refId, sql, kind === "perDay" ? "time_series" : "table");
   }
   const fn = v.source.functionName;
-  if (kind === "perDay") return promTarget(okResponsesPerDayExpr(ctx, fn), refId, v.title).interval("1d");
-  return promNow(kind === "week" ? okResponsesLastWeekExpr(ctx, fn) : weekOverWeekExpr(ctx, fn), refId, kind === "week" ? "last 7 whole days" : "week over week");
+  // Each target names its data source: the funnel mixes Prometheus and PostgreSQL in one panel.
+  if (kind === "perDay") return promTarget(okResponsesPerDayExpr(ctx, fn), refId, v.title).interval("1d").datasource(ctx.prometheus);
+  return promNow(kind === "week" ? okResponsesLastWeekExpr(ctx, fn) : weekOverWeekExpr(ctx, fn), refId, kind === "week" ? "last 7 whole days" : "week over week").datasource(ctx.prometheus);
 };
 
 function perDay(ctx: DashboardContext, v: Volume): Placed {
@@ -237,7 +238,7 @@ function checksAdd(ctx: DashboardContext): Placed {
       ),
     )
     .datasource(MIXED)
-    .targets([promTarget(syntheticPerDayExpr(ctx), "A", "{{function}} (check calls)").interval("1d"), new SqlTarget(ctx.postgres, "B", createdPerDayQuery("syntheticPdfs"), "time_series")])
+    .targets([promTarget(syntheticPerDayExpr(ctx), "A", "{{function}} (check calls)").interval("1d").datasource(ctx.prometheus), new SqlTarget(ctx.postgres, "B", createdPerDayQuery("syntheticPdfs"), "time_series")])
     .interval("1d")
     .drawStyle(common.GraphDrawStyle.Bars)
     .fillOpacity(60)

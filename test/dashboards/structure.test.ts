@@ -83,6 +83,8 @@ describe("every dashboard", () => {
       for (const p of withQueries(d)) {
         for (const t of p.targets ?? []) {
           expect(t.datasource?.uid ?? p.datasource?.uid, `${d.uid} ${p.title}`).toBeTruthy();
+          // A Mixed panel has no data source of its own to fall back on.
+          if (p.datasource?.uid === "-- Mixed --") expect(t.datasource?.uid, `${d.uid} ${p.title} ${t.refId}`).toBeTruthy();
           // A server-side expression (the funnel's shares) has its own refId and reads the others' by theirs.
           const expression = (t as { expression?: string }).expression;
           expect(t.refId, `${d.uid} ${p.title}`).toMatch(expression ? /^R\d$/ : /^[A-Z]$/);
