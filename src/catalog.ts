@@ -1,5 +1,7 @@
 import { alertCatalog } from "./alerts/catalog";
-import { detectionSeconds, detectionText, humanDuration, signalOf } from "./alerts/detection";
+import { detectionText, humanDuration, measuredTimeToDetect, signalOf } from "./alerts/detection";
+import { clocksOf, worstCaseToPage } from "./alerts/timing";
+import { FIRST_STEP_GROUP_WAIT_SECONDS } from "./escalation/waits";
 import type { DecoratedAlert } from "./alerts/types";
 import type { Settings } from "./config/load";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
@@ -34,25 +36,32 @@ export function catalogMarkdown(settings: Settings): string {
     `# Monitoring catalog: ${settings.stack}`,
     "",
     "Generated from the runbook model by `npm run plan`. Every threshold and failure mode of the runbook, and what catches it. Each rule links its entry in the alert response guide; each section links the team's runbook.",
-    "Time to detect is measured: promtool runs each incident scenario of test/alerts/incidents.ts on these rule files, with series shaped like the producers' (Synthetic Monitoring executions per probe off the evaluation grid, the Metrics API scraped once a minute, the log drain's recorded series), and records when the alert first fires after the incident starts (src/alerts/measured.ts). Alerts without an incident scenario are measured on their threshold fixture (marked *threshold*). SQL rules run in Grafana only: their query is live, so they take their `for` plus one evaluation (marked *for + 1 eval*). Log-drain delivery delay is not included: it is the drain's, and unknown.",
+    "Time to detect, two ways. *Measured*: promtool runs each incident scenario of test/alerts/incidents.ts on these rule files, with series shaped like the producers' (Synthetic Monitoring executions per probe off the evaluation grid, the Metrics API scraped once a minute, the log drain's recorded series), and records when the alert first fires after the incident starts (src/alerts/measured.ts); alerts without an incident scenario are measured on their threshold fixture (marked *threshold*). *Worst case*: the bound from this configuration's clocks, each in its worst phase, up to the notification leaving Grafana: the signal (a check's frequency and timeout, a scrape, a drain minute, plus signals.arrivalDelaySeconds), the query's window, one evaluation, the `for` and the route's gathering wait (src/alerts/timing.ts). The plan refuses a configuration whose P0s cannot page within runbook.failureModes.systemDownDetectMinutes.",
     "",
     "| runbook section | the runbook says | rule | severity | why this severity | for | time to detect | source | dashboard panel | synthetic check | no data |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const checks = checkSpecs(settings);
   const dashboards = dashboardCatalog(settings);
+  const clocks = clocksOf(settings);
   for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
     const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
     for (const a of alerts.filter((x) => x.covers.includes(id))) {
       lines.push(
-        `| ${sectionLink(settings, item.section)} | ${cell(item.says)} | [\`${a.name}\`](${alertGuideLink(settings, a)}) ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${detectionText(a)} | ${signalOf(a)} | ${panelLink(settings, dashboards, a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
+        `| ${sectionLink(settings, item.section)} | ${cell(item.says)} | [\`${a.name}\`](${alertGuideLink(settings, a)}) ${a.comparator} ${a.threshold} (${a.unit}) | ${a.severity} | ${cell(a.severityReason)} | ${Math.round(a.forSeconds / 60)} min | ${detectionText(clocks, a)} | ${signalOf(a)} | ${panelLink(settings, dashboards, a)} | ${watching} | ${a.noData}: ${cell(a.stateReason)} |`,
       );
     }
   }
-  lines.push("", "## Time to detect, by severity", "", "| severity | rules | fastest | slowest |", "|---|---|---|---|");
-  for (const severity of ["P0", "P1", "P2", "P3"]) {
-    const ttds = alerts.filter((a) => a.severity === severity).map(detectionSeconds).filter((s): s is number => s !== undefined);
-    if (ttds.length > 0) lines.push(`| ${severity} | ${ttds.length} | ${humanDuration(Math.min(...ttds))} | ${humanDuration(Math.max(...ttds))} |`);
+  lines.push("", "## Time to page, by severity", "", "| severity | rules | fastest measured | slowest measured | slowest worst case | the runbook's response |", "|---|---|---|---|---|---|");
+  for (const severity of ["P0", "P1", "P2", "P3"] as const) {
+    const of = alerts.filter((a) => a.severity === severity);
+    if (of.length === 0) continue;
+    const measured = of.map((a) => measuredTimeToDetect(a.name)?.seconds).filter((s): s is number => s !== undefined);
+    const worst = Math.max(...of.map((a) => worstCaseToPage(clocks, a).totalSeconds));
+    const response = settings.runbook.severities[severity].responseMinutes;
+    const answer = severity === "P0" ? `immediate: paged within ${settings.runbook.failureModes.systemDownDetectMinutes} min` : `within ${humanDuration(response * 60)}`;
+    const range = measured.length > 0 ? [humanDuration(Math.min(...measured)), humanDuration(Math.max(...measured))] : ["", ""];
+    lines.push(`| ${severity} | ${of.length} | ${range[0]} | ${range[1]} | ${humanDuration(worst)} | ${answer} |`);
   }
   lines.push(
     "",
@@ -70,13 +79,13 @@ export function catalogMarkdown(settings: Settings): string {
     for (const step of r.steps) {
       const who = step.people.map((p) => `${people[p].name} (${people[p].email})`).join(", ");
       lines.push(
-        `| ${r.severity} | ${step.afterMinutes === 0 ? "at once" : `${step.afterMinutes} min still firing`} | ${cell(who)} | ${step.contactPoint} | ${step.pages && enabledPagers(settings).length > 0 ? enabledPagers(settings).join(", ") : "email"} | ${r.groupBy.join(", ")} | ${r.repeatInterval} | ${r.muteTimings.length > 0 ? "yes" : "no"} | ${cell(step.why)} |`,
+        `| ${r.severity} | ${step.afterMinutes === 0 ? `after a ${FIRST_STEP_GROUP_WAIT_SECONDS[r.severity]} s gathering wait` : `${step.afterMinutes} min still firing`} | ${cell(who)} | ${step.contactPoint} | ${step.pages && enabledPagers(settings).length > 0 ? enabledPagers(settings).join(", ") : "email"} | ${r.groupBy.join(", ")} | ${r.repeatInterval} | ${r.muteTimings.length > 0 ? "yes" : "no"} | ${cell(step.why)} |`,
       );
     }
   }
   if (settings.paging.irm) {
     for (const severity of ["P0", "P1"] as const) {
-      lines.push("", `IRM chain for ${severity}: ` + contactChain(settings, severity).map((s) => `${people[s.who].name} ${s.afterMinutes === 0 ? "at once" : `after ${s.afterMinutes} min unacknowledged`}`).join(", then ") + ".");
+      lines.push("", `IRM chain for ${severity}: ` + contactChain(settings, severity).map((s) => `${people[s.who].name} ${s.afterMinutes === 0 ? "first" : `after ${s.afterMinutes} min unacknowledged`}`).join(", then ") + ".");
     }
   }
   lines.push("", `Every P0 and P1 notification ends with: ${externalSupportLine(settings)}.`);

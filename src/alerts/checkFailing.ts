@@ -2,7 +2,7 @@ import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 import { checkJob, type CheckId } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
-import { probeSuccessShare, twoExecutionsWindowSeconds } from "./probes";
+import { probeSuccessShare, sampleSpacingSeconds, twoExecutionsWindowSeconds } from "./probes";
 import { duration, type AlertSpec, type Area } from "./types";
 
 export interface CheckFailing {
@@ -40,6 +40,13 @@ export function checkFailingAlert({ settings, sel }: AlertContext, c: CheckFaili
     comparator: "<",
     threshold: settings.runbook.failureModes.healthCheckMinSuccessRatio,
     unit: "ratio",
+    // From the first failed sample, the share drops under the ratio once failures fill more than
+    // (1 - ratio) of the window, give or take one sample's spacing.
+    detection: {
+      signal: "probe",
+      checks: { ids: [c.check], need: "all" },
+      fillSeconds: Math.ceil((1 - settings.runbook.failureModes.healthCheckMinSuccessRatio) * twoExecutionsWindowSeconds(every)) + sampleSpacingSeconds(every),
+    },
     // The window already spans two executions per probe; 'for' adds one more run of the check.
     forSeconds: Math.ceil(every / 60) * 60,
     summary: `The synthetic check of ${c.what} is failing`,

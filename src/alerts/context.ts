@@ -1,10 +1,10 @@
-import type { Settings } from "../config/load";
+import type { PlainValidated } from "../config/validate";
 import { selectors, type Selectors } from "./signals";
 
 /** What every area's alert factory reads: the validated settings and the selectors made from them. */
 export interface AlertContext {
-  settings: Settings;
+  settings: PlainValidated;
   sel: Selectors;
 }
 
-export const alertContext = (settings: Settings): AlertContext => ({ settings, sel: selectors(settings) });
+export const alertContext = (settings: PlainValidated): AlertContext => ({ settings, sel: selectors(settings) });

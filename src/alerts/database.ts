@@ -1,15 +1,40 @@
 import { runbookSections } from "../config/runbookItems";
 import { longRunningQueriesCountQuery } from "../sql/queries";
 import type { AlertContext } from "./context";
+import { worstLatestResult } from "./probes";
 import { series, supabaseMetrics } from "./signals";
 import type { AlertSpec } from "./types";
 
+/**
+ * The Metrics API's own silence, in seconds: two scrapes missed and half of one more, so one late
+ * scrape is not absence. Both the database-gone P0 and the scrape-broken P2 read it.
+ */
+export const metricsApiAbsentSeconds = (scrapeSeconds: number): number => Math.round(2.5 * scrapeSeconds);
+
+/**
+ * The database gone, told apart from the scrape gone: with the Metrics API silent, a check whose
+ * function needs the database (synthetics.databaseChecks) failing at every probe location is the
+ * database; all of them passing is the scrape (MetricsApiSignalMissing).
+ */
+export function databaseChecksFailing({ settings, sel }: AlertContext): string {
+  return worstLatestResult(settings, sel, settings.synthetics.databaseChecks);
+}
+
 /** Runbook § Database Connection Issues and § Database Scaling. */
-export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
+export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
+  const { settings, sel } = ctx;
   const capacity = settings.runbook.capacity;
   const m = (name: string) => series(name, sel.supabase);
   const primary = (name: string) => series(name, sel.supabasePrimary);
-  const disk = (name: string) => series(name, sel.supabase, sel.databaseDisk);
+  const disk = (name: string, mount: string) => series(name, sel.supabase, mount);
+  const scrape = settings.metricsScrape.intervalSeconds;
+  const absentSeconds = metricsApiAbsentSeconds(scrape);
+  // The latest scrape only: a window just over one scrape, so an old sample cannot stand for now.
+  const latest = (name: string) => `last_over_time(${primary(name)}[${scrape + 30}s])`;
+  const fullPercent = (mount: string) =>
+    `100 * max(1 - ${disk(supabaseMetrics.filesystemAvailableBytes, mount)} / ${disk(supabaseMetrics.filesystemSizeBytes, mount)})`;
+  const dbChecks = settings.synthetics.databaseChecks;
+  const readOnlyMargin = capacity.readOnlyDiskPercent - capacity.databaseDiskUrgentPercent;
   return [
     {
       id: "database-down",
@@ -18,19 +43,74 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
       severity: "P0",
-      severityReason: "Every function needs the database: with the primary down the system is completely down.",
+      severityReason: "The Metrics API says Postgres does not answer: every write and read of the product fails, the system is down.",
       source: "prometheus",
-      value: `min(${primary(supabaseMetrics.databaseUp)})`,
+      value: `min(${latest(supabaseMetrics.databaseUp)})`,
       comparator: "<",
       threshold: 1,
       unit: "up",
-      forSeconds: 2 * 60,
+      // No 'for': pg_up 0 is the exporter failing to connect, already a fact; a 'for' of one more
+      // scrape would cost the 3-minute target. keep_firing_for stops one good scrape re-paging.
+      forSeconds: 0,
+      keepFiringForSeconds: settings.runbook.failureModes.systemDownKeepFiringMinutes * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0 },
       summary: "The Supabase database is down",
       description: "pg_up is {{value}} on the primary: the Metrics API answers, and says it cannot reach Postgres. Expect timeouts and connection refused errors.",
       noData: "OK",
       execError: "OK",
-      stateReason:
-        "Only a Metrics API that answers pg_up = 0 says the database is down. No pg_up at all is the scrape failing (a wrong key, a moved endpoint): MetricsApiSignalMissing says so at P2, and a first deploy with no scrape yet must not page.",
+      stateReason: "No pg_up at all is DatabaseUnreachable's case (with the functions failing) or the scrape's (MetricsApiSignalMissing); a first deploy with no scrape yet must not page.",
+    },
+    {
+      id: "database-unreachable",
+      name: "DatabaseUnreachable",
+      area: "database",
+      covers: ["databaseDown", "systemDown"],
+      runbookSection: runbookSections.databaseConnectionIssues,
+      severity: "P0",
+      severityReason: `The database instance is gone: its Metrics API is silent and ${dbChecks.join(", ")} (functions that need the database) fail at every probe location. The system is down.`,
+      source: "prometheus",
+      // The worst latest result among the database checks: 0 when one of them failed everywhere.
+      value: databaseChecksFailing(ctx),
+      comparator: "<",
+      threshold: 1,
+      unit: "up",
+      guard: {
+        // count(): 1 with no labels, so the guard matches the value's empty label set in Prometheus and Grafana alike.
+        query: `count(absent_over_time(${primary(supabaseMetrics.databaseUp)}[${absentSeconds}s]))`,
+        min: 1,
+        unit: "count",
+        why: "with the Metrics API answering, pg_up says whether the database is up (DatabaseDown); a function failing with the database up is that function's alert",
+      },
+      forSeconds: 0,
+      keepFiringForSeconds: settings.runbook.failureModes.systemDownKeepFiringMinutes * 60,
+      detection: { signal: "probe", checks: { ids: dbChecks, need: "any" }, fillSeconds: 0, absentForSeconds: absentSeconds },
+      summary: "The Supabase database is unreachable",
+      description: `No pg_up from the Metrics API for ${absentSeconds} s, and the latest run of a check that needs the database (${dbChecks.join(", ")}) failed at every probe location ({{value}}). The instance itself is likely down: check the Supabase status page and the project's dashboard.`,
+      noData: "OK",
+      execError: "OK",
+      stateReason: "Absent pg_up with every database check passing is the scrape, not the database: MetricsApiSignalMissing says so at P2.",
+    },
+    {
+      id: "database-read-only",
+      name: "DatabaseReadOnly",
+      area: "database",
+      covers: ["databaseDown"],
+      runbookSection: runbookSections.databaseScaling,
+      severity: "P1",
+      severityReason:
+        "Supabase switched the database to read-only (it does when the disk fills): every write fails, so no PDF is stored, no token issued, no email recorded. Reads still work, so not the P0: a major feature broken.",
+      source: "prometheus",
+      value: `max(${latest(supabaseMetrics.readOnly)})`,
+      comparator: ">=",
+      threshold: 1,
+      unit: "up",
+      forSeconds: 2 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0 },
+      summary: "The Supabase database is in read-only mode",
+      description: `default_transaction_read_only is {{value}} on the primary: writes fail. Supabase does this at ${capacity.readOnlyDiskPercent} % disk; free space or grow the disk, then turn read-only off in the dashboard (Database > Settings).`,
+      noData: "OK",
+      execError: "Error",
+      stateReason: "A silent Metrics API is MetricsApiSignalMissing's, or the database's absence DatabaseUnreachable's.",
     },
     {
       id: "database-connections-high",
@@ -48,6 +128,7 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       threshold: capacity.databaseConnectionsPercent,
       unit: "percent",
       forSeconds: 10 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0 },
       summary: `Database connections are at ${capacity.databaseConnectionsPercent} % of the limit or more`,
       description: `{{value}} % of max_connections are in use on the fullest database instance (the primary, or a read replica); the runbook keeps them under ${capacity.databaseConnectionsPercent} %. Check connection pooling, then long-running queries.`,
       noData: "OK",
@@ -68,6 +149,7 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       threshold: capacity.averageQuerySeconds,
       unit: "seconds",
       forSeconds: 15 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 300 },
       summary: `Average query time is over ${capacity.averageQuerySeconds} s`,
       description: `Queries took {{value}} s on average over 5 minutes (runbook upgrade trigger: > ${capacity.averageQuerySeconds} s average).`,
       noData: "OK",
@@ -88,6 +170,7 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       threshold: 0,
       unit: "count",
       forSeconds: 60,
+      detection: { signal: "sql", fillSeconds: 0 },
       summary: `Queries have been running for over ${capacity.longRunningQuerySeconds} s`,
       description: `{{value}} client queries, not idle, started more than ${capacity.longRunningQuerySeconds} s ago (the runbook's pg_stat_activity query, client backends only: Realtime's walsender and the background workers are always active). Kill them if safe.`,
       noData: "OK",
@@ -103,14 +186,57 @@ export function databaseAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       severity: "P3",
       severityReason: "A capacity trend: an upgrade decision for the week, not a page.",
       source: "prometheus",
-      // /data holds the database; a full root disk (/) is Supabase's to manage and not this trigger.
-      value: `100 * max(1 - ${disk(supabaseMetrics.filesystemAvailableBytes)} / ${disk(supabaseMetrics.filesystemSizeBytes)})`,
+      value: fullPercent(sel.databaseDisk),
       comparator: ">",
       threshold: capacity.storagePercent,
       unit: "percent",
       forSeconds: 30 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0 },
       summary: `The database disk is over ${capacity.storagePercent} % full`,
-      description: `The database disk is {{value}} % full (runbook upgrade trigger: storage > ${capacity.storagePercent} % of limit).`,
+      description: `The database disk (/data) is {{value}} % full (runbook upgrade trigger: storage > ${capacity.storagePercent} % of limit).`,
+      noData: "OK",
+      execError: "Error",
+      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+    },
+    {
+      id: "database-disk-near-read-only",
+      name: "DatabaseDiskNearReadOnly",
+      area: "database",
+      covers: ["databaseDisk"],
+      runbookSection: runbookSections.databaseScaling,
+      severity: "P2",
+      severityReason: `At ${capacity.readOnlyDiskPercent} % Supabase makes the database read-only and every write fails; within ${readOnlyMargin} points of it that is days away, not a quarter: a ticket for the day.`,
+      source: "prometheus",
+      // Headroom, not fullness: the points left before Supabase's read-only line, a number of its own.
+      value: `${capacity.readOnlyDiskPercent} - ${fullPercent(sel.databaseDisk)}`,
+      comparator: "<",
+      threshold: readOnlyMargin,
+      unit: "percent",
+      forSeconds: 15 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0 },
+      summary: `The database disk is within ${readOnlyMargin} points of read-only mode`,
+      description: `The database disk (/data) is {{value}} points short of ${capacity.readOnlyDiskPercent} %, where Supabase switches the database to read-only. Free space (old PDFs' rows, bloat) or grow the disk now.`,
+      noData: "OK",
+      execError: "Error",
+      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+    },
+    {
+      id: "root-disk-high",
+      name: "RootDiskNearFull",
+      area: "database",
+      covers: ["databaseDisk"],
+      runbookSection: runbookSections.databaseScaling,
+      severity: "P3",
+      severityReason: "The instance's root filesystem holds the OS and Supabase's services, not the data: Supabase manages it, so a ticket to raise with them, below the database disk's P2.",
+      source: "prometheus",
+      value: fullPercent(sel.rootDisk),
+      comparator: ">",
+      threshold: capacity.rootDiskPercent,
+      unit: "percent",
+      forSeconds: 30 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0 },
+      summary: `The instance's root filesystem is over ${capacity.rootDiskPercent} % full`,
+      description: `/ is {{value}} % full on the database instance. It is Supabase's to manage: open a support ticket with the project ref.`,
       noData: "OK",
       execError: "Error",
       stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",

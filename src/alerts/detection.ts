@@ -1,13 +1,16 @@
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId } from "../config/runbookItems";
 import { measuredDetection } from "./measured";
-import { EVALUATION_INTERVAL_SECONDS, type AlertSpec } from "./types";
+import { worstCaseToPage, type Clocks } from "./timing";
+import type { AlertSpec, SignalKind } from "./types";
+
+export type { SignalKind };
 
 /**
- * Time to detect, measured: promtool runs each incident scenario (test/alerts/incidents.ts) on the
- * rule files the plan writes, and the first evaluation at which the alert fires, minus the
- * incident's start, is recorded in measured.ts. The plan reads that file, so it stays fast and
- * offline; the test fails when the file and promtool disagree.
+ * Time to detect, two ways. Measured: promtool runs each incident scenario (test/alerts/incidents.ts)
+ * on the rule files the plan writes, and the first evaluation at which the alert fires, minus the
+ * incident's start, is recorded in measured.ts. Bounded: the worst case from the configuration's
+ * clocks (timing.ts), which a run can only meet or beat. The catalog and the guide show both.
  */
 export interface MeasuredDetection {
   alert: string;
@@ -25,21 +28,8 @@ export function measuredTimeToDetect(alertName: string): MeasuredDetection | und
   return rows.find((m) => m.shape === "producer") ?? rows[0];
 }
 
-export type SignalKind = "probe" | "edge-logs" | "metrics-api" | "sql" | "clock";
-
-/** Which pipeline an alert reads, for the catalog. */
-export function signalOf(spec: Pick<AlertSpec, "source" | "value">): SignalKind {
-  if (spec.source === "postgres") return "sql";
-  if (spec.value.includes("probe_")) return "probe";
-  if (spec.value.includes("ain:")) return "edge-logs";
-  if (spec.value.includes("time()")) return "clock";
-  return "metrics-api";
-}
-
-/** SQL rules run in Grafana only: the query is live, so detection is the rule's `for` plus one evaluation. */
-export function sqlTimeToDetectSeconds(spec: Pick<AlertSpec, "forSeconds">, evaluationSeconds: number): number {
-  return spec.forSeconds + evaluationSeconds;
-}
+/** Which pipeline an alert reads, as its builder declared it. */
+export const signalOf = (spec: Pick<AlertSpec, "detection">): SignalKind => spec.detection.signal;
 
 export const humanDuration = (seconds: number): string => {
   if (seconds < 3600) {
@@ -52,16 +42,21 @@ export const humanDuration = (seconds: number): string => {
   return mins ? `${hours} h ${mins} min` : `${hours} h`;
 };
 
-/** The measured time to detect, or a SQL rule's `for` plus one evaluation; undefined for reminders and the unmeasured. */
-export function detectionSeconds(a: Pick<AlertSpec, "name" | "source" | "forSeconds">): number | undefined {
-  if (a.source === "postgres") return sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS);
-  return measuredTimeToDetect(a.name)?.seconds;
+type Timed = Pick<AlertSpec, "name" | "severity" | "forSeconds" | "detection" | "area">;
+
+/** The measured time, as the catalog and the guide show it, saying how it was found. */
+export function measuredText(a: Pick<AlertSpec, "name" | "area" | "source">): string {
+  const m = measuredTimeToDetect(a.name);
+  if (!m) return a.source === "postgres" ? "not measured (SQL, live in Grafana)" : a.area === "key-rotation" ? "a reminder: at the due date + for" : "not measured";
+  return m.shape === "producer" ? `${humanDuration(m.seconds)} measured (${m.scenario})` : `${humanDuration(m.seconds)} measured (*threshold*)`;
 }
 
-/** The same, as the catalog and the guide show it, saying how it was found. */
-export function detectionText(a: Pick<AlertSpec, "name" | "source" | "forSeconds" | "area">): string {
-  if (a.source === "postgres") return `${humanDuration(sqlTimeToDetectSeconds(a, EVALUATION_INTERVAL_SECONDS))} (for + 1 eval)`;
-  const m = measuredTimeToDetect(a.name);
-  if (!m) return a.area === "key-rotation" ? "a reminder: at the due date + for" : "not measured";
-  return m.shape === "producer" ? `${humanDuration(m.seconds)} (measured: ${m.scenario})` : `${humanDuration(m.seconds)} (measured: *threshold*)`;
+/** The worst case to page, with the clocks it adds up and what it assumes. */
+export function worstCaseText(clocks: Clocks, a: Timed): string {
+  const b = worstCaseToPage(clocks, a);
+  const parts = `signal ${b.signalSeconds} s + window ${b.fillSeconds} s + evaluation ${b.evaluationSeconds} s + for ${b.forSeconds} s + wait ${b.groupWaitSeconds} s`;
+  return `${humanDuration(b.totalSeconds)} worst case (${parts}${a.detection.caveat ? `; ${a.detection.caveat}` : ""})`;
 }
+
+/** Both, for one cell or sentence. */
+export const detectionText = (clocks: Clocks, a: Timed & Pick<AlertSpec, "source">): string => `${measuredText(a)}; ${worstCaseText(clocks, a)}`;

@@ -53,6 +53,7 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     },
     // No 'for': the checks' own spacing is the wait, and the latest result of every check at every probe must already agree.
     forSeconds: 0,
+    detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0 },
     keepFiringForSeconds: modes.systemDownKeepFiringMinutes * 60,
     summary: "Every edge function check is failing at every probe location",
     description: `The best latest result of ${down.jobs.join(", ")} across every probe location is {{value}}: all of them failed their last execution.`,
@@ -80,6 +81,6 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: settings.functions.vinDecode,
     budgetSeconds: settings.runbook.latencyBudgets.vinDecodeSeconds,
   });
-  const budget = sloAlerts(overallSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
+  const budget = sloAlerts(overallSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [systemDown, vinCheck, ...vin, ...budget];
 }

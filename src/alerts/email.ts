@@ -2,9 +2,12 @@ import { runbookItems, runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { checkFailingAlert } from "./checkFailing";
 import { latencyAlerts } from "./latency";
-import { edgeSeries, series } from "./signals";
+import { requestsOver } from "./signals";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
+
+/** "n 503s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
+const UNAVAILABLE_FOR_MINUTES = 5;
 
 const emailFunctions = ({ settings }: AlertContext) => [settings.functions.emailDelivery, settings.functions.healthCheck];
 
@@ -44,11 +47,13 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     severity: "P1",
     severityReason: "503s from the email endpoints are the runbook's symptom of the email service being down: a major feature is broken.",
     source: "prometheus",
-    value: `sum(${series(edgeSeries.responsesRate5m, sel.edge(emailFunctions(ctx)), 'status="503"')}) * 300`,
+    // The window is as long as the 'for', so a one-minute burst leaves it before the alert could fire.
+    value: `sum(${requestsOver(UNAVAILABLE_FOR_MINUTES, sel.edge(emailFunctions(ctx)), 'status="503"')})`,
     comparator: ">=",
     threshold: modes.email503PerFiveMinutes,
     unit: "count",
-    forSeconds: 5 * 60,
+    forSeconds: UNAVAILABLE_FOR_MINUTES * 60,
+    detection: { signal: "edge-logs", fillSeconds: 0, caveat: `from ${modes.email503PerFiveMinutes} 503s a ${UNAVAILABLE_FOR_MINUTES}-minute window, held` },
     summary: "Email endpoints are answering 503",
     description: "{{value}} responses with status 503 from the email functions in the last 5 minutes. Check RESEND_API_KEY in the Supabase secrets and Resend's status first.",
     noData: "OK",
@@ -63,6 +68,6 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: settings.functions.emailDelivery,
     budgetSeconds: settings.runbook.latencyBudgets.emailDeliverySeconds,
   });
-  const budget = sloAlerts(emailSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
+  const budget = sloAlerts(emailSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [healthCheck, unavailable, ...latency, ...budget];
 }

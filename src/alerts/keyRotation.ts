@@ -29,6 +29,7 @@ export function keyRotationAlerts({ settings }: AlertContext): AlertSpec[] {
       threshold: due,
       unit: "days",
       forSeconds: 60 * 60,
+      detection: { signal: "clock", fillSeconds: 0 },
       summary: `${key} is due for rotation`,
       description: `${key} was last rotated on ${lastRotated}, {{value}} days ago; the policy is every ${settings.rotation.every} (${due} days). Rotate it, then update rotation.lastRotated.${key}.`,
       noData: "OK",

@@ -1,7 +1,7 @@
 import type { RunbookItemId } from "../config/runbookItems";
 import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
-import { edgeSeries, series } from "./signals";
+import { edgeSeries, freshRecorded } from "./signals";
 import { pascalCase, type AlertSpec, type Area } from "./types";
 
 export interface LatencyBudget {
@@ -18,7 +18,8 @@ export interface LatencyBudget {
  * budget is "performance severely degraded" (P1). Real traffic's p95, from the edge logs.
  */
 export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBudget): AlertSpec[] {
-  const value = `max(${series(edgeSeries.latencyP95Seconds5m, sel.edge(budget.functionName))})`;
+  // Fresh points only: a p95 recorded before the traffic stopped must not hold the alert up.
+  const value = `max(${freshRecorded(edgeSeries.latencyP95Seconds5m, sel.edge(budget.functionName))})`;
   const factor = settings.runbook.failureModes.severeLatencyFactor;
   const common = {
     area: budget.area,
@@ -31,6 +32,8 @@ export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBu
     noData: "OK",
     execError: "Error",
     stateReason: "No requests means no latency to judge; the synthetic checks catch a silent function.",
+    // The p95 of 5 minutes crosses once a twentieth of the window's requests are slow.
+    detection: { signal: "edge-logs", fillSeconds: 300, caveat: "with requests in every 5 minutes" },
   } as const;
   return [
     {

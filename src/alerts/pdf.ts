@@ -1,11 +1,14 @@
 import { runbookItems, runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { latencyAlerts } from "./latency";
-import { edgeSeries, series } from "./signals";
+import { requestsOver } from "./signals";
 import { sloAlerts, type Slo } from "./slo";
 import { checkFailingAlert } from "./checkFailing";
 import { pdfBucketQuery } from "../sql/queries";
 import type { AlertSpec } from "./types";
+
+/** "n 500s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
+const FAILING_FOR_MINUTES = 5;
 
 export function pdfSlo(ctx: AlertContext): Slo {
   return {
@@ -32,11 +35,13 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     severity: "P1",
     severityReason: "500s from generate-valuation-pdf mean valuation reports cannot be downloaded: a major feature is broken.",
     source: "prometheus",
-    value: `sum(${series(edgeSeries.responsesRate5m, sel.edge(fn), 'status="500"')}) * 300`,
+    // The window is as long as the 'for', so a one-minute burst leaves it before the alert could fire.
+    value: `sum(${requestsOver(FAILING_FOR_MINUTES, sel.edge(fn), 'status="500"')})`,
     comparator: ">=",
     threshold: settings.runbook.failureModes.pdf500PerFiveMinutes,
     unit: "count",
-    forSeconds: 5 * 60,
+    forSeconds: FAILING_FOR_MINUTES * 60,
+    detection: { signal: "edge-logs", fillSeconds: 0, caveat: `from ${settings.runbook.failureModes.pdf500PerFiveMinutes} 500s a ${FAILING_FOR_MINUTES}-minute window, held` },
     summary: `${fn} is answering 500`,
     description: `{{value}} responses with status 500 from ${fn} in the last 5 minutes. Check the function logs, then the "PDF Valuation Reports" bucket and its RLS policies.`,
     noData: "OK",
@@ -61,6 +66,7 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     description: 'storage.buckets holds {{value}} buckets named "PDF Valuation Reports"; generate-valuation-pdf cannot store reports.',
     noData: "Alerting",
     execError: "Error",
+    detection: { signal: "sql", fillSeconds: 0 },
     stateReason: "count(*) always answers; an empty answer means the query itself broke, which must not pass silently.",
   };
   const latency = latencyAlerts(ctx, {
@@ -71,7 +77,7 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     functionName: fn,
     budgetSeconds: settings.runbook.latencyBudgets.pdfGenerationSeconds,
   });
-  const budget = sloAlerts(pdfSlo(ctx), settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
+  const budget = sloAlerts(pdfSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   const check = checkFailingAlert(ctx, {
     id: "pdf-check-failing",
     name: "PdfGenerationCheckFailing",

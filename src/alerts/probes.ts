@@ -1,3 +1,5 @@
+import type { PlainValidated } from "../config/validate";
+import { checkJob, type CheckId } from "../synthetics/jobs";
 import { EVALUATION_INTERVAL_SECONDS, duration } from "./types";
 import { probeMetrics, series, type Selectors } from "./signals";
 
@@ -9,6 +11,14 @@ import { probeMetrics, series, type Selectors } from "./signals";
  * Between executions a series has no sample, so `increase(x[5m])` over a 10-minute check holds one
  * sample and returns nothing. These helpers size every window from the check's frequency instead.
  */
+
+/**
+ * A check slower than this is republished with its last result this often
+ * (synthetic-monitoring-agent internal/scraper/scraper.go, maxPublishInterval): the spacing of a
+ * check's samples is the smaller of its frequency and this.
+ */
+export const SM_MAX_PUBLISH_INTERVAL_SECONDS = 120;
+export const sampleSpacingSeconds = (frequencySeconds: number): number => Math.min(frequencySeconds, SM_MAX_PUBLISH_INTERVAL_SECONDS);
 
 /** A window holding at least two executions of a check at every probe: twice its frequency, a minute's slack, at least 5 minutes. */
 export function twoExecutionsWindowSeconds(frequencySeconds: number): number {
@@ -49,4 +59,16 @@ export function bestLatestResult(sel: Selectors, jobs: readonly string[], freque
 /** How many probe locations report the checks at all: a P0 needs the failure seen from more than one. */
 export function reportingProbes(sel: Selectors, jobs: readonly string[], frequencySeconds: number): string {
   return `count(count by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(jobs))}[${duration(latestExecutionWindowSeconds(frequencySeconds))}])))`;
+}
+
+/**
+ * The worst of the checks' best latest results: 0 as soon as one of them failed its latest
+ * execution at every probe that reports it. Each check is read over its own frequency.
+ */
+export function worstLatestResult(settings: Pick<PlainValidated, "synthetics" | "identity">, sel: Selectors, ids: readonly CheckId[]): string {
+  const perCheck = ids.map((id) => {
+    const w = duration(latestExecutionWindowSeconds(settings.synthetics.checks[id].frequencySeconds));
+    return `max by (job) (last_over_time(${series(probeMetrics.success, sel.probe(checkJob(settings, id)))}[${w}]))`;
+  });
+  return `min(${perCheck.join(" or ")})`;
 }

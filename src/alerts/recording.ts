@@ -1,36 +1,36 @@
 import type { Settings } from "../config/load";
-import { alertContext } from "./context";
-import { sloCatalog } from "./specs";
-import { edgeLogs, edgeSeries } from "./signals";
-import { sloRecordingRules, type RecordingRule } from "./slo";
+import { edgeLogs, edgeSeries, RECORDING_INTERVAL_SECONDS, syntheticTraffic } from "./signals";
+import type { RecordingRule } from "./slo";
+import { duration } from "./types";
 
 /**
- * Recording rules. The first layer turns the edge-function logs (LogQL, in Loki) into Prometheus
- * series; the second turns those into error ratios and traffic per SLO window (PromQL).
+ * The only recording rules: the edge-function logs (LogQL, in Loki) turned into Prometheus series.
+ * Everything else reads these with windows (signals.ts: requestsOver, freshRecorded), so nothing
+ * that Grafana records can linger past the evaluation that last wrote it.
  */
 export function logRecordingRules(settings: Settings): RecordingRule[] {
   const stream = edgeLogs.stream(settings);
   // Structured metadata, milliseconds as a string; absent on some lines (e.g. a boot error).
   const ms = settings.logDrain.executionTimeField;
+  const traffic = syntheticTraffic.label;
+  // Lines reach Loki late (logflare batches): each evaluation counts the minute that ended this
+  // long ago, so a late line is still counted once, in its own minute, and never missed.
+  const late = settings.signals.arrivalDelaySeconds.logDrain;
+  const offset = late > 0 ? ` offset ${duration(late)}` : "";
   return [
     {
-      record: edgeSeries.responsesRate5m,
-      expr: `sum by (function, status) (rate(${stream} | keep function, status [5m]))`,
+      // One evaluation's requests: consecutive evaluations' windows tile the timeline, so their
+      // points add up to any longer window's count, and a quiet minute writes nothing, which is 0.
+      record: edgeSeries.requestsPerMinute,
+      expr: `sum by (function, status, ${traffic}) (count_over_time(${stream} | keep function, status, ${traffic} [${RECORDING_INTERVAL_SECONDS / 60}m]${offset}))`,
       labels: {},
     },
     {
-      // __error__ after unwrap drops lines whose execution time is missing or not a number.
+      // __error__ after unwrap drops lines whose execution time is missing or not a number. No
+      // offset: a late line still falls in the next evaluations' overlapping 5-minute windows.
       record: edgeSeries.latencyP95Seconds5m,
-      expr: `quantile_over_time(0.95, ${stream} | keep function, ${ms} | unwrap ${ms} | __error__="" [5m]) by (function) / 1000`,
+      expr: `quantile_over_time(0.95, ${stream} | keep function, ${traffic}, ${ms} | unwrap ${ms} | __error__="" [5m]) by (function, ${traffic}) / 1000`,
       labels: {},
     },
   ];
 }
-
-/** The SLO layer, by SLO id: each SLO's ratios and traffic are independent of the others. */
-export function sloRecordingRulesById(settings: Settings): Map<string, RecordingRule[]> {
-  const ctx = alertContext(settings);
-  return new Map(sloCatalog(ctx).map((slo) => [slo.id, sloRecordingRules(slo, ctx.sel)]));
-}
-
-export const sloRecordingRuleSet = (settings: Settings): RecordingRule[] => [...sloRecordingRulesById(settings).values()].flat();

@@ -1,11 +1,14 @@
 import { runbookSections } from "../config/runbookItems";
 import { tokensOverLifetimeQuery } from "../sql/queries";
 import type { AlertContext } from "./context";
-import { edgeSeries, series } from "./signals";
+import { requestsOver } from "./signals";
 import type { AlertSpec } from "./types";
 
 /** Statuses a public link answers with when its token is invalid or expired. */
 export const INVALID_TOKEN_STATUSES = ["401", "403", "404", "410"];
+
+/** A surge is refusals at the rate for 15 minutes. */
+const SURGE_FOR_MINUTES = 15;
 
 /** Runbook § Public Sharing Token Issues. */
 export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[] {
@@ -25,6 +28,7 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
       threshold: 0,
       unit: "count",
       forSeconds: 60,
+      detection: { signal: "sql", fillSeconds: 0 },
       summary: `Sharing tokens are issued for longer than ${tokens.lifetimeDays} days`,
       description: `{{value}} live tokens in public_tokens expire more than ${tokens.lifetimeDays} days after they were created.`,
       noData: "OK",
@@ -40,11 +44,13 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
       severity: "P2",
       severityReason: "Many people hitting invalid or expired links: a minor feature issue, or tokens expiring early.",
       source: "prometheus",
-      value: `sum(${series(edgeSeries.responsesRate5m, sel.edge(settings.functions.sharedReport), `status=~"${INVALID_TOKEN_STATUSES.join("|")}"`)}) * 3600`,
+      // Refusals over a window as long as the 'for', per hour: a burst leaves it before the alert could fire.
+      value: `sum(${requestsOver(SURGE_FOR_MINUTES, sel.edge(settings.functions.sharedReport), `status=~"${INVALID_TOKEN_STATUSES.join("|")}"`)}) * ${60 / SURGE_FOR_MINUTES}`,
       comparator: ">",
       threshold: tokens.invalidTokenUsesPerHour,
       unit: "per-hour",
-      forSeconds: 15 * 60,
+      forSeconds: SURGE_FOR_MINUTES * 60,
+      detection: { signal: "edge-logs", fillSeconds: 0, caveat: "once refusals run at the rate, held" },
       summary: "A surge of invalid or expired sharing tokens",
       description: `Shared report links are refused at {{value}} per hour (statuses ${INVALID_TOKEN_STATUSES.join(", ")}). Check expires_at and the RLS policies on public_tokens.`,
       noData: "OK",

@@ -17,9 +17,12 @@ export const supabaseMetrics = {
   filesystemAvailableBytes: "node_filesystem_avail_bytes",
   filesystemSizeBytes: "node_filesystem_size_bytes",
   storageSizeMb: "storage_storage_size_mb",
-  /** 1 when Supabase has put the database into read-only mode (it does when the disk fills): every write fails. */
+  /**
+   * 1 while Postgres refuses writes by default. Supabase turns it on when the disk fills
+   * (supabase/supabase-grafana dashboard.json, "ReadOnly" panel; labels as pg_up plus `server`).
+   */
   readOnly: "pg_settings_default_transaction_read_only",
-  /** Seconds a read replica is behind the primary, on each replica's own Metrics API (supabase-grafana docs/example-alerts.md). */
+  /** A read replica's replay lag (supabase/supabase-grafana docs/metrics.md). */
   replicationLagSeconds: "physical_replication_lag_physical_replication_lag_seconds",
 } as const;
 
@@ -34,19 +37,56 @@ export const probeMetrics = {
 } as const;
 
 /**
- * Series recorded from the edge-function logs (see recording.ts). Each is a per-second rate over
- * 5 minutes or a latency quantile, labelled by `function` and, for responses, `status`.
+ * Series recorded from the edge-function logs (see recording.ts), labelled by `function`, `status`
+ * and `traffic` ("synthetic" on the checks' own requests, absent on everyone else's).
+ *
+ * Grafana's recording-rule writer (ngalert/writer/prom.go) writes only the points a query returns
+ * and never a stale marker. So the base series is a count per evaluation, not a rate: a minute
+ * without requests has no point, which is exactly 0 requests, and a window's requests are the sum
+ * of its points whatever went quiet. A rate over 5 minutes would hold a one-minute burst for five
+ * evaluations, and its last point for five more (Prometheus' lookback), so a `for` could not tell a
+ * burst from a failure that lasts.
  */
 export const edgeSeries = {
-  responsesRate5m: "ain:edge_responses:rate5m",
+  requestsPerMinute: "ain:edge_requests:count1m",
   latencyP95Seconds5m: "ain:edge_latency_seconds:p95_5m",
 } as const;
 
-/** Series recorded from the edge series for each SLO and window (see slo.ts). */
-export const sloSeries = {
-  errorRatio: (window: string) => `ain:slo_errors:ratio_rate${window}`,
-  requestsPerHour: (window: string) => `ain:slo_requests:per_hour_rate${window}`,
-} as const;
+/** Every recording and alerting rule is evaluated this often; a recorded count covers one interval. */
+export const RECORDING_INTERVAL_SECONDS = 60;
+
+/**
+ * A window holding exactly the last `minutes` recorded points: the points sit on the evaluation
+ * grid, and half an interval short of `minutes` keeps the oldest one out whether the engine's range
+ * is closed on the left (Prometheus 2) or open (Prometheus 3, Mimir).
+ */
+export const recordedWindow = (minutes: number): string => {
+  const seconds = minutes * RECORDING_INTERVAL_SECONDS - RECORDING_INTERVAL_SECONDS / 2;
+  const m = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  const h = Math.floor(m / 60);
+  return `${h ? `${h}h` : ""}${m % 60 ? `${m % 60}m` : ""}${rest ? `${rest}s` : ""}`;
+};
+
+/** Requests recorded over the last `minutes`, by the given grouping: a sum of per-minute counts. */
+export const requestsOver = (minutes: number, ...matchers: (string | undefined)[]): string =>
+  `sum_over_time(${series(edgeSeries.requestsPerMinute, ...matchers)}[${recordedWindow(minutes)}])`;
+
+/**
+ * The latest value of a series Grafana records, only while it is fresh: without stale markers the
+ * last point of a series that stopped would stay visible for Prometheus' 5-minute lookback. Two
+ * evaluation intervals tolerate one late or missed evaluation.
+ */
+export const freshRecorded = (name: string, ...matchers: (string | undefined)[]): string =>
+  `last_over_time(${series(name, ...matchers)}[${2 * RECORDING_INTERVAL_SECONDS}s])`;
+
+/**
+ * How the checks mark their own requests: a query parameter on the function URL. The drain's line
+ * keeps the URL with its query string (logflare's ingest sample deno-relay-logs.json:
+ * `OPTIONS | 200 | https://default.functions.supabase.co/connect-heartbeat?time=...`), so the
+ * recording rule can tell the checks' requests from everyone else's.
+ */
+export const syntheticTraffic = { parameter: "ain_traffic", value: "synthetic", label: "traffic" } as const;
 
 /** Label matchers, built once from the settings; `series` puts them on a metric. */
 export interface Selectors {
@@ -60,16 +100,18 @@ export interface Selectors {
   supabasePrimary: string;
   /** The database's own disk: Supabase keeps the data directory on /data, the OS on /. */
   databaseDisk: string;
-  /** The root filesystem of the database host: the OS, logs and extensions, beside /data. */
+  /** The instance's root filesystem: the OS, its logs and Supabase's services. */
   rootDisk: string;
+  /** Edge-function requests people made: everything but the checks' own. */
+  realTraffic: string;
+  /** The checks' own requests. */
+  syntheticTraffic: string;
   /** One Synthetic Monitoring check, by its job name. */
   probe: (job: string) => string;
   /** Several checks, by job name. */
   probes: (jobs: readonly string[]) => string;
   /** Edge-function series for one function, or several. */
   edge: (functions: string | string[]) => string;
-  /** Recorded edge series of one kind of traffic: the users' ("real") or the checks' own ("synthetic"). */
-  traffic: (kind: "real" | "synthetic") => string;
 }
 
 const quote = (s: string) => JSON.stringify(s);
@@ -81,12 +123,14 @@ export function selectors(settings: Pick<Settings, "supabaseProjectRef">): Selec
     supabasePrimary: `supabase_project_ref=${ref}, supabase_identifier=${ref}`,
     databaseDisk: `mountpoint="/data"`,
     rootDisk: `mountpoint="/"`,
+    // != also matches the absent label: real requests carry no traffic label at all.
+    realTraffic: `${syntheticTraffic.label}!=${quote(syntheticTraffic.value)}`,
+    syntheticTraffic: `${syntheticTraffic.label}=${quote(syntheticTraffic.value)}`,
     probe: (job) => `job=${quote(job)}`,
     // Job names are fixed slugs of letters, digits and '-', so they need no regex escaping.
     probes: (jobs) => (jobs.length === 1 ? `job=${quote(jobs[0])}` : `job=~${quote(jobs.join("|"))}`),
     // Function names are validated to letters, digits, '-' and '_', so they need no regex escaping.
     edge: (functions) => (Array.isArray(functions) ? `function=~${quote(functions.join("|"))}` : `function=${quote(functions)}`),
-    traffic: (kind) => `traffic=${quote(kind)}`,
   };
 }
 
@@ -98,14 +142,20 @@ export const series = (name: string, ...matchers: (string | undefined)[]): strin
 
 /**
  * How the Supabase log drain's edge-function records read in Loki (logflare's Loki adaptor,
- * lib/logflare/backends/adaptor/loki_adaptor.ex): the line is `event_message`, as
- * `POST | 500 | https://<ref>.supabase.co/functions/v1/<slug>`, and every other field arrives as
- * structured metadata flattened with `_`, all values strings. The slug exists only in the path
- * (metadata_function_id is a UUID), so the function comes from the line, as does the status.
+ * lib/logflare/backends/adaptor/loki_adaptor.ex): the line is `event_message`, and every other
+ * field arrives as structured metadata flattened with `_`, all values strings. The line names the
+ * function in one of two URL forms, both seen in Supabase's sources:
+ * - `POST | 500 | https://<ref>.supabase.co/functions/v1/<slug>` (Supabase's log explorer);
+ * - `OPTIONS | 200 | https://<ref>.functions.supabase.co/<slug>?time=...` (logflare's ingest
+ *   sample priv/supabase/ingest_samples/deno-relay-logs.json).
+ * The slug exists only in the path (metadata_function_id is a UUID), so the function comes from
+ * the line, as do the status and the checks' own marker.
  */
 export const edgeLogs = {
-  /** RE2, as Loki runs it: method, status and the function slug out of the line. */
-  linePattern: String.raw`^(?P<method>[A-Z]+) \| (?P<status>\d{3}) \| \S*/functions/v1/(?P<function>[^/?#\s]+)`,
+  /** RE2, as Loki runs it: method, status, the function slug in either URL form, and the checks' marker. */
+  linePattern:
+    String.raw`^(?P<method>[A-Z]+) \| (?P<status>\d{3}) \| https?://(?:[^/\s]+/functions/v1|[^/\s.]+\.functions\.supabase\.co)/(?P<function>[^/?#\s]+)` +
+    String.raw`(?:[^#\s]*[?&]${syntheticTraffic.parameter}=(?P<${syntheticTraffic.label}>${syntheticTraffic.value})\b)?`,
   /** Browsers' CORS preflights are not requests the product answers. */
   droppedMethod: "OPTIONS",
   /**

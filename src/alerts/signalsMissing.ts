@@ -1,8 +1,10 @@
 import { runbookSections } from "../config/runbookItems";
+import { functionCheckIds } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
+import { databaseChecksFailing, metricsApiAbsentSeconds } from "./database";
 import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
 import { bestLatestResult, latestExecutionWindowSeconds, twoExecutionsWindowSeconds } from "./probes";
-import { edgeSeries, probeMetrics, series, supabaseMetrics } from "./signals";
+import { edgeSeries, freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
 import { duration, type AlertSpec } from "./types";
 
 /**
@@ -50,19 +52,30 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       why: "when every location fails, it is the product, and EdgeFunctionsDown says so",
     },
     forSeconds: 15 * 60,
+    detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0 },
     summary: "One Synthetic Monitoring probe location fails every check",
     description: `A probe location's best latest result of ${down.jobs.join(", ")} is {{value}} while another location passes. Check Synthetic Monitoring's probe status; consider another location in synthetics.probes.`,
   };
+  const absentSeconds = metricsApiAbsentSeconds(settings.metricsScrape.intervalSeconds);
+  const probeSilence = twoExecutionsWindowSeconds(down.frequencySeconds);
+  // The function checks call the functions every few minutes: a working drain records their requests.
+  const functionChecks = functionCheckIds.filter((id) => settings.synthetics.checks[id].enabled);
+  const fastestCheckSeconds = Math.min(...functionChecks.map((id) => settings.synthetics.checks[id].frequencySeconds));
+  const drainSilenceMinutes = Math.max(5, Math.ceil((2 * fastestCheckSeconds) / 60) + 1);
   return [
     probeLocation,
     {
       ...common,
       id: "signal-missing-metrics-api",
       name: "MetricsApiSignalMissing",
-      severityReason: "The database alerts are blind, the database itself may be fine: a ticket for the day, never a page.",
-      value: `absent_over_time(${series(supabaseMetrics.databaseUp, sel.supabasePrimary)}[10m])${unlessSystemDown}`,
-      summary: "No Supabase Metrics API series are arriving",
-      description: `pg_up of project ${settings.supabaseProjectRef} has not arrived for 10 minutes ({{value}} pipeline silent). Check the Metrics API scrape job in Grafana Cloud (Connections), then the service_role key it sends: curl -u service_role:<secret key> https://${settings.supabaseProjectRef}.supabase.co/customer/v1/privileged/metrics.`,
+      severityReason: "The database alerts are blind while every check that needs the database passes, so the database itself is fine: the scrape is broken (a rotated key, a moved endpoint). A ticket for the day, never a page.",
+      value:
+        `absent_over_time(${series(supabaseMetrics.databaseUp, sel.supabasePrimary)}[${absentSeconds}s])${unlessSystemDown}` +
+        ` unless on () (${databaseChecksFailing(ctx)} < 1)`,
+      forSeconds: 5 * 60,
+      detection: { signal: "metrics-api", fillSeconds: 0, absentForSeconds: absentSeconds },
+      summary: "No Supabase Metrics API series are arriving, and the database's functions answer",
+      description: `pg_up of project ${settings.supabaseProjectRef} has not arrived for ${absentSeconds} s while the checks that need the database pass ({{value}} pipeline silent): the scrape is broken, not the database. Check the Metrics API scrape job in Grafana Cloud (Connections), then the service_role key it sends: curl -u service_role:<secret key> https://${settings.supabaseProjectRef}.supabase.co/customer/v1/privileged/metrics.`,
     },
     {
       ...common,
@@ -70,7 +83,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       name: "ProbesSignalMissing",
       severityReason: "Synthetic Monitoring stopped reporting, so EdgeFunctionsDown cannot page: the product may be fine, the watch is not. A ticket for the day.",
       // Not suppressed by the probes' own verdict: when they are silent there is none.
-      value: `absent_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(twoExecutionsWindowSeconds(down.frequencySeconds))}])`,
+      value: `absent_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(probeSilence)}])`,
+      detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0, absentForSeconds: probeSilence },
       summary: "No Synthetic Monitoring results are arriving",
       description: `No probe_success of ${down.jobs.join(", ")} has arrived for two of their runs ({{value}} pipeline silent). Check the checks in Synthetic Monitoring (enabled, probes online) and the smAccessToken.`,
     },
@@ -79,14 +93,17 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       id: "signal-missing-log-drain",
       name: "LogDrainSignalMissing",
       severityReason: "The error-rate, latency and status alerts read the drain; without it they are blind, though the product may be fine. A ticket for the day.",
-      // The checks themselves call the functions every few minutes, so a working drain is never silent for long.
-      // Also when lines arrive without the execution-time field (logDrain.executionTimeField): the
-      // latency series is then never recorded, and six latency alerts would read "no data" as OK.
+      // The checks call the functions every few minutes, so a drain that matches is never silent
+      // for two of their runs. Also when lines arrive without the execution-time field
+      // (logDrain.executionTimeField): the latency series is then never recorded, and the latency
+      // alerts would read "no data" as OK.
       value:
-        `(absent_over_time(${edgeSeries.responsesRate5m}[15m])` +
-        ` or (absent_over_time(${edgeSeries.latencyP95Seconds5m}[15m]) and on () count(last_over_time(${edgeSeries.responsesRate5m}[15m]))))${unlessSystemDown}`,
+        `(absent_over_time(${edgeSeries.requestsPerMinute}[${recordedWindow(drainSilenceMinutes)}])` +
+        ` or (absent_over_time(${edgeSeries.latencyP95Seconds5m}[${recordedWindow(drainSilenceMinutes)}]) and on () count(${freshRecorded(edgeSeries.requestsPerMinute)})))${unlessSystemDown}`,
+      forSeconds: 2 * 60,
+      detection: { signal: "edge-logs", fillSeconds: 0, absentForSeconds: drainSilenceMinutes * 60 },
       summary: "No edge-function logs, or no execution times in them, are arriving from the Supabase log drain",
-      description: `Either no ${edgeSeries.responsesRate5m} has been recorded for 15 minutes, although the synthetic checks call the functions every few minutes, or requests are recorded but no ${edgeSeries.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains), then in Grafana Explore: sum(count_over_time(${settings.logDrain.streamSelector} [15m])), and the field on one line.`,
+      description: `Either no ${edgeSeries.requestsPerMinute} has been recorded for ${drainSilenceMinutes} minutes, although the synthetic checks call the functions every ${fastestCheckSeconds / 60} minutes, or requests are recorded but no ${edgeSeries.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains); then in Grafana Explore which service names arrive, sum by (service) (count_over_time({source="supabase"} [15m])), against logDrain.streamSelector ${settings.logDrain.streamSelector}; and the field on one line.`,
     },
   ];
 }

@@ -1,16 +1,18 @@
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
-import { edgeSeries, series, sloSeries, type Selectors } from "./signals";
-import { EVALUATION_INTERVAL_SECONDS, pascalCase, type AlertSpec, type Area } from "./types";
+import { requestsOver, type Selectors } from "./signals";
+import { pascalCase, type AlertSpec, type Area } from "./types";
 
 /**
  * Multiwindow, multi-burn-rate alerts on the runbook's error budgets (Google SRE workbook, ch. 5).
- * The maths lives here and nowhere else: which windows, which burn factors, and the recording
- * rules that turn the 5-minute edge series into error ratios and traffic per window.
+ * The maths lives here and nowhere else: which windows, which burn factors, and the error ratio
+ * and traffic over a window, read straight from the recorded per-minute counts. Nothing is
+ * recorded per SLO: a recorded ratio would linger for Prometheus' lookback once its traffic
+ * stopped (Grafana's writer leaves no stale marker), and the sums over counts are cheap.
  */
 
 export interface Slo {
-  /** Label value and id prefix: `overall`, `email`, `pdf`. */
+  /** Id prefix: `overall`, `email`, `pdf`. */
   id: string;
   title: string;
   area: Area;
@@ -42,15 +44,10 @@ export const burnWindows: BurnWindow[] = [
   { speed: "VerySlow", long: "3d", short: "6h", factor: 1, budgetSpentPercent: 10, kind: "ticket", forSeconds: 3 * 60 * 60 },
 ];
 
-const windowSeconds = (w: string): number => {
+export const windowMinutes = (w: string): number => {
   const n = Number(w.slice(0, -1));
-  return n * { m: 60, h: 3600, d: 86400 }[w.slice(-1) as "m" | "h" | "d"];
+  return n * { m: 1, h: 60, d: 1440 }[w.slice(-1) as "m" | "h" | "d"];
 };
-
-/** Every window a ratio is recorded for, shortest first. */
-export const ratioWindows = [...new Set(burnWindows.flatMap((w) => [w.short, w.long]))].sort((a, b) => windowSeconds(a) - windowSeconds(b));
-/** Traffic is guarded over each long window. */
-export const trafficWindows = [...new Set(burnWindows.map((w) => w.long))];
 
 export interface RecordingRule {
   record: string;
@@ -59,35 +56,25 @@ export interface RecordingRule {
 }
 
 /** Server errors count against the budget; 4xx are the caller's mistakes. */
-const ERROR_STATUS = "5..";
+export const ERROR_STATUS = "5..";
+
+const scopeOf = (slo: Pick<Slo, "functions">, sel: Selectors) => (slo.functions ? sel.edge(slo.functions) : undefined);
 
 /**
- * Error ratio over a window: the 5-minute rates sampled every evaluation, summed over the window,
- * errors over all. With no errors at all the numerator is 0, not absent, so panels show 0 %.
- * Recording rules use it per SLO; dashboards use it for windows nobody records (30 days) and for
- * journeys without an SLO of their own (VIN decode).
+ * Error ratio over a window: server errors over all requests, summed from the per-minute counts.
+ * With no errors at all the numerator is 0, not absent, so panels show 0 %; with no requests at
+ * all there is no ratio, and nothing to judge.
  */
 export function errorRatioExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
-  const scope = slo.functions ? sel.edge(slo.functions) : undefined;
-  const errors = series(edgeSeries.responsesRate5m, scope, `status=~"${ERROR_STATUS}"`);
-  const all = series(edgeSeries.responsesRate5m, scope);
-  return w === "5m"
-    ? `(sum(${errors}) or vector(0)) / sum(${all})`
-    : `(sum(sum_over_time(${errors}[${w}])) or vector(0)) / sum(sum_over_time(${all}[${w}]))`;
+  const scope = scopeOf(slo, sel);
+  const minutes = windowMinutes(w);
+  return `(sum(${requestsOver(minutes, scope, `status=~"${ERROR_STATUS}"`)}) or vector(0)) / sum(${requestsOver(minutes, scope)})`;
 }
 
-export function sloRecordingRules(slo: Slo, sel: Selectors): RecordingRule[] {
-  const scope = slo.functions ? sel.edge(slo.functions) : undefined;
-  const all = series(edgeSeries.responsesRate5m, scope);
-  const labels = { slo: slo.id };
-  const ratios = ratioWindows.map((w) => ({ record: sloSeries.errorRatio(w), expr: errorRatioExpr(slo, sel, w), labels }));
-  // Requests in the window: each sample is a per-second rate held for one evaluation interval.
-  const traffic = trafficWindows.map((w) => ({
-    record: sloSeries.requestsPerHour(w),
-    expr: `sum(sum_over_time(${all}[${w}])) * ${EVALUATION_INTERVAL_SECONDS} / ${windowSeconds(w) / 3600}`,
-    labels,
-  }));
-  return [...ratios, ...traffic];
+/** Requests per hour over a window, from the same counts. */
+export function requestsPerHourExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
+  const minutes = windowMinutes(w);
+  return `sum(${requestsOver(minutes, scopeOf(slo, sel))}) / ${minutes / 60}`;
 }
 
 /**
@@ -98,12 +85,12 @@ const PAGE_SEVERITY: Severity = "P1";
 const TICKET_SEVERITY: Severity = "P2";
 
 /** The burn rate of a window pair: the smaller of the two ratios, over the budget. */
-export function burnRateExpr(slo: Slo, window: BurnWindow): string {
-  const ratio = (w: string) => `${sloSeries.errorRatio(w)}{slo="${slo.id}"}`;
+export function burnRateExpr(slo: Slo, sel: Selectors, window: BurnWindow): string {
+  const ratio = (w: string) => `(${errorRatioExpr(slo, sel, w)})`;
   return `((${ratio(window.long)} < ${ratio(window.short)}) or ${ratio(window.short)}) / ${slo.budgetPercent / 100}`;
 }
 
-export function burnRateAlerts(slo: Slo, lowTrafficGuardRequestsPerHour: number): AlertSpec[] {
+export function burnRateAlerts(slo: Slo, sel: Selectors, lowTrafficGuardRequestsPerHour: number): AlertSpec[] {
   return burnWindows.map((window) => {
     const page = window.kind === "page";
     return {
@@ -117,17 +104,23 @@ export function burnRateAlerts(slo: Slo, lowTrafficGuardRequestsPerHour: number)
         ? `Burning ${window.factor}x over ${window.long} and ${window.short} spends ${window.budgetSpentPercent} % of the 30-day budget: performance severely degraded, someone must look now.`
         : `Burning ${window.factor}x over ${window.long} and ${window.short} spends ${window.budgetSpentPercent} % of the budget slowly: a ticket for working hours.`,
       source: "prometheus",
-      value: burnRateExpr(slo, window),
+      value: burnRateExpr(slo, sel, window),
       comparator: ">",
       threshold: window.factor,
       unit: "burn-rate",
       guard: {
-        query: `${sloSeries.requestsPerHour(window.long)}{slo="${slo.id}"}`,
+        query: requestsPerHourExpr(slo, sel, window.long),
         min: lowTrafficGuardRequestsPerHour,
         unit: "per-hour",
         why: "below this traffic a single failed request is a large ratio and must not page",
       },
       forSeconds: window.forSeconds,
+      // On a total failure the long window's ratio reaches factor x budget after that share of it.
+      detection: {
+        signal: "edge-logs",
+        fillSeconds: Math.ceil(Math.min(1, (window.factor * slo.budgetPercent) / 100) * windowMinutes(window.long) * 60),
+        caveat: `on a total failure, with at least ${lowTrafficGuardRequestsPerHour} requests an hour`,
+      },
       summary: `${slo.title} errors are burning the ${slo.budgetPercent} % budget ${window.factor}x too fast (${window.long}/${window.short})`,
       description: `${slo.title}: the error budget of ${slo.budgetPercent} % (SLO ${100 - slo.budgetPercent} %) burns at {{value}}x over both ${window.long} and ${window.short}. At this rate ${window.budgetSpentPercent} % of the 30-day budget is gone.`,
       noData: "OK",
@@ -146,7 +139,7 @@ export const STEADY_RATIO_WINDOW = "1h";
  * the slowest ticket, after 33 h), yet the runbook's limit is broken now. P2: noticed within the
  * hour, by email, never a page.
  */
-export function steadyRatioAlert(slo: Slo, lowTrafficGuardRequestsPerHour: number): AlertSpec {
+export function steadyRatioAlert(slo: Slo, sel: Selectors, lowTrafficGuardRequestsPerHour: number): AlertSpec {
   return {
     id: `${slo.id}-error-ratio-over-limit`,
     name: `${pascalCase(slo.title)}ErrorRateOverLimit`,
@@ -156,17 +149,22 @@ export function steadyRatioAlert(slo: Slo, lowTrafficGuardRequestsPerHour: numbe
     severity: TICKET_SEVERITY,
     severityReason: `The runbook's < ${slo.budgetPercent} % is broken for an hour at a rate the budget survives: performance slow but functional, a ticket, not a page.`,
     source: "prometheus",
-    value: `100 * ${sloSeries.errorRatio(STEADY_RATIO_WINDOW)}{slo="${slo.id}"}`,
+    value: `100 * (${errorRatioExpr(slo, sel, STEADY_RATIO_WINDOW)})`,
     comparator: ">=",
     threshold: slo.budgetPercent,
     unit: "percent",
     guard: {
-      query: `${sloSeries.requestsPerHour(STEADY_RATIO_WINDOW)}{slo="${slo.id}"}`,
+      query: requestsPerHourExpr(slo, sel, STEADY_RATIO_WINDOW),
       min: lowTrafficGuardRequestsPerHour,
       unit: "per-hour",
       why: "below this traffic a single failed request is a large ratio",
     },
     forSeconds: 15 * 60,
+    detection: {
+      signal: "edge-logs",
+      fillSeconds: Math.ceil((slo.budgetPercent / 100) * windowMinutes(STEADY_RATIO_WINDOW) * 60),
+      caveat: `on a total failure, with at least ${lowTrafficGuardRequestsPerHour} requests an hour`,
+    },
     summary: `${slo.title} errors are at or over the runbook's ${slo.budgetPercent} % over the last hour`,
     description: `${slo.title}: {{value}} % of requests failed over the last hour; the runbook's limit is < ${slo.budgetPercent} %.`,
     noData: "OK",
@@ -176,7 +174,7 @@ export function steadyRatioAlert(slo: Slo, lowTrafficGuardRequestsPerHour: numbe
 }
 
 /** Every alert on one SLO: the four burn rates and the steady ratio. */
-export const sloAlerts = (slo: Slo, lowTrafficGuardRequestsPerHour: number): AlertSpec[] => [
-  ...burnRateAlerts(slo, lowTrafficGuardRequestsPerHour),
-  steadyRatioAlert(slo, lowTrafficGuardRequestsPerHour),
+export const sloAlerts = (slo: Slo, sel: Selectors, lowTrafficGuardRequestsPerHour: number): AlertSpec[] => [
+  ...burnRateAlerts(slo, sel, lowTrafficGuardRequestsPerHour),
+  steadyRatioAlert(slo, sel, lowTrafficGuardRequestsPerHour),
 ];

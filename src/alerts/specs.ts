@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { PlainValidated } from "../config/validate";
 import { alertContext, type AlertContext } from "./context";
 import { databaseAlerts } from "./database";
 import { edgeFunctionAlerts, overallSlo } from "./edgeFunctions";
@@ -8,13 +8,14 @@ import { keyRotationAlerts } from "./keyRotation";
 import { sharingTokenAlerts } from "./sharingTokens";
 import type { Slo } from "./slo";
 import { signalMissingAlerts } from "./signalsMissing";
+import { journeys, sparseFailureAlert } from "./sparseFailures";
 import { storageAlerts } from "./storage";
 import type { AlertSpec } from "./types";
 
 export const sloCatalog = (ctx: AlertContext): Slo[] => [overallSlo(ctx), emailSlo(ctx), pdfSlo(ctx)];
 
 /** Every alert of the runbook as plain specs, in a stable order: by area file, then as declared. */
-export function alertSpecs(settings: Settings): AlertSpec[] {
+export function alertSpecs(settings: PlainValidated): AlertSpec[] {
   const ctx = alertContext(settings);
   const specs = [
     ...edgeFunctionAlerts(ctx),
@@ -25,6 +26,7 @@ export function alertSpecs(settings: Settings): AlertSpec[] {
     ...sharingTokenAlerts(ctx),
     ...keyRotationAlerts(ctx),
     ...signalMissingAlerts(ctx),
+    ...journeys(ctx).map((journey) => sparseFailureAlert(ctx, journey)),
   ];
   const seen = new Set<string>();
   for (const spec of specs) {

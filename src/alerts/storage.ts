@@ -16,6 +16,7 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     source: "prometheus",
     unit: "percent",
     forSeconds: 60 * 60,
+    detection: { signal: "metrics-api", fillSeconds: 0 },
     noData: "OK",
     execError: "Error",
     stateReason: "A capacity trend: a missing sample is not an emergency, and DatabaseDown covers a silent Metrics API.",
@@ -40,6 +41,8 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
       covers: ["storageGrowth"],
       severityReason: `Growth will reach the limit within ${capacity.storageDaysToFullWarning} days: time enough to act in working hours.`,
       value: `100 * max(predict_linear(${storageMb}[1d], ${horizonSeconds})) / ${limitMb}`,
+      // The trend is a day's growth: it takes most of a day to turn.
+      detection: { signal: "metrics-api", fillSeconds: 86400, caveat: "growth read over a day" },
       comparator: ">=",
       threshold: 100,
       summary: `Storage will reach the plan limit within ${capacity.storageDaysToFullWarning} days`,

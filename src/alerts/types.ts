@@ -1,6 +1,7 @@
 import { promDuration } from "../escalation/durations";
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
+import type { CheckId } from "../synthetics/jobs";
 
 /** The runbook areas; one file of alert specs and one rule group each. */
 export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "key-rotation", "signals"] as const;
@@ -17,6 +18,35 @@ export type Unit = "seconds" | "percent" | "ratio" | "count" | "per-hour" | "bur
 /** Grafana's states for a rule whose query returns nothing, or fails. */
 export type NoDataState = "OK" | "Alerting" | "NoData";
 export type ExecErrState = "OK" | "Alerting" | "Error";
+
+/** The pipelines an alert can read, each with its own cadence and delay (timing.ts). */
+export type SignalKind = "probe" | "edge-logs" | "metrics-api" | "sql" | "clock";
+
+/**
+ * What an alert reads and how fast its query can see a failure, for the worst-case time to page
+ * (timing.ts). Declared where the query is built, never read back from the query's text.
+ */
+export interface Detection {
+  signal: SignalKind;
+  /**
+   * For probe signals, the checks whose results the query reads, and whether one failing is enough
+   * ("any") or every one must have failed ("all"): the latest result arrives a check's frequency,
+   * its timeout and the arrival delay after the failure began.
+   */
+  checks?: { ids: readonly CheckId[]; need: "any" | "all" };
+  /**
+   * Seconds the query's window needs, after the first failing sample, before its value crosses the
+   * threshold on a total failure: 0 for a latest value, the window for a share or count over one.
+   */
+  fillSeconds: number;
+  /**
+   * An absence the alert also needs, seen once this many seconds have passed without a sample
+   * (from the last one, whatever the phases).
+   */
+  absentForSeconds?: number;
+  /** Where the bound depends on something the configuration cannot know, such as traffic. */
+  caveat?: string;
+}
 
 /** Extra condition that must also hold, e.g. enough traffic for an error ratio to mean anything. */
 export interface Guard {
@@ -49,6 +79,7 @@ export interface AlertSpec {
   unit: Unit;
   guard?: Guard;
   forSeconds: number;
+  detection: Detection;
   /** Keep firing this long after the condition clears, so one stray good sample does not resolve and re-page. */
   keepFiringForSeconds?: number;
   summary: string;

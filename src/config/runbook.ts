@@ -53,6 +53,15 @@ export const capacity = z
       .positive()
       .default(14)
       .describe("Warn when storage growth will reach the plan limit within this many days. Not in the runbook ('monitor growth rate'): two weeks leaves time to clean up PDFs or upgrade."),
+    readOnlyDiskPercent: percent
+      .default(95)
+      .describe("Supabase switches the database to read-only when its disk reaches this share (supabase.com/docs/guides/platform/database-size, Disk management): every write fails from then on."),
+    databaseDiskUrgentPercent: percent
+      .default(90)
+      .describe("The database disk this full is read-only mode within reach: a P2 for the day, above the P3 upgrade trigger. Not in the runbook."),
+    rootDiskPercent: percent
+      .default(90)
+      .describe("The instance's root filesystem (/) this full: Supabase's to manage, a P3 to raise with them. Not in the runbook."),
     longRunningQuerySeconds: positiveSeconds
       .default(300)
       .describe("A non-idle query older than this is 'long-running' (runbook § Database Connection Issues gives no number; 5 minutes is far past any request the product makes)."),
@@ -139,6 +148,16 @@ export const failureModes = z
       .describe("A firing P0 'system down' keeps firing this long after its condition clears, so one stray successful execution does not resolve it and page again."),
     email503PerFiveMinutes: z.number().int().positive().default(3).describe("503s from the email functions in 5 minutes that mean 'email service down' (runbook § Email Service Down). One is a blip; three is a pattern."),
     pdf500PerFiveMinutes: z.number().int().positive().default(3).describe("500s from generate-valuation-pdf in 5 minutes that mean 'PDF generation failing'."),
+    sparseFailures: z
+      .strictObject({
+        windowMinutes: z.number().int().min(10).max(120).default(30).describe("The window over which a journey's failures are counted."),
+        minFailures: z.number().int().min(2).default(5).describe("At least this many failed requests in the window: one failed request at 3 a.m. never alerts."),
+        minFailedShare: z.number().gt(0).lte(1).default(0.5).describe("And at least this share of the window's requests failed."),
+      })
+      .prefault({})
+      .describe(
+        "A journey failing at the product's real volume, a few requests an hour, which the burn-rate and ratio alerts ignore below errorBudgets.lowTrafficGuardRequestsPerHour. Not in the runbook: five failures and half of the requests in 30 minutes alerts within the hour at 20 requests an hour.",
+      ),
     severeLatencyFactor: z.number().gt(1).default(2).describe("Latency this many times over its budget is 'performance severely degraded' (P1) rather than 'slow but functional' (P2)."),
   })
   .prefault({});

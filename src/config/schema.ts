@@ -100,7 +100,12 @@ export const synthetics = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({ vin: "1HGCM82633A004352", mileage_km: 85000, condition: "good", synthetic_check: true })
       .describe("The test valuation generate-valuation-pdf is called with; synthetic_check lets the function skip emailing it."),
-    pdfBodyRegexps: z.array(z.string().min(1)).default([]).describe("Regular expressions the PDF response body must match (none by default: status 200 is the contract)."),
+    pdfBodyRegexps: z
+      .array(z.string().min(1))
+      .default([String.raw`^%PDF-|"success"\s*:\s*true`])
+      .describe(
+        'Regular expressions the PDF response body must match. By default a PDF document or the app\'s JSON convention {"success": true} (the health check\'s shape), so a 200 saying {"success": false} fails. Not confirmed: set the function\'s real success body.',
+      ),
     resendStatusUrl: httpsUrl.default("https://resend-status.com/api/v2/status.json").describe("Resend's status page API (Statuspage format)."),
     checks: z
       .strictObject({
@@ -110,6 +115,13 @@ export const synthetics = z
         resendStatus: checkSchedule(600, "Every 10 minutes, from one probe: it is Resend's page, not ours."),
       })
       .prefault({}),
+    databaseChecks: z
+      .array(z.enum(["healthCheck", "pdfGeneration", "vinDecode"]))
+      .min(1)
+      .default(["vinDecode", "pdfGeneration"])
+      .describe(
+        "The checks whose functions need the database. With the Metrics API silent, one of them failing at every probe is the database gone (P0 DatabaseUnreachable); all of them passing is the scrape broken (P2 MetricsApiSignalMissing). Not confirmed: decode-vin is assumed to read the database (README, Assumptions to confirm).",
+      ),
     systemDownChecks: z
       .array(z.enum(["healthCheck", "pdfGeneration", "vinDecode"]))
       .min(1)
@@ -161,14 +173,36 @@ const githubLogin = z
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "expected a GitHub login: letters, digits and single inner dashes, at most 39");
 const githubRepo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repository name (letters, digits, '.', '_' or '-'), without the owner").refine((r) => r !== "." && r !== "..", "expected a repository name");
 
+/**
+ * The clocks of the signals, for the worst-case time to page (src/alerts/timing.ts): how often the
+ * paging rules are evaluated, and how long each pipeline takes to make a sample queryable.
+ */
+export const signals = z
+  .strictObject({
+    pageEvaluationSeconds: z
+      .union([z.literal(10), z.literal(20), z.literal(30), z.literal(60)], { error: "expected 10, 20, 30 or 60 (a multiple of Grafana's 10 s scheduler tick)" })
+      .default(10)
+      .describe("How often the P0 rules are evaluated. Every other rule runs once a minute; the P0s run faster so a total outage pages within runbook.failureModes.systemDownDetectMinutes in the worst phase of every clock."),
+    arrivalDelaySeconds: z
+      .strictObject({
+        syntheticMonitoring: z.number().int().min(0).max(300).default(15).describe("From the end of a check's execution until its result can be queried. Not confirmed: the agent pushes after every execution."),
+        metricsApi: z.number().int().min(0).max(300).default(15).describe("From a Metrics API scrape until its samples can be queried. Not confirmed."),
+        logDrain: z.number().int().min(0).max(600).default(60).describe("From a request until its drain line is in Loki. Not confirmed: logflare batches before it sends."),
+      })
+      .prefault({})
+      .describe("How long each pipeline takes to make a sample queryable, in the worst case the team accepts. Each is an assumption to confirm."),
+  })
+  .prefault({})
+  .describe("The signals' clocks, beside the check frequencies and the scrape interval, from which each alert's worst-case time to page is computed.");
+
 export const logDrain = z
   .strictObject({
     streamSelector: z
       .string()
       .regex(/^\{\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*".*"\s*\}$/, 'expected a LogQL stream selector such as {source="supabase", service="function_edge_logs"}')
-      .default('{source="supabase", service="function_edge_logs"}')
+      .default('{source="supabase", service=~"function_edge_logs|deno-relay-logs"}')
       .describe(
-        "The Loki stream of edge-function logs from the Supabase log drain. logflare's Loki adaptor sends source=\"supabase\" and the source table as service; confirm with a label-values query on service once the drain is set up.",
+        "The Loki stream of edge-function logs from the Supabase log drain. logflare's Loki adaptor sends source=\"supabase\" and the source's name as service: Supabase calls the table function_edge_logs, logflare's own Supabase mapping deno-relay-logs, so the default matches both. Confirm with a label-values query on service once the drain is set up, then narrow it.",
       ),
     executionTimeField: z
       .string()
@@ -306,6 +340,7 @@ export const plainSchema = z.strictObject({
   functions,
   synthetics,
   logDrain,
+  signals,
   contacts,
   paging,
   maintenance,
@@ -339,17 +374,9 @@ export function crossKeyProblems(s: PlainSettings): { key: string; problem: stri
       problems.push({ key: "metricsScrape.connectionsApiUrl", problem: "required while metricsScrape.enabled is true (expected the connections API URL of the stack's region)" });
     }
   }
-  // P0 within the target: the slowest system-down check's next run, plus one rule evaluation, must fit.
-  const detectSeconds = s.runbook.failureModes.systemDownDetectMinutes * 60;
-  for (const id of s.synthetics.systemDownChecks) {
-    const every = s.synthetics.checks[id].frequencySeconds;
-    if (every + 60 > detectSeconds) {
-      problems.push({
-        key: `synthetics.checks.${id}.frequencySeconds`,
-        problem: `${every} s is too slow for a system-down check: it must run at most every ${detectSeconds - 60} s so the P0 fires within runbook.failureModes.systemDownDetectMinutes (${s.runbook.failureModes.systemDownDetectMinutes} min) plus one 60 s evaluation`,
-      });
-    }
-    if (!s.synthetics.checks[id].enabled) problems.push({ key: `synthetics.checks.${id}.enabled`, problem: "expected true: it is listed in synthetics.systemDownChecks" });
+  // The P0s' worst-case time to page is checked on the alerts themselves (validate.ts, alerts/timing.ts).
+  for (const id of new Set([...s.synthetics.systemDownChecks, ...s.synthetics.databaseChecks])) {
+    if (!s.synthetics.checks[id].enabled) problems.push({ key: `synthetics.checks.${id}.enabled`, problem: "expected true: it is listed in synthetics.systemDownChecks or synthetics.databaseChecks" });
   }
   if (s.paging.irm) {
     if (!s.oncallUrl) problems.push({ key: "oncallUrl", problem: "required when paging.irm is true (expected the IRM API URL of the stack's region)" });

@@ -13,7 +13,8 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
   return compose(ctx, "database", "Connections, sessions, long-running queries, query time and table churn of the Supabase database.", [
     {
       panels: [
-        alertStat(ctx, "database-down", "Database up", 6),
+        alertStat(ctx, "database-down", "Database up", 4),
+        alertStat(ctx, "database-read-only", "Read-only mode", 4),
         sqlStat(
           ctx,
           "Active connections",
@@ -22,8 +23,9 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
           section,
           neutral("the limit is a share of max_connections, coloured on 'Connection utilisation' beside it; a raw count has no policy"),
         ),
-        alertStat(ctx, "database-long-running-queries", `Queries running > ${s.runbook.capacity.longRunningQuerySeconds} s`, 6),
-        alertStat(ctx, "database-disk-high", "Database disk used", 6),
+        alertStat(ctx, "database-long-running-queries", `Queries running > ${s.runbook.capacity.longRunningQuerySeconds} s`, 4),
+        alertStat(ctx, "database-disk-high", "Database disk used (/data)", 3),
+        alertStat(ctx, "root-disk-high", "Root filesystem used (/)", 3),
       ],
     },
     {
@@ -31,6 +33,8 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
       panels: [
         alertTrend(ctx, "database-connections-high", `Connection utilisation (< ${s.runbook.capacity.databaseConnectionsPercent} %)`, 12),
         alertTrend(ctx, "database-queries-slow", `Average query time (< ${s.runbook.capacity.averageQuerySeconds} s)`, 12),
+        alertTrend(ctx, "database-unreachable", "Checks that need the database: worst latest result", 12),
+        alertTrend(ctx, "database-disk-near-read-only", `Database disk headroom before read-only (< ${s.runbook.capacity.readOnlyDiskPercent - s.runbook.capacity.databaseDiskUrgentPercent} points)`, 12),
       ],
     },
     {

@@ -18,6 +18,8 @@ import { budgetColours, errorRatio, functionVariable, latencyByFunction } from "
 export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
   const [, email, pdf] = sloCatalog(alertContext(ctx.settings));
   const vin = journeys(ctx).find((j) => j.id === "vin");
+  // A journey failing at a few requests an hour, which the error-rate panels cannot show.
+  const lowVolumeWindow = ctx.settings.runbook.failureModes.sparseFailures.windowMinutes;
   if (!vin) throw new Error("no VIN journey");
   // One line per journey, each 6 rows high, so VIN decode starts on the first screen too.
   const h = (p: Placed): Placed => ({ ...p, height: JOURNEY_ROW_HEIGHT });
@@ -25,9 +27,10 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "Email (Resend)",
       panels: [
-        h(checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck, [], undefined, 4)),
-        h(checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown, [], undefined, 4)),
-        h(alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 4)),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck, [], undefined, 3)),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown, [], undefined, 3)),
+        h(alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 3)),
+        h(alertStat(ctx, "email-delivery-failing-at-low-volume", `Email server errors, ${lowVolumeWindow} min`, 3)),
         h(alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 6)),
         h(errorRatio(ctx, email, [], 6)),
       ],
@@ -35,9 +38,10 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "PDF generation",
       panels: [
-        h(alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 4)),
-        h(checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"], undefined, 4)),
-        h(alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 4)),
+        h(alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 3)),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"], undefined, 3)),
+        h(alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 3)),
+        h(alertStat(ctx, "pdf-generation-failing-at-low-volume", `PDF server errors, ${lowVolumeWindow} min`, 3)),
         h(alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 6)),
         h(errorRatio(ctx, pdf, [], 6)),
       ],
@@ -45,7 +49,7 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "VIN decode",
       panels: [
-        h(checkSuccess(ctx, checkJob(ctx.settings, "vinDecode"), `${vin.functionName} check`, runbookSections.keyMetrics, [], undefined, 4)),
+        h(checkSuccess(ctx, checkJob(ctx.settings, "vinDecode"), `${vin.functionName} check`, runbookSections.keyMetrics, [], undefined, 3)),
         h(
           statTile(ctx, {
             title: `VIN 5xx share, 1 h (< ${vin.errors.slo.budgetPercent} %)`,
@@ -56,9 +60,11 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
             datasource: ctx.prometheus,
             targets: [promNow(journeyErrorExpr(ctx, vin), "A")],
             noValue: "no requests in the last hour: no error share (not a sign of health)",
-            width: 8,
+            width: 3,
           }),
         ),
+        h(alertStat(ctx, "vin-decode-failing-at-low-volume", `VIN server errors, ${lowVolumeWindow} min`, 3)),
+        h(alertStat(ctx, "shared-report-failing-at-low-volume", `Shared report server errors, ${lowVolumeWindow} min`, 3)),
         h(alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12)),
       ],
     },

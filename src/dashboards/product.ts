@@ -2,8 +2,8 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeSeries, series } from "../alerts/signals";
-import { EVALUATION_INTERVAL_SECONDS } from "../alerts/types";
+import { edgeSeries, recordedWindow, series } from "../alerts/signals";
+import { duration } from "../alerts/types";
 import { runbookSections } from "../config/runbookItems";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, SYNTHETIC_PDF_PREFIX, type ProductRows } from "../sql/queries";
 import { dashboardUid, describe, legend, Link, promNow, promTarget, SqlTarget, thresholdsOf, type DashboardContext } from "./common";
@@ -38,25 +38,31 @@ interface Volume {
 }
 
 /**
- * A recorded sample is a per-second rate over 5 minutes written once a minute, so a sample times
- * the interval counts about the requests of the minute before it, and the samples of a window
- * count every request once (the same arithmetic as the SLOs' traffic series). The window is one
- * day less a millisecond: Prometheus 2 counts a sample on a range's left edge and Prometheus 3
- * does not; without the left edge both count exactly the samples of (day start, day end].
+ * Real requests with a 2xx status, from the recorded per-minute counts (the checks' own requests,
+ * labelled traffic="synthetic", left out). A point written at t counts the minute that ended the
+ * drain's arrival delay before t (src/alerts/recording.ts), so a day's points are read that much
+ * later: the points of (day start + delay, day end + delay] count the requests of the day exactly.
+ * The window holds one day of points (recordedWindow: half an interval short, so Prometheus 2, which
+ * counts a point on a range's left edge, and Prometheus 3, which does not, sum the same points).
  */
-const DAY_WINDOW = "86399999ms";
+const DAY_WINDOW = recordedWindow(24 * 60);
 const okRealResponses = (ctx: DashboardContext, fn: string, modifiers = "") =>
-  `sum(sum_over_time(${series(edgeSeries.responsesRate5m, ctx.sel.edge(fn), 'status=~"2.."', ctx.sel.traffic("real"))}[${DAY_WINDOW}]${modifiers})) * ${EVALUATION_INTERVAL_SECONDS}`;
+  `sum(sum_over_time(${series(edgeSeries.requestsPerMinute, ctx.sel.edge(fn), 'status=~"2.."', ctx.sel.realTraffic)}[${DAY_WINDOW}]${modifiers}))`;
+/** The (negative) offset that reads the day ending `daysAhead` days after the evaluation instant, its points the drain's delay later still. */
+const dayOffset = (ctx: DashboardContext, daysAhead: 0 | 1): string => {
+  const seconds = daysAhead * 86400 + ctx.settings.signals.arrivalDelaySeconds.logDrain;
+  return seconds === 0 ? "" : ` offset -${duration(seconds)}`;
+};
 
 /** Real 2xx requests of the UTC day that ends at the evaluation instant (at a midnight: the day before). */
-export const okResponsesDayEndingExpr = (ctx: DashboardContext, fn: string) => okRealResponses(ctx, fn);
+export const okResponsesDayEndingExpr = (ctx: DashboardContext, fn: string) => okRealResponses(ctx, fn, dayOffset(ctx, 0));
 /**
  * Real 2xx requests of the UTC day that starts at the evaluation instant (`at` pins that instant, as
  * a range query's step does; tests use it to evaluate a past step): at a 1-day step Grafana
  * aligns the points to UTC midnights, so each bar is labelled with its own day, as SQL's
  * date_trunc labels it, and today's bar holds today so far (a negative offset reads forward).
  */
-export const okResponsesPerDayExpr = (ctx: DashboardContext, fn: string, at?: number) => okRealResponses(ctx, fn, `${at === undefined ? "" : ` @ ${at}`} offset -1d`);
+export const okResponsesPerDayExpr = (ctx: DashboardContext, fn: string, at?: number) => okRealResponses(ctx, fn, `${at === undefined ? "" : ` @ ${at}`}${dayOffset(ctx, 1)}`);
 /**
  * The last 7 whole UTC days: the day ending at each of the last 7 midnights (a subquery with a
  * 1-day step is aligned to midnights), summed; the week before, one week earlier.
@@ -68,7 +74,7 @@ export const weekOverWeekExpr = (ctx: DashboardContext, fn: string) => `100 * ($
 
 /** Requests the synthetic checks made to each function per UTC day (all statuses): what the checks add. */
 export const syntheticPerDayExpr = (ctx: DashboardContext) =>
-  `sum by (function) (sum_over_time(${series(edgeSeries.responsesRate5m, ctx.sel.traffic("synthetic"))}[${DAY_WINDOW}] offset -1d)) * ${EVALUATION_INTERVAL_SECONDS}`;
+  `sum by (function) (sum_over_time(${series(edgeSeries.requestsPerMinute, ctx.sel.syntheticTraffic)}[${DAY_WINDOW}]${dayOffset(ctx, 1)}))`;
 
 const MIXED = { type: "datasource", uid: "-- Mixed --" };
 

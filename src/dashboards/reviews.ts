@@ -2,9 +2,9 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeLogs, edgeSeries, series, sloSeries, supabaseMetrics } from "../alerts/signals";
+import { edgeLogs, edgeSeries, requestsOver, series, supabaseMetrics } from "../alerts/signals";
 import { errorRatioExpr } from "../alerts/slo";
-import { EVALUATION_INTERVAL_SECONDS } from "../alerts/types";
+import { sloCatalog } from "../alerts/specs";
 import type { Settings } from "../config/load";
 import { runbookSections } from "../config/runbookItems";
 import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
@@ -33,25 +33,29 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
   const budgets = s.runbook.errorBudgets;
   const m = (name: string) => series(name, ctx.sel.supabase);
   const link = (text: string, url: string) => `[${text}](${url})`;
-  const dayRatio = (slo: string, title: string, budget: number, text: string): Placed =>
-    statTile(ctx, {
+  const slos = new Map(sloCatalog({ settings: ctx.settings, sel: ctx.sel }).map((slo) => [slo.id, slo]));
+  const dayRatio = (sloId: string, title: string, budget: number, text: string): Placed => {
+    const slo = slos.get(sloId);
+    if (!slo) throw new Error(`no SLO ${sloId}`);
+    return statTile(ctx, {
       title,
       text,
       section: SECTION,
       colours: budgetColours(budget),
       unit: "percent",
       datasource: ctx.prometheus,
-      targets: [promNow(`100 * ${sloSeries.errorRatio("1d")}{slo="${slo}"}`, "A")],
+      targets: [promNow(`100 * (${errorRatioExpr(slo, ctx.sel, "1d")})`, "A")],
       noValue: "no requests in 24 h",
       timeFrom: "24h",
       width: 4,
     });
+  };
 
   const errorsPerHour = new timeseries.PanelBuilder()
     .title("Server errors per hour, by function (24 h)")
     .description(describe(ctx.settings, "Check error rates and review edge function logs: 5xx responses per hour, from the edge-function logs, for the functions the Function variable selects (the Overview's error drill-down sets it).", SECTION))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (sum_over_time(${series(edgeSeries.responsesRate5m, 'status=~"5.."', functionMatcher)}[1h])) * ${EVALUATION_INTERVAL_SECONDS}`, "A", "{{function}}").interval("1h"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(60, 'status=~"5.."', functionMatcher)})`, "A", "{{function}}").interval("1h"))
     .timeFrom("24h")
     .interval("1h")
     .drawStyle(common.GraphDrawStyle.Bars)

@@ -1,3 +1,4 @@
+import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { runbookSections } from "../config/runbookItems";
 import { longestTokenLifetimeQuery, TOKEN_VARIABLE, tokensIssuedPerDayQuery, tokenStatesQuery, tokenStatusQuery } from "../sql/queries";
@@ -8,11 +9,29 @@ import { note } from "./panels/notes";
 import { sqlDailyBars, sqlStat, sqlTable } from "./panels/sql";
 import { colouring, neutral } from "./thresholds";
 
+/**
+ * The text box of the "Check a token" panel. It holds the token's SHA-256 digest, never the token:
+ * Grafana writes the value into the statement, and every session of the monitoring role reads every
+ * other one's statement in pg_stat_activity. It is kept out of the URL (and so out of browser
+ * history, shared links and referrers): the foundation SDK's text box builder has no skipUrlSync,
+ * so the built model gets it here, before rendering.
+ */
+class TokenDigestVariable implements cog.Builder<dashboard.VariableModel> {
+  private readonly inner = new dashboard.TextBoxVariableBuilder(TOKEN_VARIABLE)
+    .label("Token's SHA-256")
+    .description("The digest of the token, not the token: printf %s \"$TOKEN\" | sha256sum. Kept out of the URL.")
+    .defaultValue("");
+
+  build(): dashboard.VariableModel {
+    return { ...this.inner.build(), skipUrlSync: true };
+  }
+}
+
 /** Runbook § Public Sharing Token Issues: tokens by state, the lifetime policy, refused links. */
 export function sharingTokensDashboard(ctx: DashboardContext): BuiltDashboard {
   const tokens = ctx.settings.runbook.sharingTokens;
   const section = runbookSections.publicSharingTokenIssues;
-  const tokenVariable = new dashboard.TextBoxVariableBuilder(TOKEN_VARIABLE).label("Token to check").defaultValue("problem-token");
+  const tokenVariable = new TokenDigestVariable();
   return compose(
     ctx,
     "sharingTokens",
@@ -60,13 +79,13 @@ export function sharingTokensDashboard(ctx: DashboardContext): BuiltDashboard {
             ctx,
             "Check a token",
             tokenStatusQuery(tokens.expiringSoonHours),
-            `The runbook's 'Check token status', for the token typed above: live, expiring (within ${tokens.expiringSoonHours} h), expired or unknown. The token itself is never shown.`,
+            `The runbook's 'Check token status' for one token: live, expiring (within ${tokens.expiringSoonHours} h), expired or unknown. Type its SHA-256 digest above, never the token (every session of the data source's role can read the statement): \`read -rs TOKEN; printf %s "$TOKEN" | sha256sum\`. The token itself is never shown.`,
             section,
             16,
           ),
           note(
             "The 30-day policy",
-            `A sharing token lives **${tokens.lifetimeDays} days**. When a user reports *Invalid token*:\n\n1. Check it above: has it expired?\n2. Check the RLS policies on \`public_tokens\`.\n3. Regenerate the token if it is corrupted.`,
+            `A sharing token lives **${tokens.lifetimeDays} days**. When a user reports *Invalid token*:\n\n1. Check it above (by its SHA-256): has it expired?\n2. Check the RLS policies on \`public_tokens\`.\n3. Regenerate the token if it is corrupted.`,
             8,
           ),
         ],

@@ -2,6 +2,7 @@ import type { Settings } from "../config/load";
 import { severityNames, type Severity } from "../config/runbook";
 import { duration } from "../alerts/types";
 import { checkSpecs } from "../synthetics/checks";
+import { FIRST_STEP_GROUP_WAIT_SECONDS } from "./waits";
 
 /**
  * Escalation by severity, as plain data: who is told about a P0 to P3, at which step of the
@@ -110,7 +111,7 @@ export function escalationSteps(settings: Settings): Record<Severity, Escalation
   });
   return {
     P0: [
-      step("P0", ["onCallEngineer"], 0, true, "Immediate response: the on-call engineer is paged at once."),
+      step("P0", ["onCallEngineer"], 0, true, "Immediate response: the on-call engineer is paged by the first notification, after the route's short gathering wait."),
       step("P0", ["leadDeveloper"], lead, false, `Still firing after ${lead} minutes: the on-call engineer has not fixed it, so the lead developer is told (runbook: "if no response in 30 min").`),
       step("P0", ["productOwner"], lead + owner, false, `Still firing after ${lead + owner} minutes: an outage this long needs business decisions (status page, users).`),
     ],
@@ -202,14 +203,6 @@ export function stepGroupWaitSeconds(step: EscalationStep): number {
   if (step.afterMinutes > 0) return step.afterMinutes * 60;
   return FIRST_STEP_GROUP_WAIT_SECONDS[step.severity];
 }
-
-/**
- * How long the first step gathers a burst before the first notification. P0 waits 30 s, not 0:
- * with no wait Alertmanager flushes the first alert alone and sends the outage's other P0 rules as
- * a second notification a group interval later (seen on the real Alertmanager). The rules of one
- * outage fire within one evaluation of each other, so 30 s gathers most of them for one page.
- */
-export const FIRST_STEP_GROUP_WAIT_SECONDS: Record<Severity, number> = { P0: 30, P1: 30, P2: 5 * 60, P3: 60 * 60 };
 
 /** The runbook's contact chain per severity, as an IRM escalation chain follows it (with acknowledgements). */
 export interface ChainStep {

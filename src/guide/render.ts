@@ -1,5 +1,7 @@
 import { alertCatalog } from "../alerts/catalog";
 import { detectionText, humanDuration, signalOf, type SignalKind } from "../alerts/detection";
+import { clocksOf } from "../alerts/timing";
+import { FIRST_STEP_GROUP_WAIT_SECONDS } from "../escalation/waits";
 import type { DecoratedAlert } from "../alerts/types";
 import type { Settings } from "../config/load";
 import { githubAnchor, runbookFirstSteps, runbookItems, type RunbookItemId } from "../config/runbookItems";
@@ -69,7 +71,7 @@ function routing(settings: Settings, alert: DecoratedAlert): string[] {
   const lines = route.steps.map((step) => {
     const point = points.find((p) => p.name === step.contactPoint);
     const pagers = point && point.pagers.length > 0 ? ` and paged through ${point.pagers.join(", ")}` : "";
-    const when = step.afterMinutes === 0 ? "At once" : `If still firing after ${step.afterMinutes} min`;
+    const when = step.afterMinutes === 0 ? `After the route's ${FIRST_STEP_GROUP_WAIT_SECONDS[step.severity]} s gathering wait` : `If still firing after ${step.afterMinutes} min`;
     return `${when}: the ${step.people.map(words).join(" and the ")}, by email${pagers} (contact point \`${step.contactPoint}\`). ${step.why}`;
   });
   lines.push(
@@ -102,7 +104,7 @@ export function alertEntry(settings: Settings, alert: DecoratedAlert, dashboards
     "",
     "**What it means.** " + `${alert.summary}. ${alert.description.replace(/\{\{value\}\}/g, "*the current value*")}`,
     "",
-    `**Signal and threshold.** Fires when the value is ${COMPARATOR_WORDS[alert.comparator]} **${value(alert.threshold, alert.unit)}** ${alert.forSeconds === 0 ? "at once" : `for ${minutes(alert.forSeconds)}`}, from ${SIGNAL_WORDS[signal]}. Time to detect: ${detectionText(alert)}.`,
+    `**Signal and threshold.** Fires when the value is ${COMPARATOR_WORDS[alert.comparator]} **${value(alert.threshold, alert.unit)}** ${alert.forSeconds === 0 ? "on the first evaluation that sees it (no pending period)" : `for ${minutes(alert.forSeconds)}`}, from ${SIGNAL_WORDS[signal]}. Time to page: ${detectionText(clocksOf(settings), alert)}.`,
     "",
     "```" + (alert.source === "postgres" ? "sql" : "promql"),
     alert.value.trim(),

@@ -5,8 +5,9 @@
  * variables through `sqlVariable`.
  *
  * The monitoring role (db/monitoring-role.sql) holds no privilege on any table: it reads the
- * ain_monitoring schema, whose views carry only the columns the panels need and whose SECURITY
- * DEFINER functions return sessions with their literals masked and a token's state, never a token.
+ * ain_monitoring schema, whose views carry only the columns the panels need (and cannot be written
+ * through) and whose SECURITY DEFINER functions return sessions with each statement reduced to
+ * keywords, punctuation and catalog names, and a token's state, never a token.
  */
 
 export const PDF_BUCKET = "PDF Valuation Reports";
@@ -101,8 +102,10 @@ export const tokensIssuedPerDayQuery = `SELECT date_trunc('day', created_at) AS 
 export const TOKEN_VARIABLE = "token";
 
 /**
- * Runbook § Public Sharing Token Issues, "Check token status", for the token typed into $token:
- * live, expiring (within `expiringSoonHours`), expired or unknown. The token is never read back.
+ * Runbook § Public Sharing Token Issues, "Check token status", for the token whose SHA-256 digest
+ * is typed into $token: live, expiring (within `expiringSoonHours`), expired, unknown, or 'not a
+ * sha-256 digest'. Grafana writes the value into the statement's text, which every other session of
+ * the monitoring role reads in pg_stat_activity: so it is a digest, which cannot open a report.
  */
 export const tokenStatusQuery = (expiringSoonHours: number): string =>
   `SELECT ${m}.token_state(${sqlVariable(TOKEN_VARIABLE)}, interval '${Math.round(expiringSoonHours)} hours') AS state`;
@@ -163,3 +166,16 @@ export const createdWeekOverWeekQuery = (what: ProductRows): string =>
  * the monitoring role holds no pg_read_all_stats, so raw query text stays out of reach.
  */
 export const slowestQueriesQuery = `SELECT statement, calls, mean_seconds, total_seconds, rows FROM ${m}.slowest_statements(10)`;
+
+/**
+ * What the monitoring role has written itself: large objects and temporary tables it owns, and
+ * the size of all large objects. It needs to write nothing, but PostgreSQL lets every role create
+ * large objects, even in a read-only transaction (Supabase's postgres cannot revoke that), and any
+ * session may turn its read-only default off and create temporary tables: any object it owns
+ * means someone wrote through Grafana's data source. db/monitoring-role.sql refuses to re-apply
+ * while one exists.
+ */
+export const monitoringRoleWritesQuery = `SELECT large_objects + temporary_relations AS monitoring_role_objects FROM ${m}.own_writes()`;
+
+/** Bytes held in large objects by every role: the growth the role above could cause, for a panel beside the disk's. */
+export const largeObjectBytesQuery = `SELECT all_large_objects_bytes FROM ${m}.own_writes()`;

@@ -110,11 +110,17 @@ describe("coverage of the runbook", () => {
     expect(uncoveredRunbookItems(withoutTokens)).toEqual(["invalidTokens"]);
   });
 
-  it("pages (P0) for 'system completely down' and keeps P3 for capacity trends", () => {
+  it("pages (P0) for 'system completely down', the database gone included, and keeps P3 for capacity trends", () => {
     const down = alerts.filter((a) => a.covers.includes("systemDown"));
-    expect(down.map((a) => a.severity)).toEqual(["P0", "P0"]);
-    const trends = alerts.filter((a) => a.covers.some((c) => ["storageLimit", "storageGrowth", "databaseDisk"].includes(c)));
+    expect(down.map((a) => `${a.name} ${a.severity}`).sort()).toEqual(["DatabaseDown P0", "DatabaseUnreachable P0", "EdgeFunctionsDown P0"]);
+    const trends = alerts.filter((a) => a.covers.some((c) => ["storageLimit", "storageGrowth"].includes(c)) || ["DatabaseDiskNearLimit", "RootDiskNearFull"].includes(a.name));
     expect(new Set(trends.map((a) => a.severity))).toEqual(new Set(["P3"]));
+  });
+
+  it("ranks the database disk's read-only risk above the root filesystem, and read-only mode itself at P1 or higher", () => {
+    const rank = (name: string) => Number(alerts.find((a) => a.name === name)?.severity.slice(1));
+    expect(rank("DatabaseDiskNearReadOnly")).toBeLessThan(rank("RootDiskNearFull"));
+    expect(rank("DatabaseReadOnly")).toBeLessThanOrEqual(1);
   });
 
   it("covers each runbook item with a rule whose threshold is the model's number", () => {

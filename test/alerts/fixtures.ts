@@ -1,6 +1,9 @@
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";
 import { INVALID_TOKEN_STATUSES } from "../../src/alerts/sharingTokens";
+import { journeys } from "../../src/alerts/sparseFailures";
+import { selectors } from "../../src/alerts/signals";
+import { checkJob } from "../../src/synthetics/jobs";
 
 /**
  * Input series that make each alert's value equal a chosen number. A gauge holds a level; a
@@ -27,6 +30,11 @@ export interface AlertFixture {
    * scenario then checks that it does, instead of that it does not.
    */
   firesOnOneSample?: string;
+  /**
+   * Minutes a steady input takes to reach its level in the alert's value: a count over a window
+   * fills as the window does. The breach is checked this much later.
+   */
+  fillMinutes?: number;
   /** Inputs with very little traffic, for alerts guarded against it. */
   lowTraffic?: () => InputSeries[];
 }
@@ -48,9 +56,32 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   const ref = `supabase_project_ref="${settings.supabaseProjectRef}"`;
   const primary = `${ref}, supabase_identifier="${settings.supabaseProjectRef}"`;
   const fn = settings.functions;
+  // The drain's recorded count, as Grafana's writer leaves it: one point per evaluation, the
+  // requests of that minute (a steady rate here; incidents.ts has the sparse, bursty shapes).
   const edge = (functionName: string, status: string, perSecond: number) =>
-    gauge(`ain:edge_responses:rate5m{function="${functionName}", status="${status}"}`, perSecond);
+    gauge(`ain:edge_requests:count1m{function="${functionName}", status="${status}"}`, perSecond * 60);
   const latency = (functionName: string) => (seconds: number) => [gauge(`ain:edge_latency_seconds:p95_5m{function="${functionName}"}`, seconds)];
+
+  const databaseJobs = settings.synthetics.databaseChecks.map((id) => checkJob(settings, id));
+
+  const sparse = journeys({ settings, sel: selectors(settings) }).find((j) => alert.id === `${j.id}-failing-at-low-volume`);
+  if (sparse) {
+    const { windowMinutes, minFailures } = settings.runbook.failureModes.sparseFailures;
+    // `count` failures in the window, spread evenly, beside half as many successes: two thirds failed.
+    const failing = (count: number, successesPerFailure: number) => [
+      edge(sparse.functionName, "503", count / windowMinutes / 60),
+      edge(sparse.functionName, "200", (successesPerFailure * count) / windowMinutes / 60),
+    ];
+    return {
+      inputs: (count) => failing(count, 0.5),
+      safe: minFailures - 2,
+      breach: minFailures + 3,
+      exactBoundary: false,
+      fillMinutes: windowMinutes,
+      // As many failures as the breach, among ten times as many successes: the share is too low.
+      lowTraffic: () => failing(minFailures + 3, 10),
+    };
+  }
 
   const burnFunction = { overall: fn.vinDecode, email: fn.emailDelivery, pdf: fn.pdfGeneration } as const;
   const steady = /^(overall|email|pdf)-error-ratio-over-limit$/.exec(alert.id);
@@ -75,6 +106,7 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       "signal-missing-metrics-api": [gauge(`pg_up{${primary}}`, 1)],
       "signal-missing-probes": probes(["ain-health-check", "ain-decode-vin"])(1),
       "signal-missing-log-drain": [edge(fn.vinDecode, "200", 0.4), gauge(`ain:edge_latency_seconds:p95_5m{function="${fn.vinDecode}"}`, 0.8)],
+      "signal-missing-metrics-api-checks": [],
     };
     const series = present[alert.id];
     if (!series) throw new Error(`no promtool fixture for ${alert.id}`);
@@ -127,6 +159,7 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     "pdf-generation-latency-over": { inputs: latency(fn.pdfGeneration), safe: 9.5, breach: 12.5, exactBoundary: true },
     "pdf-generation-latency-severe": { inputs: latency(fn.pdfGeneration), safe: 15, breach: 25, exactBoundary: true },
     "email-endpoints-503": {
+      // count 503s in the 5-minute window: count / 5 a minute.
       inputs: (count) => [edge(fn.emailDelivery, "503", count / 300), edge(fn.emailDelivery, "200", 2)],
       safe: 2,
       breach: 6,
@@ -138,7 +171,38 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       breach: 9,
       exactBoundary: false,
     },
-    "database-down": { inputs: (up) => [gauge(`pg_up{${primary}}`, up)], safe: 1, breach: 0, exactBoundary: true },
+    "database-down": {
+      inputs: (up) => [gauge(`pg_up{${primary}}`, up)],
+      safe: 1,
+      breach: 0,
+      exactBoundary: true,
+      firesOnOneSample: "no 'for': pg_up 0 is the exporter failing to connect to Postgres, and one more scrape would cost the 3-minute target",
+    },
+    "database-unreachable": {
+      // pg_up silent throughout; the database checks pass (1) or fail (0) at both probes.
+      inputs: probes(databaseJobs),
+      safe: 1,
+      breach: 0,
+      exactBoundary: true,
+      firesOnOneSample: "no 'for': the Metrics API silent and a database check failing at every probe location are the outage itself",
+    },
+    "database-read-only": { inputs: (on) => [gauge(`pg_settings_default_transaction_read_only{${primary}, server="localhost:5432"}`, on), gauge(`pg_up{${primary}}`, 1)], safe: 0, breach: 1, exactBoundary: true },
+    "database-disk-near-read-only": {
+      // `points` of headroom below the read-only line: /data at readOnlyDiskPercent - points.
+      inputs: (points) => {
+        const used = settings.runbook.capacity.readOnlyDiskPercent - points;
+        return [gauge(`node_filesystem_avail_bytes{${primary}, mountpoint="/data"}`, 1000 - used * 10), gauge(`node_filesystem_size_bytes{${primary}, mountpoint="/data"}`, 1000)];
+      },
+      safe: alert.threshold + 3,
+      breach: alert.threshold - 2,
+      exactBoundary: false,
+    },
+    "root-disk-high": {
+      inputs: (percent) => [gauge(`node_filesystem_avail_bytes{${primary}, mountpoint="/"}`, 1000 - percent * 10), gauge(`node_filesystem_size_bytes{${primary}, mountpoint="/"}`, 1000)],
+      safe: settings.runbook.capacity.rootDiskPercent - 6,
+      breach: settings.runbook.capacity.rootDiskPercent + 3,
+      exactBoundary: false,
+    },
     "database-connections-high": {
       inputs: (percent) => [gauge(`connection_stats_connection_count{${primary}, username="authenticator"}`, percent), gauge(`max_connections_connection_count{${primary}}`, 100)],
       safe: 79,
@@ -180,6 +244,8 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       safe: 12,
       breach: 45,
       exactBoundary: false,
+      // The 15-minute window's count, per hour, passes the threshold after 15 x threshold / 45 minutes.
+      fillMinutes: Math.floor((15 * settings.runbook.sharingTokens.invalidTokenUsesPerHour) / 45),
     },
   };
   const fixture = table[alert.id];

@@ -2,6 +2,7 @@ import type { Settings } from "../../src/config/load";
 import type { Severity } from "../../src/config/runbook";
 import type { RunbookItemId } from "../../src/config/runbookItems";
 import { checkSpecs, pdfCheckStorage } from "../../src/synthetics/checks";
+import { checkJob } from "../../src/synthetics/jobs";
 import { healthyInstances, metricsApiSeries, type Instance } from "../fixtures/signals/supabase-metrics";
 import { SM_STEP_SECONDS, smSeries, sparseValues, staggeredProbes, type SmOutcome } from "../fixtures/signals/synthetic-monitoring";
 import type { PromtoolTest } from "../support/promtool";
@@ -34,10 +35,14 @@ export interface Incident {
   interval?: string;
   /** Rule files to load, when the scenario concerns one area only (a day-long scenario is cheaper so); default every file. */
   ruleFiles?: string[];
+  /** promtool's evaluation interval: the paging group's for scenarios about a P0's time to page. */
+  evaluationInterval?: string;
 }
 
 const sloMinutes = 60;
-/** Requests per second by function and status, as the recorded series holds them. */
+/** A p95 well inside every latency budget. */
+const HEALTHY_P95_SECONDS = 0.9;
+/** Requests in one minute by function and status, as the recorded count holds them. */
 type Traffic = Record<string, Record<string, number>>;
 
 export function incidents(settings: Settings): Incident[] {
@@ -47,32 +52,49 @@ export function incidents(settings: Settings): Incident[] {
     .filter((c) => c.enabled && c.id !== "resendStatus")
     .map((c, i) => ({ job: c.job, target: c.url, checkId: 4100 + i, frequencySeconds: c.frequencyMs / 1000 }));
   const probes = staggeredProbes(settings.synthetics.probes);
-  const job = { health: "ain-health-check", pdf: "ain-generate-valuation-pdf", vin: "ain-decode-vin" };
+  const job = { health: checkJob(settings, "healthCheck"), pdf: checkJob(settings, "pdfGeneration"), vin: checkJob(settings, "vinDecode") };
   const sm = (minutes: number, outcome: SmOutcome) => smSeries(checks, probes, minutes, outcome);
   const metrics = (minutes: number, state: (minute: number) => Instance[] | undefined) => metricsApiSeries(ref, minutes, state);
   const healthy = () => healthyInstances(ref);
-  /** The log drain's recorded series, as the Grafana recording rule writes it at every 1-minute evaluation. */
+  /**
+   * The log drain's recorded count, as Grafana's recording-rule writer leaves it
+   * (ngalert/writer/prom.go): at each 1-minute evaluation, a point for each function and status that
+   * had requests in that minute, and nothing, not even a stale marker, for a quiet one.
+   */
   const drain = (minutes: number, perFunction: (minute: number) => Traffic) => {
     const samples = new Map<string, Map<number, number>>();
     for (let m = 0; m <= minutes; m++) {
       for (const [f, statuses] of Object.entries(perFunction(m))) {
-        for (const [status, rate] of Object.entries(statuses)) {
-          const key = `ain:edge_responses:rate5m{function="${f}", status="${status}"}`;
+        for (const [status, count] of Object.entries(statuses)) {
+          if (count <= 0) continue;
+          const key = `ain:edge_requests:count1m{function="${f}", status="${status}"}`;
           if (!samples.has(key)) samples.set(key, new Map());
-          samples.get(key)?.set((m * 60) / SM_STEP_SECONDS, rate);
+          samples.get(key)?.set((m * 60) / SM_STEP_SECONDS, count);
         }
       }
     }
-    return [...samples].map(([series, values]) => ({ series, values: sparseValues(values, (minutes * 60) / SM_STEP_SECONDS) }));
+    // The p95 recording: a point at each evaluation whose 5-minute window holds a request of the function.
+    const latencies = new Map<string, Map<number, number>>();
+    for (let m = 0; m <= minutes; m++) {
+      const recent = new Set<string>();
+      for (let back = 0; back < 5 && m - back >= 0; back++) for (const [f, statuses] of Object.entries(perFunction(m - back))) if (Object.values(statuses).some((c) => c > 0)) recent.add(f);
+      for (const f of recent) {
+        const key = `ain:edge_latency_seconds:p95_5m{function="${f}"}`;
+        if (!latencies.has(key)) latencies.set(key, new Map());
+        latencies.get(key)?.set((m * 60) / SM_STEP_SECONDS, HEALTHY_P95_SECONDS);
+      }
+    }
+    return [...samples, ...latencies].map(([series, values]) => ({ series, values: sparseValues(values, (minutes * 60) / SM_STEP_SECONDS) }));
   };
-  /** Everyday traffic: the checks' own calls plus users, all answering 200. */
+  /** Everyday traffic per minute: the checks' own calls plus users, all answering 200. */
   const everyday = (): Traffic => ({
-    [fn.vinDecode]: { "200": 0.4 },
-    [fn.healthCheck]: { "200": 0.02 },
-    [fn.emailDelivery]: { "200": 0.5 },
-    [fn.pdfGeneration]: { "200": 0.2 },
+    [fn.vinDecode]: { "200": 24 },
+    [fn.healthCheck]: { "200": 1 },
+    [fn.emailDelivery]: { "200": 30 },
+    [fn.pdfGeneration]: { "200": 12 },
   });
   const allOk: SmOutcome = () => true;
+  const paging = `${settings.signals.pageEvaluationSeconds}s`;
   const T = 30;
   const list: Incident[] = [];
   const add = (i: Omit<Incident, "neverFires" | "neverSeverities" | "measure"> & Partial<Pick<Incident, "neverFires" | "neverSeverities" | "measure">>) =>
@@ -89,6 +111,7 @@ export function incidents(settings: Settings): Incident[] {
     input: [...sm(T + 20, (_j, _p, s) => s < T * 60), ...metrics(T + 20, healthy), ...drain(T + 20, everyday)],
     fires: [{ alert: "EdgeFunctionsDown", severity: "P0", byMinutes: settings.runbook.failureModes.systemDownDetectMinutes }],
     measure: ["EdgeFunctionsDown"],
+    evaluationInterval: paging,
   });
   add({
     id: "email-only",
@@ -153,8 +176,8 @@ export function incidents(settings: Settings): Incident[] {
     startMinute: T,
     minutes: T + 30,
     input: [...sm(T + 30, allOk), ...metrics(T + 30, (m) => (m < T ? healthy() : undefined)), ...drain(T + 30, everyday)],
-    fires: [{ alert: "MetricsApiSignalMissing", severity: "P2", byMinutes: 25 }],
-    neverFires: ["DatabaseDown"],
+    fires: [{ alert: "MetricsApiSignalMissing", severity: "P2", byMinutes: 15 }],
+    neverFires: ["DatabaseDown", "DatabaseUnreachable"],
     neverSeverities: ["P0", "P1"],
     measure: ["MetricsApiSignalMissing"],
   });
@@ -166,8 +189,39 @@ export function incidents(settings: Settings): Incident[] {
     startMinute: T,
     minutes: T + 15,
     input: [...sm(T + 15, allOk), ...metrics(T + 15, (m) => healthy().map((i) => (m >= T && i.identifier === ref ? { ...i, up: 0 } : i))), ...drain(T + 15, everyday)],
-    fires: [{ alert: "DatabaseDown", severity: "P0", byMinutes: 5 }],
+    fires: [{ alert: "DatabaseDown", severity: "P0", byMinutes: settings.runbook.failureModes.systemDownDetectMinutes }],
     measure: ["DatabaseDown"],
+    evaluationInterval: paging,
+  });
+  const databaseJobs = new Set(settings.synthetics.databaseChecks.map((id) => checkJob(settings, id)));
+  add({
+    id: "database-gone",
+    item: "databaseDown",
+    kind: "incident",
+    title: "the database instance is gone: the Metrics API goes silent and the functions that need the database fail; the rest answer",
+    startMinute: T,
+    minutes: T + 15,
+    input: [
+      ...sm(T + 15, (j, _p, s) => s < T * 60 || !databaseJobs.has(j)),
+      ...metrics(T + 15, (m) => (m < T ? healthy() : undefined)),
+      ...drain(T + 15, everyday),
+    ],
+    fires: [{ alert: "DatabaseUnreachable", severity: "P0", byMinutes: settings.runbook.failureModes.systemDownDetectMinutes }],
+    neverFires: ["MetricsApiSignalMissing"],
+    measure: ["DatabaseUnreachable"],
+    evaluationInterval: paging,
+  });
+  add({
+    id: "database-read-only",
+    item: "databaseDown",
+    kind: "incident",
+    title: "Supabase puts the database in read-only mode; reads still answer",
+    startMinute: T,
+    minutes: T + 15,
+    input: [...sm(T + 15, allOk), ...metrics(T + 15, (m) => healthy().map((i) => (m >= T && i.identifier === ref ? { ...i, readOnly: 1 as const } : i))), ...drain(T + 15, everyday)],
+    fires: [{ alert: "DatabaseReadOnly", severity: "P1", byMinutes: 6 }],
+    neverSeverities: ["P0"],
+    measure: ["DatabaseReadOnly"],
   });
   add({
     id: "replica-down",
@@ -225,18 +279,34 @@ export function incidents(settings: Settings): Incident[] {
     id: "root-disk-full",
     item: "databaseDisk",
     kind: "near miss",
-    title: "the root disk / at 95 % while /data is at 40 %",
+    title: "the root disk / at 95 % while /data is at 40 %: the root filesystem's P3, not the database disk's",
     startMinute: T,
     minutes: T + 40,
     input: [...metrics(T + 40, withDisk(0.95, 0.4)), ...sm(T + 40, allOk), ...drain(T + 40, everyday)],
-    fires: [],
-    neverFires: ["DatabaseDiskNearLimit"],
+    fires: [{ alert: "RootDiskNearFull", severity: "P3", byMinutes: 33 }],
+    neverFires: ["DatabaseDiskNearLimit", "DatabaseDiskNearReadOnly"],
+    measure: ["RootDiskNearFull"],
+  });
+  add({
+    id: "data-disk-near-read-only",
+    item: "databaseDisk",
+    kind: "incident",
+    title: `/data at ${settings.runbook.capacity.databaseDiskUrgentPercent + 2} %, read-only mode near`,
+    startMinute: T,
+    minutes: T + 40,
+    input: [...metrics(T + 40, withDisk(0.5, (settings.runbook.capacity.databaseDiskUrgentPercent + 2) / 100)), ...sm(T + 40, allOk), ...drain(T + 40, everyday)],
+    fires: [
+      { alert: "DatabaseDiskNearReadOnly", severity: "P2", byMinutes: 18 },
+      { alert: "DatabaseDiskNearLimit", severity: "P3", byMinutes: 33 },
+    ],
+    neverSeverities: ["P0", "P1"],
+    measure: ["DatabaseDiskNearReadOnly"],
   });
 
   // --- error rates, steady ---
   const emailAt = (percent: number) => (m: number): Traffic => ({
     ...everyday(),
-    [fn.emailDelivery]: m < sloMinutes ? { "200": 0.5 } : { "200": 0.5 * (1 - percent / 100), "500": 0.5 * (percent / 100) },
+    [fn.emailDelivery]: m < sloMinutes ? { "200": 30 } : { "200": 30 * (1 - percent / 100), "500": 30 * (percent / 100) },
   });
   add({
     id: "email-failures-steady",
@@ -261,6 +331,80 @@ export function incidents(settings: Settings): Incident[] {
     fires: [],
     neverFires: ["EmailDeliveryErrorRateOverLimit"],
     neverSeverities: ["P0", "P1"],
+  });
+
+  // --- quiet and sparse: bursts, low volume, a drain that matches nothing ---
+  const quiet = 80;
+  const burst = (f: string, status: string) => (m: number): Traffic => {
+    const rest = everyday();
+    delete rest[f];
+    return m === quiet ? { ...rest, [f]: { [status]: 3 } } : rest;
+  };
+  add({
+    id: "pdf-500-burst",
+    item: "pdf500s",
+    kind: "near miss",
+    title: `three PDF 500s in one minute after ${quiet} quiet minutes, then quiet again: recorded once, no stale marker`,
+    startMinute: quiet,
+    minutes: quiet + 30,
+    input: [...drain(quiet + 30, burst(fn.pdfGeneration, "500")), ...sm(quiet + 30, allOk), ...metrics(quiet + 30, healthy)],
+    fires: [],
+    neverFires: ["PdfGenerationFailing"],
+    neverSeverities: ["P0", "P1"],
+  });
+  add({
+    id: "email-503-burst",
+    item: "email503s",
+    kind: "near miss",
+    title: `three email 503s in one minute after ${quiet} quiet minutes, then quiet again`,
+    startMinute: quiet,
+    minutes: quiet + 30,
+    input: [...drain(quiet + 30, burst(fn.emailDelivery, "503")), ...sm(quiet + 30, allOk), ...metrics(quiet + 30, healthy)],
+    fires: [],
+    neverFires: ["EmailEndpointsUnavailable"],
+    neverSeverities: ["P0", "P1"],
+  });
+  // 20 emails an hour, one every third minute: the product's real volume.
+  const everyThird = (m: number, statusAfter: string, from: number) => (m % 3 === 0 ? { [m >= from ? statusAfter : "200"]: 1 } : {});
+  const lowVolume = (statusAfter: string, from: number) => (m: number): Traffic => ({ ...everyday(), [fn.emailDelivery]: everyThird(m, statusAfter, from) });
+  add({
+    id: "email-low-volume-failing",
+    item: "emailFailureRate",
+    kind: "incident",
+    title: "send-valuation-email fails every request at 20 emails an hour, under every traffic guard",
+    startMinute: sloMinutes,
+    minutes: sloMinutes + 75,
+    input: [...drain(sloMinutes + 75, lowVolume("500", sloMinutes)), ...sm(sloMinutes + 75, allOk), ...metrics(sloMinutes + 75, healthy)],
+    fires: [{ alert: "EmailDeliveryFailingAtLowVolume", severity: "P1", byMinutes: 60 }],
+    neverSeverities: ["P0"],
+    measure: ["EmailDeliveryFailingAtLowVolume"],
+  });
+  add({
+    id: "email-one-failure",
+    item: "emailFailureRate",
+    kind: "near miss",
+    title: "one failed email at 3 a.m. among 20 an hour",
+    startMinute: sloMinutes,
+    minutes: sloMinutes + 75,
+    input: [
+      ...drain(sloMinutes + 75, (m) => ({ ...everyday(), [fn.emailDelivery]: m === sloMinutes + 3 ? { "500": 1 } : everyThird(m, "200", 0) })),
+      ...sm(sloMinutes + 75, allOk),
+      ...metrics(sloMinutes + 75, healthy),
+    ],
+    fires: [],
+    neverSeverities: ["P0", "P1", "P2"],
+  });
+  add({
+    id: "drain-matches-nothing",
+    item: "monitoringConfigured",
+    kind: "incident",
+    title: "the drain's stream selector stops matching (a renamed service label): no request is recorded, the checks still run",
+    startMinute: T,
+    minutes: T + 25,
+    input: [...drain(T + 25, (m) => (m < T ? everyday() : {})), ...sm(T + 25, allOk), ...metrics(T + 25, healthy)],
+    fires: [{ alert: "LogDrainSignalMissing", severity: "P2", byMinutes: 10 }],
+    neverSeverities: ["P0", "P1"],
+    measure: ["LogDrainSignalMissing"],
   });
 
   // --- storage: our own PDF checks must not trip the storage alerts ---
@@ -328,7 +472,7 @@ export function measureTest(i: Incident): PromtoolTest | undefined {
     interval: i.interval ?? `${SM_STEP_SECONDS}s`,
     input_series: i.input,
     promql_expr_test: i.measure.map((alert) => ({
-      expr: `min(min_over_time(timestamp(ALERTS{alertname="${alert}", alertstate="firing", ain_scenario!="${i.id}"})[${i.minutes}m:1m]))`,
+      expr: `min(min_over_time(timestamp(ALERTS{alertname="${alert}", alertstate="firing", ain_scenario!="${i.id}"})[${i.minutes}m:${i.evaluationInterval ?? "1m"}]))`,
       eval_time: at(i.minutes),
       exp_samples: [{ labels: "{}", value: SENTINEL }],
     })),

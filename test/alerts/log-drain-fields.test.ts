@@ -5,6 +5,7 @@ import { renderArtifacts } from "../../src/artifacts";
 import { settingsFor } from "../support/offline";
 import { tempDir } from "../support/processes";
 import { runPromtoolTests } from "../support/promtool";
+import { checkJob } from "../../src/synthetics/jobs";
 
 /**
  * The log drain flattens each record's fields with "_" (logflare loki_adaptor.ex, Iteraptor
@@ -18,10 +19,10 @@ it("LogDrainSignalMissing fires when requests are recorded but their execution t
   const dir = tempDir("log-drain-fields");
   fs.writeFileSync(path.join(dir, "signals.yml"), renderArtifacts(settings).get("prometheus/signals.yml") ?? "");
   const fn = settings.functions.vinDecode;
-  const requests = { series: `ain:edge_responses:rate5m{function="${fn}", status="200"}`, values: "0.4+0x60" };
+  const requests = { series: `ain:edge_requests:count1m{function="${fn}", status="200"}`, values: "24+0x60" };
   const latency = { series: `ain:edge_latency_seconds:p95_5m{function="${fn}"}`, values: "0.8+0x60" };
   // The P0 signal's checks pass throughout: the system is up, only the field is missing.
-  const probes = ["ain-health-check", "ain-decode-vin"].flatMap((job) =>
+  const probes = settings.synthetics.systemDownChecks.map((id) => checkJob(settings, id)).flatMap((job) =>
     ["Frankfurt", "London"].map((probe) => ({ series: `probe_success{job="${job}", probe="${probe}"}`, values: "1+0x60" })),
   );
   const firing = { expr: 'count(ALERTS{alertname="LogDrainSignalMissing", alertstate="firing"})', eval_time: "40m" };

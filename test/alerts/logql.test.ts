@@ -3,7 +3,7 @@ import { logRecordingRules } from "../../src/alerts/recording";
 import { grafanaRuleGroups } from "../../src/alerts/render/grafana";
 import { edgeSeries } from "../../src/alerts/signals";
 import type { Settings } from "../../src/config/load";
-import { drainRecords, EDGE_SERVICE } from "../fixtures/signals/log-drain";
+import { drainRecords, EDGE_SERVICE, RELAY_SERVICE } from "../fixtures/signals/log-drain";
 import { parseLogQuery, runLogPipeline } from "../support/logql";
 import { settingsFor } from "../support/offline";
 
@@ -32,34 +32,42 @@ const countBy = (rows: { labels: Record<string, string> }[], keys: string[]) => 
   return counts;
 };
 
-describe("the responses recording rule, over drain-format records", () => {
-  it("counts requests by function slug (from the path) and status (from the line), without preflights, other services or non-request lines", () => {
-    const q = parseLogQuery(expr(edgeSeries.responsesRate5m));
-    expect(q.groupBy).toEqual(["function", "status"]);
+describe("the requests recording rule, over drain-format records", () => {
+  it("counts requests by function slug (from either URL form), status and the checks' marker, without preflights, other services or non-request lines", () => {
+    const q = parseLogQuery(expr(edgeSeries.requestsPerMinute));
+    expect(q.groupBy).toEqual(["function", "status", "traffic"]);
     const rows = runLogPipeline(q, drainRecords(settings.supabaseProjectRef));
     expect(countBy(rows, q.groupBy)).toEqual({
-      "function=generate-valuation-pdf,status=200": 2,
-      "function=generate-valuation-pdf,status=500": 1,
-      "function=send-valuation-email,status=200": 1,
-      "function=send-valuation-email,status=503": 2,
-      "function=test-email-integration,status=200": 1,
-      "function=decode-vin,status=200": 2,
-      "function=decode-vin,status=400": 1,
-      "function=get-shared-report,status=404": 1,
-      "function=get-shared-report,status=200": 1,
+      "function=generate-valuation-pdf,status=200,traffic=": 2,
+      "function=generate-valuation-pdf,status=500,traffic=": 1,
+      "function=generate-valuation-pdf,status=502,traffic=": 1,
+      "function=send-valuation-email,status=200,traffic=": 1,
+      "function=send-valuation-email,status=503,traffic=": 2,
+      "function=test-email-integration,status=200,traffic=": 1,
+      "function=test-email-integration,status=200,traffic=synthetic": 1,
+      "function=decode-vin,status=200,traffic=": 3,
+      "function=decode-vin,status=200,traffic=synthetic": 1,
+      "function=decode-vin,status=400,traffic=": 1,
+      "function=get-shared-report,status=404,traffic=": 1,
+      "function=get-shared-report,status=200,traffic=": 2,
     });
   });
 
-  it("keeps only the labels it aggregates on, so per-line metadata such as id never becomes a series", () => {
-    const rows = runLogPipeline(parseLogQuery(expr(edgeSeries.responsesRate5m)), drainRecords(settings.supabaseProjectRef));
-    for (const r of rows) expect(Object.keys(r.labels).sort()).toEqual(["function", "status"]);
+  it("counts per evaluation minute, a minute behind for lines that reach Loki late, so consecutive points add up to any window", () => {
+    const q = expr(edgeSeries.requestsPerMinute);
+    expect(q).toMatch(/count_over_time\(.*\[1m\] offset 1m\)\)$/);
   });
 
-  it("selects the stream from config, and matches nothing under the old selector's labels", () => {
-    const q = parseLogQuery(expr(edgeSeries.responsesRate5m));
+  it("keeps only the labels it aggregates on, so per-line metadata such as id never becomes a series", () => {
+    const rows = runLogPipeline(parseLogQuery(expr(edgeSeries.requestsPerMinute)), drainRecords(settings.supabaseProjectRef));
+    for (const r of rows) for (const key of Object.keys(r.labels)) expect(["function", "status", "traffic"]).toContain(key);
+  });
+
+  it("selects both service names the drain may use, and matches nothing under the old selector's labels", () => {
+    const q = parseLogQuery(expr(edgeSeries.requestsPerMinute));
     expect(q.selector).toEqual([
       { name: "source", op: "=", value: "supabase" },
-      { name: "service", op: "=", value: EDGE_SERVICE },
+      { name: "service", op: "=~", value: `${EDGE_SERVICE}|${RELAY_SERVICE}` },
     ]);
     const old = parseLogQuery(`sum by (function, status) (rate({source="function_edge_logs", project="${settings.supabaseProjectRef}"} | regexp \`x\` [5m]))`);
     expect(runLogPipeline(old, drainRecords(settings.supabaseProjectRef))).toEqual([]);
@@ -76,7 +84,7 @@ describe("the responses recording rule, over drain-format records", () => {
 describe("the latency recording rule, over drain-format records", () => {
   it("unwraps the execution time from structured metadata, drops lines without one through __error__, and groups by function", () => {
     const q = parseLogQuery(expr(edgeSeries.latencyP95Seconds5m));
-    expect(q.groupBy).toEqual(["function"]);
+    expect(q.groupBy).toEqual(["function", "traffic"]);
     const stages = q.stages.map((s) => s.kind);
     // __error__ must come after unwrap, or the lines unwrap fails on stay in the sample.
     expect(stages.lastIndexOf("matcher")).toBeGreaterThan(stages.indexOf("unwrap"));
@@ -84,11 +92,11 @@ describe("the latency recording rule, over drain-format records", () => {
     const byFunction: Record<string, number[]> = {};
     for (const r of rows) (byFunction[r.labels.function] ??= []).push(r.value ?? Number.NaN);
     expect(byFunction).toEqual({
-      "generate-valuation-pdf": [8200, 9100, 412],
+      "generate-valuation-pdf": [8200, 9100, 412, 10_000],
       "send-valuation-email": [1800, 95],
-      "test-email-integration": [640],
-      "decode-vin": [1200, 2900, 15],
-      "get-shared-report": [30, 210],
+      "test-email-integration": [640, 700],
+      "decode-vin": [1200, 2900, 15, 1900, 1100],
+      "get-shared-report": [30, 210, 40],
     });
   });
 });

@@ -49,25 +49,27 @@ const one = [{ labels: "{}", value: 1 }];
 const none: { labels: string; value: number }[] = [];
 const at = (minutes: number) => `${minutes}m`;
 
-const minutesOf = (n: string, unit: string) => Number(n) * { m: 1, h: 60, d: 1440 }[unit as "m" | "h" | "d"];
+/** Minutes of a PromQL duration such as `59m30s` or `2h59m30s`. */
+const minutesOf = (d: string) => [...d.matchAll(/(\d+)([smhd])/g)].reduce((sum, m) => sum + Number(m[1]) * { s: 1 / 60, m: 1, h: 60, d: 1440 }[m[2] as "s" | "m" | "h" | "d"], 0);
+/** Every range selector's window in an expression, in minutes. */
+const windowsOf = (expr: string) => [...expr.matchAll(/\[((?:\d+[smhd])+)\]/g)].map((m) => minutesOf(m[1]));
 
 /**
  * How long after a breach ends the alert's windows need to drain. The breach starts the series (no
  * data before it): `breachMinutes` at the value `breach`, then the value `after`.
  */
 function drainMinutes(alert: DecoratedAlert, breachMinutes: number, breach: number, after: number): number {
-  const ratioWindows = [...alert.value.matchAll(/ratio_rate(\d+)([mhd])/g)].map((m) => minutesOf(m[1], m[2]));
-  if (ratioWindows.length > 0) {
+  const errorRatio = alert.unit === "burn-rate" || alert.id.endsWith("-error-ratio-over-limit");
+  if (errorRatio) {
     // Error ratios, and burn rates over them, on steady traffic: t minutes after the breach, a window
     // still holding all of it holds (breach x B + after x t) / (B + t), under the threshold once
     // t > (breach - threshold) x B / (threshold - after); a window shorter than that has dropped the
     // breach. The shortest window gets there first, and a burn rate is the smaller of its two.
     const diluted = Math.ceil(((breach - alert.threshold) * breachMinutes) / (alert.threshold - after));
-    return Math.min(Math.min(...ratioWindows), diluted) + (alert.keepFiringForSeconds ?? 0) / 60 + 10;
+    return Math.min(Math.ceil(Math.min(...windowsOf(alert.value))), diluted) + (alert.keepFiringForSeconds ?? 0) / 60 + 10;
   }
   // Otherwise the longest range selector must forget the breach.
-  const ranges = [...alert.value.matchAll(/\[(\d+)([mhd])\]/g)].map((m) => minutesOf(m[1], m[2]));
-  return Math.max(5, ...ranges) + 30;
+  return Math.ceil(Math.max(5, ...windowsOf(alert.value))) + 30;
 }
 
 export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): PromtoolTest[] {
@@ -88,12 +90,14 @@ export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): Promtoo
     ]);
   }
 
-  const breachEnd = forMinutes + 3;
+  // A count over a window reaches the breach once the window has filled.
+  const fill = fixture.fillMinutes ?? 0;
+  const breachEnd = fill + forMinutes + 3;
   const checksBeforeAndAfter: PromtoolTest["promql_expr_test"] = [
-    ...(forMinutes >= 1 ? [{ expr: firing(alert), eval_time: at(forMinutes - 1), exp_samples: none }] : []),
-    { expr: firing(alert, `, severity="${alert.severity}", area="${alert.area}"`), eval_time: at(forMinutes + 2), exp_samples: one },
+    ...(forMinutes >= 1 ? [{ expr: firing(alert), eval_time: at(fill + forMinutes - 1), exp_samples: none }] : []),
+    { expr: firing(alert, `, severity="${alert.severity}", area="${alert.area}"`), eval_time: at(fill + forMinutes + 2), exp_samples: one },
   ];
-  if (forMinutes >= 3) checksBeforeAndAfter.push({ expr: pending(alert), eval_time: at(forMinutes - 1), exp_samples: one });
+  if (forMinutes >= 3 && fill === 0) checksBeforeAndAfter.push({ expr: pending(alert), eval_time: at(forMinutes - 1), exp_samples: one });
   test(`breaching (${fixture.breach}) is pending before its ${forMinutes} min 'for' and fires after it`, [{ value: fixture.breach, minutes: breachEnd + 1 }], checksBeforeAndAfter);
 
   const spikeAt = 60;
@@ -110,7 +114,7 @@ export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): Promtoo
     { value: fixture.breach, minutes: breachEnd },
     { value: afterBreach, minutes: resolveAfter },
   ], [
-    { expr: firing(alert), eval_time: at(forMinutes + 2), exp_samples: one },
+    { expr: firing(alert), eval_time: at(fill + forMinutes + 2), exp_samples: one },
     { expr: firing(alert), eval_time: at(breachEnd + resolveAfter - 1), exp_samples: none },
   ]);
 

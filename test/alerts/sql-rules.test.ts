@@ -6,7 +6,7 @@ import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
 import { longRunningQueriesQuery } from "../../src/sql/queries";
 import { MONITOR, startPostgres, type Postgres } from "../support/postgres";
-import { SLOW_QUERY_MARKER, supabaseLikeActivity } from "../support/supabaseActivity";
+import { supabaseLikeActivity } from "../support/supabaseActivity";
 
 /**
  * The SQL alert rules, exactly as deployed to Grafana, run on a real PostgreSQL with
@@ -100,7 +100,8 @@ describe("DatabaseLongRunningQueries", () => {
       const panel = await monitor.query(longRunningQueriesQuery);
       const listed = (panel.rows as { statement: string; state: string; age_seconds: number }[]).filter((row) => Number(row.age_seconds) > LONG_RUNNING_SECONDS);
       expect(listed.map((row) => row.state).sort()).toEqual(["active", "idle in transaction"]);
-      expect(listed.map((row) => row.statement).join("\n")).toContain(SLOW_QUERY_MARKER);
+      // Comments are never shown (they may hold anything): the slow one is known by its shape.
+      expect(listed.map((row) => row.statement).sort()).toEqual(["SELECT pg_sleep(…)", "SELECT …"]);
     } finally {
       await activity.stop();
     }

@@ -20,16 +20,17 @@ import { runPromtoolTests, type PromtoolTest } from "../support/promtool";
  * The events: real user requests (one VIN decode, one PDF stored) at pseudo-random instants over 20
  * days, a few real 500s, and the checks' own traffic (the VIN check every 2 minutes from 2 probes,
  * traffic="synthetic"; the PDF check's report every 30 minutes under synthetic/). The recorded
- * series is what Grafana's recording rule writes: once a minute, the per-second rate over 5 minutes
- * of the drain's lines, labelled by function, status and traffic (src/alerts/recording.ts). Day 0 is
- * the Unix epoch's, promtool's time 0.
+ * series is what Grafana's recording rule writes (src/alerts/recording.ts): once a minute, the count
+ * of the drain's lines of the minute that ended the drain's arrival delay earlier, labelled by
+ * function, status and, on the checks' requests only, traffic; a minute without lines writes no
+ * point. Day 0 is the Unix epoch's, promtool's time 0.
  */
 const DAY = 86400;
 const DAYS = 20;
 /** Today, in the week test: 10 h into day 20. */
 const NOW = DAYS * DAY + 10 * 3600;
 
-/** Deterministic instants, never within 6 minutes of a midnight: a request's 5-minute rate spreads over the next 5 samples. */
+/** Deterministic instants, anywhere in the day: each is counted in exactly one minute's point. */
 function realEvents(): number[] {
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -37,7 +38,9 @@ function realEvents(): number[] {
   for (let day = 0; day < DAYS; day++) {
     // A product with little traffic, growing: 5 a day in the first week, more later.
     const n = 5 + Math.floor(day / 2) + Math.floor(next() * 4);
-    for (let i = 0; i < n; i++) events.push(day * DAY + 60 + Math.floor(next() * (DAY - 13 * 60)));
+    for (let i = 0; i < n; i++) events.push(day * DAY + 1 + Math.floor(next() * (DAY - 2)));
+    // And one a second before midnight, the instant a day's boundary would misplace.
+    events.push((day + 1) * DAY - 1);
   }
   // Today (day 20), 2 h in: today's bar holds it.
   events.push(DAYS * DAY + 2 * 3600);
@@ -46,21 +49,23 @@ function realEvents(): number[] {
 
 const perDay = (events: number[]) => Array.from({ length: DAYS + 1 }, (_, d) => events.filter((e) => e >= d * DAY && e < (d + 1) * DAY).length);
 
-/** The recorded rate5m series of a set of events, one sample a minute up to `until`, in promtool's notation (runs compressed). */
-function rate5m(events: number[], until: number): string {
-  const values: number[] = [];
-  let i = 0;
-  let j = 0;
+/**
+ * The recorded count series of a set of events, one point a minute up to `until`, in promtool's
+ * notation: the point at t counts the events of (t - delay - 60 s, t - delay]; a minute without
+ * events has no point (`_`), as Grafana's writer leaves it.
+ */
+function count1m(events: number[], until: number, delay: number): string {
+  const values: (number | undefined)[] = [];
   for (let t = 0; t <= until; t += 60) {
-    while (j < events.length && events[j] <= t) j++;
-    while (i < events.length && events[i] <= t - 300) i++;
-    values.push((j - i) / 300);
+    const n = events.filter((e) => e > t - delay - 60 && e <= t - delay).length;
+    values.push(n > 0 ? n : undefined);
   }
   const parts: string[] = [];
   for (let k = 0; k < values.length; ) {
     let n = 1;
     while (k + n < values.length && values[k + n] === values[k]) n++;
-    parts.push(n === 1 ? `${values[k]}` : `${values[k]}+0x${n - 1}`);
+    const v = values[k] === undefined ? "_" : String(values[k]);
+    parts.push(n === 1 ? v : v === "_" ? `_x${n}` : `${v}+0x${n - 1}`);
     k += n;
   }
   return parts.join(" ");
@@ -79,7 +84,7 @@ beforeAll(async () => {
   ctx = dashboardContext(settings);
 });
 
-/** An expression test that passes when the value lies within 1e-6 of `value` (rates times 60 are not exact in floating point). */
+/** An expression test on one value (a ratio may not be exact in floating point). */
 const about = (expr: string, evalTime: string, value: number) => ({
   expr: `(${expr} >= bool ${value - 1e-6}) * (${expr} <= bool ${value + 1e-6})`,
   eval_time: evalTime,
@@ -87,13 +92,15 @@ const about = (expr: string, evalTime: string, value: number) => ({
 });
 
 function productSeries(fn: string): PromtoolTest["input_series"] {
-  const s = (status: string, traffic: string) => `${edgeSeries.responsesRate5m}{function="${fn}", status="${status}", traffic="${traffic}"}`;
+  const delay = settings.signals.arrivalDelaySeconds.logDrain;
+  const s = (status: string, traffic?: string) => `${edgeSeries.requestsPerMinute}{function="${fn}", status="${status}"${traffic ? `, traffic="${traffic}"` : ""}}`;
   const failures = real.filter((_, i) => i % 7 === 3).map((e) => e + 30);
   return [
-    { series: s("200", "real"), values: rate5m(real, NOW) },
-    { series: s("500", "real"), values: rate5m(failures, NOW) },
-    // Two probes every 2 minutes: one request a minute, a steady 1/60 per second.
-    { series: s("200", "synthetic"), values: `${1 / 60}+0x${NOW / 60}` },
+    // People's requests carry no traffic label; the checks' carry traffic="synthetic".
+    { series: s("200"), values: count1m(real, NOW, delay) },
+    { series: s("500"), values: count1m(failures, NOW, delay) },
+    // Two probes every 2 minutes: one request a minute.
+    { series: s("200", "synthetic"), values: `1+0x${NOW / 60}` },
   ];
 }
 
@@ -170,7 +177,7 @@ describe("PDFs generated (SQL on PostgreSQL, as the monitoring role)", () => {
 
   it("leaves out what the role file's view flags as the check's, by the prefix the code names", () => {
     const roleFile = fs.readFileSync(MONITORING_ROLE_FILE, "utf8");
-    expect(roleFile).toContain(`coalesce(name LIKE '${SYNTHETIC_PDF_PREFIX}%', false) AS synthetic`);
+    expect(roleFile).toContain(`coalesce(o.name LIKE '${SYNTHETIC_PDF_PREFIX}%', false)`);
   });
 
   it("counts the last 7 whole days and the week over week as the PromQL stats do", async () => {

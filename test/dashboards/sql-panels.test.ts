@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
@@ -60,8 +61,8 @@ const rangeOf = (p: SqlPanel) => {
   if (!m) throw new Error(`${p.title}: range ${relative} is not modelled`);
   return { from: new Date(to.getTime() - Number(m[1]) * (m[2] === "d" ? 86400e3 : 3600e3)), to };
 };
-/** What Grafana sends for the panel, with "expiring-soon" typed into $token. */
-const interpolate = (p: SqlPanel) => grafanaSql(p.sql, { variables: { token: "expiring-soon" }, range: rangeOf(p) });
+/** What Grafana sends for the panel, with the SHA-256 of the token "expiring-soon" typed into $token (the panel takes a digest, never a token). */
+const interpolate = (p: SqlPanel) => grafanaSql(p.sql, { variables: { token: createHash("sha256").update("expiring-soon").digest("hex") }, range: rangeOf(p) });
 
 const NUMERIC = new Set([20, 21, 23, 700, 701, 1700]); // int8, int2, int4, float4, float8, numeric
 const TIMESTAMPTZ = 1184;

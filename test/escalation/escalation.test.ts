@@ -42,7 +42,7 @@ describe("escalation in a stack that owns the org's notification policy (prod)",
   const steps = (severity: string) => bySeverity()[severity].policies.map((p) => `${p.contactPoint} after ${p.groupWait}${p.continue ? ", continue" : ""}`);
 
   it("walks the runbook's chain for a P0: on-call at once, the lead after 30 minutes still firing, the product owner 30 minutes later", () => {
-    expect(steps("P0")).toEqual(["ain-p0-on-call after 30s, continue", "ain-p0-lead-developer after 30m, continue", "ain-p0-product-owner after 1h"]);
+    expect(steps("P0")).toEqual(["ain-p0-on-call after 10s, continue", "ain-p0-lead-developer after 30m, continue", "ain-p0-product-owner after 1h"]);
     expect(bySeverity().P0).toMatchObject({ repeatInterval: "30m" });
   });
 

@@ -83,11 +83,13 @@ describe("docs/alerts.md, the alert response guide", () => {
     const entry = guide.split(/^## /m).find((e) => e.startsWith("EdgeFunctionsDown\n")) ?? "";
     expect(entry).toContain("**P0 · Critical** (respond immediately)");
     const down = alertCatalog(prod).find((a) => a.id === "edge-functions-down");
-    expect(entry).toContain(`below **${down?.threshold} (1 is up)** at once`);
+    expect(entry).toContain(`below **${down?.threshold} (1 is up)** on the first evaluation that sees it (no pending period)`);
+    // Its time to page: measured, and the worst case within the runbook's 3 minutes.
+    expect(entry).toMatch(/Time to page: \d+ (s|min)[^;]* measured \(total-outage\); (\d+ s|[12] min( \d+ s)?|3 min) worst case/);
     expect(entry).toContain(`[Severity Levels](${prod.runbookUrl}#severity-levels)`);
     expect(entry).toMatch(/\[AIN · Overview › [^\]]+\]\(https:\/\/ain\.grafana\.net\/d\/ain-overview\/ain-c2b7-overview\?viewPanel=\d+\)/);
     expect(entry).toContain("npm run checks -- --only ain-health-check,ain-generate-valuation-pdf,ain-decode-vin");
-    expect(entry).toContain("At once: the on-call engineer, by email (contact point `ain-p0-on-call`).");
+    expect(entry).toContain("After the route's 10 s gathering wait: the on-call engineer, by email (contact point `ain-p0-on-call`).");
     expect(entry).toContain("If still firing after 30 min: the lead developer, by email (contact point `ain-p0-lead-developer`).");
   });
 });

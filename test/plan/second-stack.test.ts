@@ -107,7 +107,7 @@ describe("a staging stack made by copying Pulumi.prod.yaml", () => {
     expect(alerting.every((r) => r.notificationSettings !== undefined)).toBe(true);
     const databaseDown = alerting.filter((r) => r.name.startsWith("DatabaseDown"));
     expect(databaseDown.map((r) => `${r.notificationSettings?.contactPoint} after ${r.notificationSettings?.groupWait}`)).toEqual([
-      "ain-staging-p0-on-call after 30s",
+      "ain-staging-p0-on-call after 10s",
       "ain-staging-p0-lead-developer after 30m",
       "ain-staging-p0-product-owner after 1h",
     ]);

@@ -23,6 +23,11 @@ export interface PromtoolTestFile {
   fileName: string;
   ruleFiles: string[];
   tests: PromtoolTest[];
+  /**
+   * promtool evaluates every group of a file at this one interval, whatever the groups say (its
+   * unit tester steps by evaluation_interval): scenarios about the P0s run at the paging group's.
+   */
+  evaluationInterval?: string;
 }
 
 /** Writes a promtool test file beside the rule files and runs `promtool test rules` on it. */
@@ -39,9 +44,9 @@ export function runPromtoolTests(dir: string, fileName: string, ruleFiles: strin
  * process instead of ~70 MB.
  */
 export function runPromtoolTestFiles(dir: string, files: PromtoolTestFile[]): Promise<PromtoolRun> {
-  const paths = files.map(({ fileName, ruleFiles, tests }) => {
+  const paths = files.map(({ fileName, ruleFiles, tests, evaluationInterval }) => {
     const file = path.join(dir, fileName);
-    fs.writeFileSync(file, stringify({ rule_files: ruleFiles, evaluation_interval: "1m", tests }, { lineWidth: 0, aliasDuplicateObjects: false }));
+    fs.writeFileSync(file, stringify({ rule_files: ruleFiles, evaluation_interval: evaluationInterval ?? "1m", tests }, { lineWidth: 0, aliasDuplicateObjects: false }));
     return file;
   });
   const started = Date.now();

@@ -22,9 +22,11 @@ describe("the Synthetic Monitoring checks of the prod stack", () => {
     for (const c of checks) expect(c.name).toBe(c.inputs.job);
   });
 
-  it("send the runbook's health check request and expect its answer", () => {
+  it("send the runbook's health check request and expect its answer", async () => {
     const health = prod.one("grafana:syntheticMonitoring/check:Check", "ain-health-check").inputs;
-    expect(health.target).toBe("https://xltxqqzattxogxtqrggt.supabase.co/functions/v1/test-email-integration");
+    // The stack's own project and function, marked as the checks' own traffic for the drain.
+    const settings = await settingsFor();
+    expect(health.target).toBe(`${settings.functionsBaseUrl}/${settings.functions.healthCheck}?ain_traffic=synthetic`);
     expect(health.settings).toMatchObject({
       http: { method: "POST", validStatusCodes: [200], failIfBodyNotMatchesRegexps: ['"success"\\s*:\\s*true', '"email_service_status"\\s*:\\s*"ready"'], bearerToken: "[secret]" },
     });
@@ -100,7 +102,9 @@ describe("the monthly execution budget", () => {
 
   it("fails validation when a system-down check runs too rarely for the P0 to page within its target, naming the key", async () => {
     const run = await runStack({ set: { synthetics: { checks: { vinDecode: { frequencySeconds: 300 } } } } });
-    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.checks\.vinDecode\.frequencySeconds: 300 s is too slow for a system-down check/);
+    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.checks\.vinDecode\.frequencySeconds: EdgeFunctionsDown \(P0\) pages 341 s after the failure in the worst case \(signal 321 s/);
+    // The database P0 reads the same check (the fastest of synthetics.databaseChecks), and says so under the same key.
+    expect(run.error?.message).toMatch(/ain-monitoring:synthetics\.checks\.vinDecode\.frequencySeconds: DatabaseUnreachable \(P0\) pages 341 s/);
     expect(run.resources).toEqual([]);
   });
 

@@ -25,8 +25,8 @@ let specs: CheckSpec[];
 const expected: Record<Scenario, (spec: CheckSpec) => boolean> = {
   healthy: () => true,
   unavailable: () => false,
-  // The PDF check asks only for status 200 by default, so a 200 with success:false passes it.
-  successFalse: (s) => s.id === "pdfGeneration",
+  // The PDF check asserts the body too (a PDF, or {"success": true}), so a 200 with success:false fails it.
+  successFalse: () => false,
   wrongStatusValue: (s) => s.id === "pdfGeneration",
   slow: () => true,
   hanging: () => false,

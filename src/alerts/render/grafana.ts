@@ -3,8 +3,9 @@ import type { Identity } from "../../config/identity";
 import { postgresDatasourceUid } from "../../grafana/datasources";
 import { companionSuffix, companionTitle, ESCALATION_STEP_LABEL, ruleRoutes, type RuleNotificationSettings } from "../../escalation/ruleRouting";
 import { alertCatalog, MAX_UID_LENGTH } from "../catalog";
-import { logRecordingRules, sloRecordingRuleSet } from "../recording";
+import { logRecordingRules } from "../recording";
 import type { RecordingRule } from "../slo";
+import { clocksOf, evaluationSecondsOf, ruleGroupsOf } from "../timing";
 import { areas, duration, EVALUATION_INTERVAL_SECONDS, type DecoratedAlert } from "../types";
 import { grafanaDescription, grafanaEvaluator } from "./templates";
 
@@ -155,15 +156,14 @@ export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
       intervalSeconds: interval,
       rules: logRecordingRules(settings).map((r) => recordingRule(identity, r, lokiQuery("A", ds, r.expr), ds.prometheusUid)),
     },
-    {
-      name: identity.uid("slo-recording"),
-      intervalSeconds: interval,
-      rules: sloRecordingRuleSet(settings).map((r) => recordingRule(identity, r, promQuery("A", ds, r.expr), ds.prometheusUid)),
-    },
   ];
+  const clocks = clocksOf(settings);
   for (const area of areas) {
-    const rules = alerts.filter((a) => a.area === area).flatMap((a) => routedRules(settings, a, grafanaAlertRule(a, ds)));
-    if (rules.length > 0) groups.push({ name: identity.uid(area), intervalSeconds: interval, rules });
+    // One group per evaluation interval: the P0s run faster than the rest (alerts/timing.ts).
+    for (const g of ruleGroupsOf(alerts.filter((a) => a.area === area), (a) => evaluationSecondsOf(clocks, a.severity))) {
+      const rules = g.alerts.flatMap((a) => routedRules(settings, a, grafanaAlertRule(a, ds)));
+      groups.push({ name: identity.uid(g.suffix ? `${area}-${g.suffix}` : area), intervalSeconds: g.intervalSeconds, rules });
+    }
   }
   return groups.map((g) => ({ ...g, rules: g.rules.map((r) => scopeRecorded(identity, r)) }));
 }

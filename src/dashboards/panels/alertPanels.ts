@@ -2,7 +2,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
-import { statTile } from "./stats";
+import { statTile, type StatSpec } from "./stats";
 import { emailProxy } from "./traffic";
 
 /**
@@ -66,7 +66,16 @@ export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: s
 }
 
 /** The alert's value now, while its signal is fresh, and a link to where it is explained. */
-export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 6, extraAlerts: string[] = [], next?: DashboardKey): Placed {
+export function alertStat(
+  ctx: DashboardContext,
+  alertId: string,
+  shownTitle: string,
+  width = 6,
+  extraAlerts: string[] = [],
+  next?: DashboardKey,
+  /** Words for values ("READ-ONLY" for 1), a height. */
+  extra: Pick<StatSpec, "mappings" | "height"> = {},
+): Placed {
   const a = ctx.alert(alertId);
   const title = titleWithLimit(shownTitle, a.threshold);
   const sql = a.source === "postgres";
@@ -82,5 +91,6 @@ export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: st
     next,
     width,
     alerts: [alertId, ...extraAlerts],
+    ...extra,
   });
 }

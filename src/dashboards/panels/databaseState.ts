@@ -3,7 +3,8 @@ import { series, supabaseMetrics } from "../../alerts/signals";
 import { runbookSections } from "../../config/runbookItems";
 import { promNow, type DashboardContext } from "../common";
 import type { Placed } from "../layout";
-import { colouring, neutral } from "../thresholds";
+import { neutral } from "../thresholds";
+import { alertStat } from "./alertPanels";
 import { statTile } from "./stats";
 
 /**
@@ -13,25 +14,11 @@ import { statTile } from "./stats";
  * names are supabase/supabase-grafana's (dashboard.json "DB Mode", docs/example-alerts.md).
  */
 
-const missing = "no current data: Metrics API signal missing, not healthy";
-
-/** The primary's default_transaction_read_only, as words: 0 "writable", 1 "read-only". */
-export const readOnlyExpr = (ctx: DashboardContext) => `max(${series(supabaseMetrics.readOnly, ctx.sel.supabasePrimary)})`;
-
+/** Read-only mode, as its alert (P1) judges it, in words: 0 "writable", 1 "READ-ONLY". */
 export function readOnlyTile(ctx: DashboardContext, width: number, height: number): Placed {
-  return statTile(ctx, {
-    title: "Database mode (primary)",
-    text: "Shows whether the primary accepts writes now (default_transaction_read_only from the Metrics API). Supabase switches the database to read-only when its disk fills: every write fails (PDFs cannot be stored, tokens cannot be minted) until the disk is grown.",
-    section: runbookSections.databaseScaling,
-    colours: colouring({ comparator: ">", threshold: 0, unit: "up", integer: true, what: "read-only: every write fails", noBand: "the mode is on or off" }),
-    unit: "none",
-    datasource: ctx.prometheus,
-    targets: [promNow(readOnlyExpr(ctx), "A")],
-    mappings: [{ type: dashboard.MappingType.ValueToText, options: { "0": { text: "writable", index: 0 }, "1": { text: "READ-ONLY", index: 1 } } }],
-    noValue: missing,
-    next: "database",
-    width,
+  return alertStat(ctx, "database-read-only", "Database mode (primary)", width, [], "database", {
     height,
+    mappings: [{ type: dashboard.MappingType.ValueToText, options: { "0": { text: "writable", index: 0 }, "1": { text: "READ-ONLY", index: 1 } } }],
   });
 }
 
@@ -55,28 +42,7 @@ export function replicaLagTile(ctx: DashboardContext, width: number, height: num
   });
 }
 
-/** Percent used of the root filesystem (/), the fullest instance. */
-export const rootDiskExpr = (ctx: DashboardContext) => {
-  const root = (name: string) => series(name, ctx.sel.supabase, ctx.sel.rootDisk);
-  return `100 * max(1 - ${root(supabaseMetrics.filesystemAvailableBytes)} / ${root(supabaseMetrics.filesystemSizeBytes)})`;
-};
-
+/** The root filesystem (/), as its alert (P3, below /data's) judges it. */
 export function rootDiskTile(ctx: DashboardContext, width: number, height: number): Placed {
-  const limit = ctx.settings.runbook.capacity.storagePercent;
-  return statTile(ctx, {
-    title: `Root filesystem / used (< ${limit} %)`,
-    text: `Shows how full the database host's root filesystem (/) is, on the fullest instance; the database itself lives on /data (its own tile on the Database dashboard). Held to the runbook's storage trigger (> ${limit} % of limit).`,
-    section: runbookSections.databaseScaling,
-    colours: colouring({ comparator: ">", threshold: limit, unit: "percent", integer: false, what: "the runbook's storage trigger" }),
-    unit: "percent",
-    datasource: ctx.prometheus,
-    targets: [promNow(rootDiskExpr(ctx), "A")],
-    noValue: missing,
-    decimals: 0,
-    min: 0,
-    max: 100,
-    next: "database",
-    width,
-    height,
-  });
+  return alertStat(ctx, "root-disk-high", `Root filesystem / used (< ${ctx.alert("root-disk-high").threshold} %)`, width, [], "database", { height });
 }

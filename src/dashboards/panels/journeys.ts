@@ -2,7 +2,6 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { alertContext } from "../../alerts/context";
 import { probeSuccessShareByJob } from "../../alerts/probes";
 import { checkSpecs } from "../../synthetics/checks";
-import { sloSeries } from "../../alerts/signals";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
 import { sloCatalog } from "../../alerts/specs";
 import { checkJob, functionCheckIds } from "../../synthetics/jobs";
@@ -79,7 +78,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
 
 /** The error share of a journey over the last hour, in percent: the recorded SLO series where there is one. */
 export const journeyErrorExpr = (ctx: DashboardContext, j: Journey, window = "1h"): string =>
-  j.errors.recorded ? `100 * ${sloSeries.errorRatio(window)}{slo="${j.errors.slo.id}"}` : `100 * ${errorRatioExpr(j.errors.slo, ctx.sel, window)}`;
+  `100 * (${errorRatioExpr(j.errors.slo, ctx.sel, window)})`;
 
 /** One journey as three tiles: check, p95 latency, error share, each linking to the journeys dashboard. */
 export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, height: number): Placed[] {

@@ -2,7 +2,8 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeSeries, series, sloSeries } from "../../alerts/signals";
+import { edgeSeries, requestsOver, series } from "../../alerts/signals";
+import { errorRatioExpr } from "../../alerts/slo";
 import type { Slo } from "../../alerts/slo";
 import { runbookSections } from "../../config/runbookItems";
 import { dashboardUid, describe, legend, link, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
@@ -20,7 +21,7 @@ export function functionVariable(ctx: DashboardContext): dashboard.QueryVariable
   return new dashboard.QueryVariableBuilder(FUNCTION_VARIABLE)
     .label("Function")
     .datasource(ctx.prometheus)
-    .query(`label_values(${edgeSeries.responsesRate5m}, function)`)
+    .query(`label_values(${edgeSeries.requestsPerMinute}, function)`)
     .multi(true)
     .includeAll(true)
     .allValue(".*")
@@ -29,11 +30,8 @@ export function functionVariable(ctx: DashboardContext): dashboard.QueryVariable
     .sort(dashboard.VariableSort.AlphabeticalAsc);
 }
 
-/** Each function's 5xx share over the last hour, in percent, worst first. */
-export const errorsByFunctionExpr = (window = "1h") => {
-  const count = (status?: string) => `sum by (function) (sum_over_time(${series(edgeSeries.responsesRate5m, status)}[${window}]))`;
-  return `sort_desc(100 * ${count('status=~"5.."')} / ${count()})`;
-};
+/** Each function's 5xx share over the last `minutes`, in percent, worst first. */
+export const errorsByFunctionExpr = (minutes = 60) => `sort_desc(100 * sum by (function) (${requestsOver(minutes, 'status=~"5.."')}) / sum by (function) (${requestsOver(minutes)}))`;
 
 /**
  * The error drill-down: every function's 5xx share over the last hour as a bar, worst first, each
@@ -71,7 +69,7 @@ export function invocations(ctx: DashboardContext, width = 12): Placed {
     .title("Invocations per function")
     .description(describe(ctx.settings, "Requests per minute by function, from the edge-function logs. The runbook asks to track usage patterns and per-function rates. Filtered by the Function variable.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${series(edgeSeries.responsesRate5m, functionMatcher)}) * 60`, "A", "{{function}}"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(1, functionMatcher)})`, "A", "{{function}}"))
     .unit("reqpm")
     .noValue("no requests recorded")
     .legend(legend());
@@ -109,7 +107,7 @@ export const budgetColours = (budgetPercent: number): Colouring =>
  * with the budget as a line; the home of its burn-rate alerts.
  */
 export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], width = 8, windows = ["5m", "1h"]): Placed {
-  const ratio = (w: string) => `100 * ${sloSeries.errorRatio(w)}{slo="${slo.id}"}`;
+  const ratio = (w: string) => `100 * (${errorRatioExpr(slo, ctx.sel, w)})`;
   const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()
     .title(`${slo.title}: 5xx share vs ${slo.budgetPercent} %`)
