@@ -1,5 +1,5 @@
 import { runbookSections } from "../config/runbookItems";
-import { longRunningQueriesCountQuery } from "../sql/queries";
+import { longRunningQueriesCountQuery, monitoringRoleWritesQuery } from "../sql/queries";
 import type { AlertContext } from "./context";
 import { worstLatestResult } from "./probes";
 import { series, supabaseMetrics } from "./signals";
@@ -111,6 +111,28 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       noData: "OK",
       execError: "Error",
       stateReason: "A silent Metrics API is MetricsApiSignalMissing's, or the database's absence DatabaseUnreachable's.",
+    },
+    {
+      id: "monitoring-role-writes",
+      name: "MonitoringRoleWrites",
+      area: "database",
+      covers: ["credentialMisuse"],
+      runbookSection: runbookSections.dataBreachResponse,
+      severity: "P1",
+      severityReason:
+        "The read-only monitoring role owns objects it wrote (large objects, temporary tables): someone used Grafana's data source, or its password, to write. A security vulnerability, and large objects can fill the disk: P1.",
+      source: "postgres",
+      value: monitoringRoleWritesQuery,
+      comparator: ">",
+      threshold: 0,
+      unit: "count",
+      forSeconds: 0,
+      detection: { signal: "sql", fillSeconds: 0 },
+      summary: "The read-only monitoring role has written to the database",
+      description: "{{value}} large objects or temporary tables belong to the monitoring role, which never needs to write (db/monitoring-role.sql, own_writes()). Revoke its login, find who queried the data source, remove what it wrote.",
+      noData: "OK",
+      execError: "Error",
+      stateReason: "own_writes() always answers one row; a failing query shows as an error rather than a page.",
     },
     {
       id: "database-connections-high",

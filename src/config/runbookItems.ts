@@ -15,6 +15,7 @@ export const runbookSections = {
   storageScaling: "Storage Scaling",
   severityLevels: "Severity Levels",
   apiKeyRotation: "API Key Rotation",
+  dataBreachResponse: "Data Breach Response",
   deploymentChecklist: "Production Deployment Checklist",
 } as const;
 export type RunbookSection = (typeof runbookSections)[keyof typeof runbookSections];
@@ -47,6 +48,7 @@ export const runbookItems = {
   tokenLifetime: { section: runbookSections.publicSharingTokenIssues, says: "Tokens expire after the 30-day limit" },
   keyRotation: { section: runbookSections.apiKeyRotation, says: "Monthly: API key rotation (if policy requires)" },
   invalidTokens: { section: runbookSections.publicSharingTokenIssues, says: '"Invalid token" errors, expired token messages' },
+  credentialMisuse: { section: runbookSections.dataBreachResponse, says: "Immediate: revoke compromised API keys; assess the scope of data access" },
   monitoringConfigured: { section: runbookSections.deploymentChecklist, says: "Monitoring alerts configured (and their signals arriving)" },
 } as const satisfies Record<string, RunbookItem>;
 export type RunbookItemId = keyof typeof runbookItems;
@@ -113,6 +115,11 @@ export const runbookFirstSteps: Record<RunbookSection, readonly string[]> = {
     "Confirm from outside: `npm run checks` and the Supabase status page. If every function fails, check the database first: every function needs it.",
     "If a deploy just went out, roll it back (runbook § Emergency Rollback: edge functions, then migrations, then client).",
     "Update the status page and tell users; call the lead developer if no one has answered within the escalation time.",
+  ],
+  [runbookSections.dataBreachResponse]: [
+    "Revoke first: as postgres, `ALTER ROLE grafana_readonly NOLOGIN` and `pg_terminate_backend` its sessions; rotate its password (postgresPassword).",
+    "Assess: Grafana's audit log for who queried the PostgreSQL data source, and what the role wrote (`ain_monitoring.own_writes()`); `lo_unlink` its large objects.",
+    "Re-apply db/monitoring-role.sql, which refuses while the role still owns anything, and document the incident for review.",
   ],
   [runbookSections.apiKeyRotation]: [
     "Generate a new key in the vendor's console and update it where it is used (Supabase secrets, or `pulumi config set --secret`).",

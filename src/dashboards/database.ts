@@ -38,6 +38,10 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
       ],
     },
     {
+      title: "The monitoring role",
+      panels: [alertStat(ctx, "monitoring-role-writes", "Objects the read-only role wrote", 8)],
+    },
+    {
       title: "Diagnosis (the runbook's queries)",
       panels: [
         sqlTable(ctx, "Sessions by state", sessionsByStateQuery, "The runbook's 'Monitor active sessions' query.", section, 8),

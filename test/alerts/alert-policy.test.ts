@@ -172,7 +172,7 @@ describe("the two renderings of one definition", () => {
 
   it("keeps SQL rules in Grafana only, as there is no Prometheus form", () => {
     const sql = groups.flatMap((g) => g.rules).filter((r) => r.datas[0].datasourceUid === "ain-supabase-postgres");
-    expect(sql.map((r) => r.name).sort()).toEqual(["DatabaseLongRunningQueries", "PdfReportsBucketMissing", "SharingTokenLifetimeOverPolicy"]);
+    expect(sql.map((r) => r.name).sort()).toEqual(["DatabaseLongRunningQueries", "MonitoringRoleWrites", "PdfReportsBucketMissing", "SharingTokenLifetimeOverPolicy"]);
     expect(prom().some((r) => sql.some((s) => s.name === r.alert))).toBe(false);
   });
 });

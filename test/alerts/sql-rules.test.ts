@@ -128,3 +128,19 @@ describe("SharingTokenLifetimeOverPolicy", () => {
     }
   });
 });
+
+describe("MonitoringRoleWrites", () => {
+  it("is silent while the read-only role owns nothing, and fires once it writes a large object, even in a read-only transaction", async () => {
+    expect(await evaluate("MonitoringRoleWrites")).toEqual({ value: 0, fires: false });
+    // PostgreSQL writes large objects inside a read-only transaction: the role's default does not stop it.
+    const intruder = await pg.connect(MONITOR);
+    try {
+      const { rows } = await intruder.query<{ oid: number }>("SELECT lo_from_bytea(0, 'x'::bytea) AS oid");
+      expect(await evaluate("MonitoringRoleWrites")).toEqual({ value: 1, fires: true });
+      await intruder.query("SELECT lo_unlink($1)", [rows[0].oid]);
+      expect(await evaluate("MonitoringRoleWrites")).toEqual({ value: 0, fires: false });
+    } finally {
+      await intruder.end();
+    }
+  });
+});
