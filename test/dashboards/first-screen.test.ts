@@ -10,7 +10,11 @@ import { journeyErrorExpr, journeys } from "../../src/dashboards/panels/journeys
 import { failedRequestsLogQuery } from "../../src/dashboards/reviews";
 import { alertFolderTitle } from "../../src/grafana/datasources";
 import { logqlErrors } from "../support/logql";
+import { healthyInstances, metricsApiSeries } from "../fixtures/signals/supabase-metrics";
+import { SM_STEP_SECONDS } from "../fixtures/signals/synthetic-monitoring";
 import { settingsFor } from "../support/offline";
+import { tempDir } from "../support/processes";
+import { runPromtoolTests } from "../support/promtool";
 
 /** The Overview's first screen, read as the on-call engineer reads it at 3 a.m. */
 interface Panel {
@@ -110,6 +114,31 @@ describe("the Overview's first screen (1920x1080, no scrolling)", () => {
     expect(below.some((p) => p.type === "timeseries")).toBe(true);
     const annotations = (dashboards[0].model.annotations as { list?: { builtIn?: number; enable?: boolean }[] }).list ?? [];
     expect(annotations).toContainEqual(expect.objectContaining({ builtIn: 1, enable: true }));
+  });
+});
+
+describe("a tile whose signal went quiet", () => {
+  it("shows its value while the Metrics API answers, and nothing (its grey 'no current data') 20 minutes after it stopped", async () => {
+    const ref = settings.supabaseProjectRef;
+    // Producer-shaped scrapes for 10 minutes, then none: the Metrics API gone, no stale marker written.
+    const input = metricsApiSeries(ref, 40, (minute) => (minute < 10 ? healthyInstances(ref) : undefined));
+    const tiles = ["Database up", "DB connections (% of max)", "Database mode (primary)", "Root filesystem / used"].map((title) => {
+      const p = firstScreen.find((x) => x.title.startsWith(title));
+      expect(p, title).toBeDefined();
+      return exprs(p as Panel)[0];
+    });
+    const run = await runPromtoolTests(tempDir("fresh-tiles"), "fresh-tiles.test.yml", [], [
+      {
+        name: "quiet signal",
+        interval: `${SM_STEP_SECONDS}s`,
+        input_series: input,
+        promql_expr_test: tiles.flatMap((expr) => [
+          { expr: `count(${expr})`, eval_time: "8m", exp_samples: [{ labels: "{}", value: 1 }] },
+          { expr, eval_time: "30m", exp_samples: [] },
+        ]),
+      },
+    ]);
+    expect(run.ok, run.output).toBe(true);
   });
 });
 
