@@ -9,6 +9,7 @@ import type * as Artifacts from "../src/artifacts";
 import type * as ConfigLoader from "../src/config/load";
 import type * as Engine from "../src/offline/engine";
 import type * as Plan from "../src/offline/plan";
+import type * as Reach from "../src/github/reach";
 import { configErrorMessage, validateConfig } from "../src/config/validate";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 
@@ -76,7 +77,8 @@ async function main(): Promise<number> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { ConfigError, loadSettings } = require("../src/config/load") as typeof ConfigLoader;
   const { planNotes, planSummary, renderArtifacts } = require("../src/artifacts") as typeof Artifacts;
-  const { runProgram, startOfflineEngine } = require("../src/offline/engine") as typeof Engine;
+  const { REDACTED, runProgram, startOfflineEngine } = require("../src/offline/engine") as typeof Engine;
+  const { stateSecrets } = require("../src/github/reach") as typeof Reach;
   const { planDocument, planTree, writeArtifacts } = require("../src/offline/plan") as typeof Plan;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const recording = await startOfflineEngine(stackConfig);
@@ -91,6 +93,8 @@ async function main(): Promise<number> {
   const settings = loadSettings();
   const files = renderArtifacts(settings);
   files.set("plan.json", JSON.stringify(planDocument(stack, recording), null, 2) + "\n");
+  // What a token with stack:decrypt on this stack reads from its state (README § Credentials).
+  files.set("delivery/state-secrets.json", JSON.stringify(stateSecrets(recording.resources, recording.stackOutputs, REDACTED), null, 2) + "\n");
   const outDir = values.out ? path.resolve(values.out) : path.join(root, "out", stack);
   writeArtifacts(outDir, files);
 

@@ -13,7 +13,9 @@ import { dashboardUrl } from "./grafana/urls";
 import { GUIDE_PATH } from "./guide/anchors";
 import { alertGuideMarkdown } from "./guide/render";
 import * as path from "node:path";
-import { credentials, credentialsTable, pulumiOidcPolicies } from "./github/credentials";
+import { credentials, pulumiOidcPolicies } from "./github/credentials";
+import { rotationAdvice, type ExternalKey } from "./rotation/advice";
+import { credentialsTable, reach } from "./github/reach";
 import { readDelivery } from "./github/delivery";
 
 /**
@@ -33,7 +35,7 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   files.set("alerts.md", alertGuideMarkdown(settings));
   // Who holds which credential, and the OIDC rules the bootstrap registers in Pulumi Cloud.
   const delivery = readDelivery(path.resolve(__dirname, ".."));
-  files.set("delivery/credentials.md", credentialsTable(credentials(settings, delivery)));
+  files.set("delivery/credentials.md", credentialsTable(reach(settings, delivery)));
   files.set("delivery/pulumi-oidc-policies.json", JSON.stringify(pulumiOidcPolicies(settings, delivery), null, 2) + "\n");
   return files;
 }
@@ -59,10 +61,9 @@ export function planNotes(settings: Settings): string[] {
   const due = keys.filter((k) => k.due);
   if (due.length > 0) {
     const today = at.toISOString().slice(0, 10);
-    notes.push(
-      `         Rotate each in its vendor's console and update the secret ('pulumi config set --secret <key> <value>'), then record the date:`,
-      ...due.map((k) => `           pulumi config set --path rotation.lastRotated.${k.key} ${today}`),
-    );
+    // Each key's home comes from the credentials model, the table the README and the environments are rendered from.
+    const list = credentials(settings, readDelivery(path.resolve(__dirname, "..")));
+    notes.push(...rotationAdvice(settings, list, due.map((k) => k.key as ExternalKey), today));
   }
   return notes;
 }

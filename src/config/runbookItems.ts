@@ -122,7 +122,7 @@ export const runbookFirstSteps: Record<RunbookSection, readonly string[]> = {
     "Re-apply db/monitoring-role.sql, which refuses while the role still owns anything, and document the incident for review.",
   ],
   [runbookSections.apiKeyRotation]: [
-    "Generate a new key in the vendor's console and update it where it is used (Supabase secrets, or `pulumi config set --secret`).",
+    "Generate a new key in the vendor's console and put it where it lives, never in stack config: its GitHub environment secret, `gh secret set <NAME> --env production`, which prompts for the value (the plan names each key's secret; README § Key rotation).",
     "Test with the new key, then revoke the old one and watch for failures.",
     "Record it: `pulumi config set --path rotation.lastRotated.<key> YYYY-MM-DD`.",
   ],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { streamSelectorProblem } from "./logql";
 import { runbookModel } from "./runbook";
 
 /**
@@ -199,7 +200,11 @@ export const logDrain = z
   .strictObject({
     streamSelector: z
       .string()
-      .regex(/^\{\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*".*"\s*\}$/, 'expected a LogQL stream selector such as {source="supabase", service="function_edge_logs"}')
+      // Parsed with Grafana's LogQL grammar (src/config/logql.ts), not matched by a pattern.
+      .superRefine((value, ctx) => {
+        const problem = streamSelectorProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: `${problem}; expected a LogQL stream selector such as {source="supabase", service=~"function_edge_logs|deno-relay-logs"}` });
+      })
       .default('{source="supabase", service=~"function_edge_logs|deno-relay-logs"}')
       .describe(
         "The Loki stream of edge-function logs from the Supabase log drain. logflare's Loki adaptor sends source=\"supabase\" and the source's name as service: Supabase calls the table function_edge_logs, logflare's own Supabase mapping deno-relay-logs, so the default matches both. Confirm with a label-values query on service once the drain is set up, then narrow it.",

@@ -4,6 +4,7 @@ import { alertSpecs } from "../alerts/specs";
 import { clocksOf, worstCaseToPage } from "../alerts/timing";
 import { identityFor, type Identity } from "./identity";
 import { readCaCertificate } from "./caCertificate";
+import { GO_TEMPLATE_DELIMITERS } from "./logql";
 import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
 import { crossKeyProblems, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
 
@@ -134,6 +135,19 @@ export function numbersFromText(schema: AnySchema, value: unknown): unknown {
   return value;
 }
 
+/**
+ * Where a config string holds Go template delimiters. Every plain string is checked, not only the
+ * ones that reach a template today (contact names and emails, the external support line, the stream
+ * selector, function names, URLs in descriptions): a string that reaches one tomorrow is then
+ * already safe, and no config text of this project has a reason to contain `{{` or `}}`.
+ */
+function templateSyntax(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (typeof value === "string") return GO_TEMPLATE_DELIMITERS.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templateSyntax(v, [...path, i]));
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [...(GO_TEMPLATE_DELIMITERS.test(k) ? [[...path, k]] : []), ...templateSyntax(v, [...path, k])]);
+  return [];
+}
+
 // ---- messages --------------------------------------------------------------------------------
 
 function keyPath(path: readonly PropertyKey[]): string {
@@ -257,6 +271,12 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
       if (issue.code === "unrecognized_keys") for (const k of issue.keys) problems.push(unknownKeyProblem(issue.path, k));
       else problems.push(issueProblem(issue, raw));
     }
+  }
+  // On the values as given, so the message comes with any other problem of the same stack file.
+  for (const at of templateSyntax(raw)) {
+    problems.push(
+      `${keyPath(at)}: contains '{{' or '}}': Grafana renders alert descriptions, notification messages and PagerDuty details as Go templates, and config text reaches them verbatim, so it would be executed (or break every notification that carries it); expected plain text without '{{' or '}}'`,
+    );
   }
   let postgresCaCertificate: string | undefined;
   if (parsed.success) {

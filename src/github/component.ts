@@ -38,7 +38,7 @@ export class GitHubDelivery extends pulumi.ComponentResource {
         {
           repository: env.repository,
           environment: env.environment,
-          waitTimer: env.needsApproval ? gh.waitTimerMinutes : undefined,
+          waitTimer: env.waitTimerMinutes,
           preventSelfReview: env.needsApproval ? true : undefined,
           canAdminsBypass: false,
           reviewers: env.needsApproval ? [{ users, teams }] : undefined,

@@ -1,5 +1,5 @@
 import type { Settings } from "../config/load";
-import { PROJECT, type SecretKey } from "../config/schema";
+import { PROJECT, type externalKeyNames, type SecretKey } from "../config/schema";
 import type { Delivery } from "./delivery";
 
 /**
@@ -8,10 +8,9 @@ import type { Delivery } from "./delivery";
  * tests hold the workflows to it, so "which secret lives where, who may use it from which ref" is
  * written once.
  *
- * The rule it encodes: a pull request's code runs in the `preview` environment, which holds nothing
- * that can change anything. Everything that can change prod lives in `production`, which GitHub
- * releases only to a job on `main` that a reviewer approved (admins cannot bypass), and Pulumi
- * Cloud gives a Stack Write token only to an OIDC token whose subject names that environment.
+ * What a collaborator's branch reaches is not written here: src/github/reach.ts derives it from
+ * the environments' protection (environments.ts, which the program registers) and the Pulumi Cloud
+ * OIDC policies below, and the table's last column is that derivation.
  */
 export type EnvironmentName = "preview" | "production";
 
@@ -34,8 +33,14 @@ export type CredentialHome =
   | { kind: "environment-secret"; environment: EnvironmentName; secretName: string; setBy: "person" }
   /** Not stored anywhere: minted per job by Pulumi Cloud from GitHub's OIDC token. */
   | { kind: "oidc"; environment: EnvironmentName; pulumiTeam: string; stackPermission: "Stack Read" | "Stack Write" }
-  /** A secret in the stack's encrypted config: every preview can decrypt it. */
-  | { kind: "stack-config"; key: SecretKey };
+  /** A secret in the stack's encrypted config: whoever holds `stack:decrypt` on the stack reads it. */
+  | { kind: "stack-config"; key: SecretKey }
+  /**
+   * Every value marked secret in the stack's Pulumi state (resource inputs and outputs, stack
+   * outputs): Pulumi Cloud decrypts them for whoever holds `stack:decrypt` on the stack, which a
+   * `pulumi preview` needs. `npm run plan` lists them in out/<stack>/delivery/state-secrets.json.
+   */
+  | { kind: "stack-state"; stack: string };
 
 export interface Credential {
   id: string;
@@ -43,8 +48,8 @@ export interface Credential {
   home: CredentialHome;
   usedBy: CredentialUse[];
   canDo: string;
-  /** What a preview (a collaborator's branch) can do with it, if it can reach it at all. */
-  fromABranch: string;
+  /** The `rotation.lastRotated` key that records when a person last rotated it. */
+  rotationKey?: (typeof externalKeyNames)[number];
 }
 
 const PREVIEW: Omit<CredentialUse, "step" | "as"> = { workflow: "preview.yml", job: "preview" };
@@ -58,8 +63,6 @@ export const STEPS = {
   healthChecks: "Health checks passing",
 } as const;
 
-const NOT_REACHABLE = "nothing: GitHub releases production secrets only to an approved job on main";
-
 export function credentials(settings: Settings, delivery: Delivery): Credential[] {
   const list: Credential[] = [
     {
@@ -67,16 +70,15 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       what: "Pulumi Cloud team token, minted per job by OIDC",
       home: { kind: "oidc", environment: "preview", pulumiTeam: delivery.previewTeam, stackPermission: "Stack Read" },
       usedBy: [{ ...PREVIEW, step: STEPS.login, as: "PULUMI_ACCESS_TOKEN" }],
-      canDo: "read the stacks and their state, decrypt their config, run `pulumi preview`; not `up`, `refresh`, `config set` or `destroy`",
-      fromABranch: "read the stack-config secrets below; change nothing",
+      canDo: "read the stacks, export their state and decrypt every secret in it and in their config (Stack Read includes stack:export and stack:decrypt), run `pulumi preview`; not `up`, `refresh`, `config set` or `destroy`",
     },
     {
       id: "pulumi-deploy",
+      rotationKey: "pulumiAccessToken",
       what: "Pulumi Cloud team token, minted per job by OIDC",
       home: { kind: "oidc", environment: "production", pulumiTeam: delivery.deployTeam, stackPermission: "Stack Write" },
       usedBy: [{ ...UP, step: STEPS.login, as: "PULUMI_ACCESS_TOKEN" }],
       canDo: "run `pulumi up` on the stacks",
-      fromABranch: "nothing: Pulumi Cloud mints it only for the subject repo:<owner>/<repo>:environment:production",
     },
     {
       id: "grafana-viewer-preview",
@@ -84,7 +86,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "preview", secretName: "GRAFANA_VIEWER_TOKEN", setBy: "program", from: { generated: "grafanaViewerToken" } },
       usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GRAFANA_AUTH" }],
       canDo: "read dashboards, folders and alert rules; query data sources other than the restricted PostgreSQL one",
-      fromABranch: "read what any org Viewer reads",
     },
     {
       id: "github-read",
@@ -92,18 +93,18 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "preview", secretName: "GH_READ_TOKEN", setBy: "person" },
       usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GITHUB_TOKEN" }],
       canDo: "look up the reviewer teams and users (organization Members: read, repository Metadata: read)",
-      fromABranch: "read team membership of the organization",
     },
     {
       id: "grafana-admin",
+      rotationKey: "grafanaAuth",
       what: "Grafana service-account token, role Admin",
       home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_AUTH", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_AUTH" }],
       canDo: "create, change and delete folders, dashboards, rules, contact points, data sources, permissions and service accounts",
-      fromABranch: NOT_REACHABLE,
     },
     {
       id: "grafana-sm-deploy",
+      rotationKey: "smAccessToken",
       what: "Synthetic Monitoring access token",
       home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_SM_ACCESS_TOKEN", setBy: "person" },
       usedBy: [
@@ -111,7 +112,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
         { ...UP, step: STEPS.checksRegistered, as: "GRAFANA_SM_ACCESS_TOKEN" },
       ],
       canDo: "create, change and delete checks and their alerts; list them",
-      fromABranch: NOT_REACHABLE,
     },
     // The workflows serve every stack, so the deploy job always offers it; it stays unset, and unread, while paging.irm is off.
     {
@@ -120,7 +120,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_ONCALL_ACCESS_TOKEN", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_ONCALL_ACCESS_TOKEN" }],
       canDo: "create, change and delete IRM escalation chains and integrations",
-      fromABranch: NOT_REACHABLE,
     },
     ...(settings.metricsScrape.enabled
       ? [
@@ -130,7 +129,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
             home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN", setBy: "person" },
             usedBy: [{ ...UP, step: STEPS.up, as: "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN" }],
             canDo: "create, change and delete the stack's Metrics Endpoint scrape jobs (and its other integrations)",
-            fromABranch: NOT_REACHABLE,
           } satisfies Credential,
           {
             id: "supabase-secret-key",
@@ -138,18 +136,17 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
             home: { kind: "environment-secret", environment: "production", secretName: "SUPABASE_SECRET_KEY", setBy: "person" },
             usedBy: [{ ...UP, step: STEPS.up, as: "SUPABASE_SECRET_KEY" }],
             canDo: "everything service_role can: read and write every table past RLS, and the Metrics API; the scrape job stores it in Grafana Cloud",
-            fromABranch: NOT_REACHABLE,
           } satisfies Credential,
         ]
       : []),
     {
       id: "github-delivery",
+      rotationKey: "githubToken",
       what: "fine-grained GitHub token or GitHub App installation, limited to the monitoring and app repositories",
       home: { kind: "environment-secret", environment: "production", secretName: "GH_DELIVERY_TOKEN", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GITHUB_TOKEN" }],
       canDo:
         "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions read (list environments), Metadata read; on the organization: Members read (reviewer teams)",
-      fromABranch: NOT_REACHABLE,
     },
     {
       id: "grafana-viewer-deploy",
@@ -157,7 +154,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "production", secretName: "GRAFANA_VIEWER_TOKEN", setBy: "program", from: { generated: "grafanaViewerToken" } },
       usedBy: [{ ...UP, step: STEPS.dashboardsLive, as: "GRAFANA_READ_TOKEN" }],
       canDo: "read dashboards back after `up`",
-      fromABranch: NOT_REACHABLE,
     },
   ];
 
@@ -169,7 +165,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
         home: { kind: "stack-config", key: "functionsAuthToken" },
         usedBy: [],
         canDo: "call the edge functions as an anonymous client (the anon key also ships in the app)",
-        fromABranch: "read it, as any user of the app can",
       },
       {
         id: "functions-auth",
@@ -177,17 +172,31 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
         home: { kind: "environment-secret", environment: "production", secretName: "FUNCTIONS_AUTH_TOKEN", setBy: "program", from: { config: "functionsAuthToken" } },
         usedBy: [{ ...UP, step: STEPS.healthChecks, as: "AIN_FUNCTIONS_AUTH_TOKEN" }],
         canDo: "call the edge functions as an anonymous client",
-        fromABranch: NOT_REACHABLE,
       },
     );
   }
+  list.push({
+    id: "stack-state",
+    what: `the secret values in stack \`${settings.stack}\`'s Pulumi state: every resource input and output marked secret (${[
+      settings.metricsScrape.enabled ? "the Metrics API scrape jobs' password (Supabase's secret key)" : undefined,
+      "the data source password",
+      "the GitHub environment secrets' values",
+      "the Viewer token",
+      settings.paging.webhook ? "the paging signing secrets and webhook URL" : undefined,
+      settings.paging.pagerduty ? "the PagerDuty key" : undefined,
+    ]
+      .filter(Boolean)
+      .join(", ")}; all listed in out/<stack>/delivery/state-secrets.json)`,
+    home: { kind: "stack-state", stack: settings.stack },
+    usedBy: [],
+    canDo: `${settings.metricsScrape.enabled ? "everything service_role can (read and write every table past RLS); " : ""}read what the Viewer token and the database role read${settings.paging.webhook ? "; sign pages the receiver accepts" : ""}`,
+  });
   list.push({
     id: "postgres-password",
     what: "password of the read-only database role",
     home: { kind: "stack-config", key: "postgresPassword" },
     usedBy: [],
     canDo: "read pg_stat_activity, public_tokens and storage.objects through the read-only role",
-    fromABranch: "read it (a preview decrypts stack config): the read-only role's data, nothing more",
   });
   if (settings.paging.webhook) {
     list.push({
@@ -196,7 +205,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "stack-config", key: "pagingWebhookUrl" },
       usedBy: [],
       canDo: "deliver a request to the receiver, which refuses it without a valid signature",
-      fromABranch: "read it; a page still needs a signing secret, which lives only in production",
     });
     const signing = (id: GeneratedSecret, secretName: string, role: string): Credential => ({
       id,
@@ -204,7 +212,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "production", secretName, setBy: "program", from: { generated: id } },
       usedBy: [],
       canDo: "sign a page the receiver accepts (read by the receiver's own deployment, outside these workflows)",
-      fromABranch: NOT_REACHABLE,
     });
     list.push(
       signing("pagingSigningPrevious", "PAGING_WEBHOOK_SIGNING_SECRET_PREVIOUS", "the previous period's"),
@@ -219,7 +226,6 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "stack-config", key: "pagerdutyIntegrationKey" },
       usedBy: [],
       canDo: "open incidents on that one PagerDuty service",
-      fromABranch: "read it (a preview decrypts stack config): open an incident",
     });
   }
   return list;
@@ -250,18 +256,8 @@ export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
   );
 }
 
-/** The credentials as a Markdown table, for out/<stack>/delivery/credentials.md and the README. */
-export function credentialsTable(list: Credential[]): string {
-  const where = (h: CredentialHome) => {
-    if (h.kind === "oidc") return `OIDC, \`${h.environment}\` environment -> Pulumi team \`${h.pulumiTeam}\` (${h.stackPermission})`;
-    if (h.kind === "stack-config") return `stack config \`${h.key}\` (encrypted)`;
-    return `\`${h.environment}\` environment secret \`${h.secretName}\`, set by ${h.setBy === "program" ? "the program" : "a person"}`;
-  };
-  const used = (c: Credential) => (c.usedBy.length > 0 ? c.usedBy.map((u) => `${u.workflow} \`${u.job}\` "${u.step}" as \`${u.as}\``).join("<br>") : c.home.kind === "stack-config" ? "`pulumi preview` and `pulumi up` (a resource input)" : "outside these workflows");
-  const cell = (text: string) => text.replace(/\|/g, "\\|");
-  return [
-    "| credential | where it lives | used by | can do | from a collaborator's branch |",
-    "|---|---|---|---|---|",
-    ...list.map((c) => `| ${cell(c.what)} | ${cell(where(c.home))} | ${cell(used(c))} | ${cell(c.canDo)} | ${cell(c.fromABranch)} |`),
-  ].join("\n") + "\n";
-}
+/**
+ * The app repository's secrets that `rotation.lastRotated` reminds of: the app team sets them in
+ * its own `production` environment (`github.appRepository`); no stack here holds them.
+ */
+export const APP_REPOSITORY_SECRETS = { supabaseAccessToken: "SUPABASE_ACCESS_TOKEN", resendApiKey: "RESEND_API_KEY" } as const;

@@ -17,9 +17,12 @@ export interface EnvironmentSecret {
 export interface EnvironmentSpec {
   repository: string;
   environment: EnvironmentName;
-  /** Deployments only from main, approved by a reviewer who did not push, admins included. */
+  /** Deployments only from main (a deployment branch policy). */
   mainOnly: boolean;
+  /** Each run waits for a reviewer who did not trigger it, admins included. */
   needsApproval: boolean;
+  /** Minutes a run waits after approval: production's `github.waitTimerMinutes`; none for previews. */
+  waitTimerMinutes?: number;
   secrets: EnvironmentSecret[];
   variables: Record<string, string>;
 }
@@ -35,14 +38,17 @@ export function environmentSpecs(settings: Settings, delivery: Delivery): Enviro
     });
   const variables = { GRAFANA_URL: settings.grafanaUrl, GRAFANA_SM_URL: settings.smUrl, SUPABASE_PROJECT_REF: settings.supabaseProjectRef };
   const specs: EnvironmentSpec[] = [
-    { repository: gh.repository, environment: "production", mainOnly: true, needsApproval: true, secrets: secretsOf("production"), variables },
-    // Pull requests from this repository's branches; forks get no secrets at all. Nothing here can change prod.
-    { repository: gh.repository, environment: "preview", mainOnly: false, needsApproval: false, secrets: secretsOf("preview"), variables },
+    { repository: gh.repository, environment: "production", mainOnly: true, needsApproval: true, waitTimerMinutes: gh.waitTimerMinutes, secrets: secretsOf("production"), variables },
+    // `pulumi preview` of a pull request from this repository's branches (forks get no secrets at all).
+    // Its Pulumi token has Stack Read, which decrypts every secret in the state, so a maintainer
+    // approves each run after reading the code it runs: a branch's own workflow that names this
+    // environment waits for the same approval (src/github/reach.ts, docs/how-it-works.md § Delivery).
+    { repository: gh.repository, environment: "preview", mainOnly: false, needsApproval: true, secrets: secretsOf("preview"), variables },
   ];
   if (gh.appRepository) {
     // The app's own secrets (SUPABASE_ACCESS_TOKEN, RESEND_API_KEY) are the app team's to set: this
     // stack never holds them, so a preview here can never read them.
-    specs.push({ repository: gh.appRepository, environment: "production", mainOnly: true, needsApproval: true, secrets: [], variables: { SUPABASE_PROJECT_REF: settings.supabaseProjectRef } });
+    specs.push({ repository: gh.appRepository, environment: "production", mainOnly: true, needsApproval: true, waitTimerMinutes: gh.waitTimerMinutes, secrets: [], variables: { SUPABASE_PROJECT_REF: settings.supabaseProjectRef } });
   }
   return specs;
 }

@@ -99,6 +99,33 @@ const cases: BadCase[] = [
   { what: "rotation every fortnight", changes: { set: { rotation: { every: "fortnight" } } }, key: "ain-monitoring:rotation.every", expected: /expected one of/ },
   { what: "the Grafana Admin token in the stack", changes: { secrets: { grafanaAuth: "glsa_x" } }, key: "ain-monitoring:grafanaAuth", expected: /GRAFANA_AUTH from the environment/ },
   { what: "database password empty", changes: { secrets: { postgresPassword: "  " } }, key: "ain-monitoring:postgresPassword", expected: /required secret is not set/ },
+  // logDrain.streamSelector, parsed with Grafana's LogQL grammar (src/config/logql.ts).
+  ...(
+    [
+      ["with a line filter", '{source="supabase"} |= "error"', /must be a stream selector alone: .*remove any '\|' stage/],
+      ["with a parser stage", '{source="supabase"} | json', /must be a stream selector alone/],
+      ["as a metric query", 'sum(count_over_time({source="supabase"}[5m]))', /not a metric query/],
+      ["unclosed", '{source="supabase"', /is not valid LogQL \(syntax error at character \d+\)/],
+      ["with an unquoted value", "{source=supabase}", /is not valid LogQL/],
+      ["empty", "{}", /is not valid LogQL/],
+      ["with a trailing brace", '{source="supabase"}}', /is not valid LogQL/],
+      ["a label name only", "source", /is not valid LogQL|stream selector alone/],
+      ["matching every stream", '{source=~".*"}', /at least one matcher that does not match an empty value/],
+      ["with negative matchers only", '{source!="postgres", service!~"auth"}', /at least one matcher that does not match an empty value/],
+      ["with an empty value", '{source=""}', /at least one matcher that does not match an empty value/],
+    ] as const
+  ).map(([what, streamSelector, expected]): BadCase => ({ what: `stream selector ${what}`, changes: { set: { logDrain: { streamSelector } } }, key: "ain-monitoring:logDrain.streamSelector", expected })),
+  // Go template syntax in config text that reaches alert descriptions and notification messages.
+  ...(
+    [
+      ["a contact's name", { contacts: { ...contacts, onCallEngineer: { name: "{{ .Status }}", email: "oncall@ain-mvp.example" } } }, "contacts.onCallEngineer.name"],
+      ["the external support name", { contacts: { ...contacts, externalSupport: { name: 'Supabase {{ template "x" }}', email: "support@supabase.io" } } }, "contacts.externalSupport.name"],
+      ["a closing delimiter alone", { contacts: { ...contacts, productOwner: { name: "PO }}", email: "po@ain-mvp.example" } } }, "contacts.productOwner.name"],
+      ["the stream selector's value", { logDrain: { streamSelector: '{source="supabase", service="{{ .Labels.x }}"}' } }, "logDrain.streamSelector"],
+      ["the runbook URL", { runbookUrl: "https://github.com/ain-mvp/ain-mvp/blob/main/runbook.md#{{.x}}" }, "runbookUrl"],
+      ["the rotation reason", { rotation: { rotateNow: "{{ breach }}" } }, "rotation.rotateNow"],
+    ] as const
+  ).map(([what, set, key]): BadCase => ({ what: `Go template syntax in ${what}`, changes: { set }, key: `ain-monitoring:${key}`, expected: /contains '\{\{' or '\}\}': Grafana renders .* as Go templates.*expected plain text/ })),
 ];
 
 /**
@@ -122,6 +149,18 @@ describe("values as `pulumi config set --path` writes them", () => {
   ];
   it.each(textCases)("$what", async ({ changes, read, expected }) => {
     expect(read(await settingsFor(changes))).toBe(expected);
+  });
+});
+
+/** Stream selectors Loki takes, including the regex matcher that reads both of the drain's service names. */
+describe("stream selectors that are accepted", () => {
+  it.each([
+    '{source="supabase", service=~"function_edge_logs|deno-relay-logs"}',
+    '{source="supabase", service="function_edge_logs"}',
+    '{ source = "supabase" , service !~ "postgres.*" }',
+    "{source=`supabase`}",
+  ])("%s", async (streamSelector) => {
+    expect((await settingsFor({ set: { logDrain: { streamSelector } } })).logDrain.streamSelector).toBe(streamSelector);
   });
 });
 
@@ -175,6 +214,13 @@ describe("a wrong config value", () => {
   it("reports every problem at once, not just the first", async () => {
     const run = await runStack({ set: { grafanaUrl: "http://x", postgresPort: -1, folderUid: "X" } });
     expect(run.error?.message).toMatch(/\(3 problems\)/);
+  });
+
+  it("reports template syntax together with the other problems of the file", async () => {
+    const run = await runStack({ set: { postgresPort: -1, contacts: { ...contacts, leadDeveloper: { name: "{{ .Status }}", email: "lead@ain-mvp.example" } } } });
+    expect(run.error?.message).toMatch(/\(2 problems\)/);
+    expect(run.error?.message).toMatch(/- ain-monitoring:contacts\.leadDeveloper\.name: contains '\{\{' or '\}\}'/);
+    expect(run.resources).toEqual([]);
   });
 
   it("never echoes a secret value in the message", async () => {

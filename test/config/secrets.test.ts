@@ -71,5 +71,17 @@ describe("secret config", () => {
       const page = doc.resources.find((r) => r.name === "ain-p0-on-call");
       expect((page?.inputs.webhooks as { hmacConfig: { secret: string } }[])[0].hmacConfig.secret).toBe("[secret]");
     });
+
+    it("delivery/state-secrets.json names every place a secret lands in the state, as a preview's Stack Read would decrypt it", () => {
+      expect(plan.status, plan.stderr).toBe(0);
+      const listed = JSON.parse(fs.readFileSync(path.join(out, "delivery/state-secrets.json"), "utf8")) as { type: string; name: string; path: string }[];
+      const doc = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: { type: string; name: string; inputs: Record<string, unknown> }[]; stackOutputs: Record<string, unknown> };
+      // Every "[secret]" in plan.json is one listed place, and the other way round.
+      const places = (value: unknown, at: string): string[] =>
+        value === "[secret]" ? [at] : Array.isArray(value) ? value.flatMap((v, i) => places(v, `${at}[${i}]`)) : value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => places(v, at ? `${at}.${k}` : k)) : [];
+      const redacted = [...doc.resources.flatMap((r) => places(r.inputs, "").map((p) => `${r.type} ${r.name} ${p}`)), ...places(doc.stackOutputs, "").map((p) => `pulumi:pulumi:Stack (stack output) ${p}`)];
+      expect(listed.map((l) => `${l.type} ${l.name} ${l.path}`).sort()).toEqual(redacted.sort());
+      expect(listed.map((l) => l.path)).toEqual(expect.arrayContaining(["webhooks[0].url", "webhooks[0].hmacConfig.secret", "secureJsonDataEncoded", "authenticationBasicPassword", "pagingWebhookSigningSecret"]));
+    });
   });
 });

@@ -28,11 +28,16 @@ describe("the GitHub delivery of the prod stack", () => {
     expect(policy.inputs).toMatchObject({ repository: "ain-monitoring", environment: "production", branchPattern: "main" });
   });
 
-  it("gives previews their own environment without reviewers, which admins cannot bypass either", () => {
+  it("puts each preview run behind a maintainer's approval, from any branch, which neither the author nor an admin can skip", () => {
+    const production = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", "ain-monitoring-production").inputs;
     const env = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", "ain-monitoring-preview").inputs;
-    expect(env.reviewers).toBeUndefined();
+    // The same reviewers as production: the preview's Pulumi token decrypts the state (src/github/reach.ts).
+    expect(env.reviewers).toEqual(production.reviewers);
+    expect(env).toMatchObject({ preventSelfReview: true, canAdminsBypass: false });
+    // Any branch may ask (a pull request's head), and no wait after the approval.
     expect(env.deploymentBranchPolicy).toBeUndefined();
-    expect(env.canAdminsBypass).toBe(false);
+    expect(env.waitTimer).toBeUndefined();
+    expect(prod.ofType("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").map((p) => p.inputs.environment)).not.toContain("preview");
   });
 
   it("writes each secret the model says the program sets, as a Pulumi secret through `value`, and no other", async () => {

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { pagingVerifier, sign, PAGING_SIGNATURE_HEADER, PAGING_TIMESTAMP_HEADER } from "../../src/paging/verify";
+import { memoryReplayStore, pagingVerifier, sharedPagingVerifier, sign, DEFAULT_TOLERANCE_SECONDS, PAGING_SIGNATURE_HEADER, PAGING_TIMESTAMP_HEADER, type ReplayStore } from "../../src/paging/verify";
 import { signingSlots } from "../../src/rotation/periods";
 
 /**
@@ -92,5 +92,74 @@ describe("rotation never breaks paging", () => {
   it("a receiver two periods behind refuses the page: the overlap is one period each way, and the README says so", () => {
     const verify = pagingVerifier({ secrets: published("2026-10-05T06:00:00Z"), now: () => NOW });
     expect(verify(grafanaSigned(signingWith("2026-12-01T06:00:00Z"), NOW), BODY)).toEqual({ ok: false, reason: "bad signature" });
+  });
+});
+
+/**
+ * A receiver with several instances, or one that restarts, must share the replay store: the
+ * in-memory default only protects a single, long-lived process (src/paging/verify.ts).
+ */
+describe("the replay store", () => {
+  const secrets = [OCTOBER, NOVEMBER, DECEMBER];
+
+  it("in memory per instance, lets a page replayed to a second instance through: the reason to share it", () => {
+    const a = pagingVerifier({ secrets, now: () => NOW });
+    const b = pagingVerifier({ secrets, now: () => NOW });
+    const page = grafanaSigned(NOVEMBER, NOW - 5);
+    expect(a(page, BODY).ok).toBe(true);
+    expect(b(page, BODY).ok).toBe(true);
+  });
+
+  it("shared by two instances, refuses at the second what the first accepted", () => {
+    const store = memoryReplayStore();
+    const a = pagingVerifier({ secrets, now: () => NOW, replayStore: store });
+    const b = pagingVerifier({ secrets, now: () => NOW, replayStore: store });
+    const page = grafanaSigned(NOVEMBER, NOW - 5);
+    expect(a(page, BODY).ok).toBe(true);
+    expect(b(page, BODY)).toEqual({ ok: false, reason: "replayed" });
+    expect(a(page, BODY)).toEqual({ ok: false, reason: "replayed" });
+  });
+
+  it("survives a restart, and forgets a signature only once the clock check refuses it", () => {
+    const store = memoryReplayStore();
+    let now = NOW;
+    const page = grafanaSigned(NOVEMBER, NOW);
+    expect(pagingVerifier({ secrets, now: () => now, replayStore: store })(page, BODY).ok).toBe(true);
+    // A new process on the same store, still inside the tolerance.
+    now = NOW + DEFAULT_TOLERANCE_SECONDS;
+    const restarted = pagingVerifier({ secrets, now: () => now, replayStore: store });
+    expect(restarted(page, BODY)).toEqual({ ok: false, reason: "replayed" });
+    // One second later the timestamp is stale: refused by the clock, and the store may let it go.
+    now = NOW + DEFAULT_TOLERANCE_SECONDS + 1;
+    expect(restarted(page, BODY)).toEqual({ ok: false, reason: "stale timestamp" });
+    restarted(grafanaSigned(NOVEMBER, now), BODY);
+    expect(store.size()).toBe(1);
+  });
+
+  it("answering asynchronously, as a networked store does, accepts a page delivered to two instances at once exactly once", async () => {
+    // Check-and-set in one step on the store's side, as Redis' SET NX EXAT is.
+    const entries = new Map<string, number>();
+    const claims: [string, number][] = [];
+    const shared: ReplayStore<Promise<boolean>> = {
+      async claim(key, expiresAt, now) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        claims.push([key, expiresAt]);
+        const until = entries.get(key);
+        if (until !== undefined && until >= now) return false;
+        entries.set(key, expiresAt);
+        return true;
+      },
+    };
+    const a = sharedPagingVerifier({ secrets, now: () => NOW, replayStore: shared });
+    const b = sharedPagingVerifier({ secrets, now: () => NOW, replayStore: shared });
+    const page = grafanaSigned(DECEMBER, NOW - 30);
+    const verdicts = await Promise.all([a(page, BODY), b(page, BODY)]);
+    expect(verdicts.filter((v) => v.ok)).toHaveLength(1);
+    expect(verdicts.filter((v) => !v.ok)).toEqual([{ ok: false, reason: "replayed" }]);
+    // Keyed by the signature, kept until timestamp + tolerance: the TTL is the tolerance window.
+    expect(claims[0]).toEqual([page[PAGING_SIGNATURE_HEADER], NOW - 30 + DEFAULT_TOLERANCE_SECONDS]);
+    // A forged page never reaches the store.
+    expect(await a(grafanaSigned(STRANGER, NOW), BODY)).toEqual({ ok: false, reason: "bad signature" });
+    expect(claims).toHaveLength(2);
   });
 });

@@ -1,0 +1,227 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Settings } from "../../src/config/load";
+import { readDelivery, type Delivery } from "../../src/github/delivery";
+import { credentialGate, decryptGate, environmentGate, mechanism, reach, stateSecrets, STACK_PERMISSION_SCOPES, unreviewedReach, type Gate, type Mechanism, type Reach } from "../../src/github/reach";
+import { REDACTED } from "../../src/offline/engine";
+import { ROOT, runValidStack, settingsFor } from "../support/offline";
+
+/**
+ * The delivery's security policy, checked over the real workflow files and what the program
+ * declares: which jobs run a branch's code, which credentials each can obtain, through which gate,
+ * and what those credentials decrypt. The rule: a branch that nobody reviewed obtains nothing that
+ * can read or change prod. Each check below is also run on a broken copy of the mechanism, to show
+ * it fails.
+ */
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  environment?: string;
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, { branches?: string[] } | null>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const dir = path.join(ROOT, ".github/workflows");
+const workflows = () => Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => [f, parse(fs.readFileSync(path.join(dir, f), "utf8")) as Workflow]));
+const SECRET_REF = /\$\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}/g;
+
+/**
+ * Whether a run of this workflow can execute code a branch chose: a pull request runs the branch's
+ * merge commit (its workflow files included), `workflow_dispatch` runs whatever ref a writer picks,
+ * a push runs the pushed branch. Only a push to main and the schedule (the default branch) run
+ * reviewed code.
+ */
+function runsBranchCode(wf: Workflow): boolean {
+  return Object.entries(wf.on).some(([event, filter]) => {
+    if (event === "schedule") return false;
+    if (event === "push") return !(filter?.branches && filter.branches.every((b) => b === "main"));
+    return true;
+  });
+}
+
+interface JobReach {
+  where: string;
+  gate: Gate;
+  /** Credential ids the job obtains. */
+  obtains: string[];
+  /** What the mechanism cannot account for: each one is a hole. */
+  problems: string[];
+}
+
+/** What each job obtains, and through which gate, from the job's own text and the mechanism. */
+function jobsReach(all: Record<string, Workflow>, m: Mechanism, list: Reach[], delivery: Delivery): JobReach[] {
+  const teams: Record<string, string> = { "${{ needs.delivery.outputs.preview-team }}": delivery.previewTeam, "${{ needs.delivery.outputs.deploy-team }}": delivery.deployTeam };
+  return Object.entries(all).flatMap(([file, wf]) =>
+    Object.entries(wf.jobs).map(([id, job]) => {
+      const where = `${file} ${id}`;
+      const gate: Gate = runsBranchCode(wf) ? environmentGate(m, job.environment) : { kind: "approved-main", environment: job.environment ?? "(main)" };
+      const obtains = new Set<string>();
+      const problems: string[] = [];
+      for (const step of job.steps) {
+        for (const [, secret] of JSON.stringify(step).matchAll(SECRET_REF)) {
+          if (secret === "GITHUB_TOKEN") continue;
+          const owner = list.find((c) => c.home.kind === "environment-secret" && c.home.secretName === secret && c.home.environment === job.environment);
+          // Not an environment secret of this job's environment: a repository or organization secret, which every branch reaches.
+          if (!owner) problems.push(`${where} reads secrets.${secret}, which is no secret of environment '${job.environment ?? "(none)"}'`);
+          else obtains.add(owner.id);
+        }
+        if (step.uses?.startsWith("pulumi/auth-actions@")) {
+          const team = teams[String(step.with?.scope ?? "").replace(/^team:/, "")];
+          const policies = m.policies.filter((p) => p.team === team);
+          if (policies.length === 0) problems.push(`${where} logs in to Pulumi Cloud as '${String(step.with?.scope)}', which no OIDC policy names`);
+          for (const policy of policies) {
+            // The policy's subject must be this job's environment, or the job's gate says nothing about the token.
+            if (policy.rules.sub !== `repo:${m.repository}:environment:${job.environment}`) problems.push(`${where} gets team ${team}'s token under the subject '${policy.rules.sub}'`);
+            for (const c of list.filter((c) => c.home.kind === "oidc" && c.home.pulumiTeam === team)) obtains.add(c.id);
+            // What the token decrypts comes with it.
+            if ((STACK_PERMISSION_SCOPES[policy.stackPermission] as readonly string[]).includes("stack:decrypt")) {
+              for (const c of list.filter((c) => c.home.kind === "stack-config" || c.home.kind === "stack-state")) obtains.add(c.id);
+            }
+          }
+        }
+      }
+      if (job.permissions?.["id-token"] === "write" && gate.kind === "any-branch") problems.push(`${where} asks GitHub for an OIDC token without a gate`);
+      if (gate.kind === "any-branch" && obtains.size > 0) problems.push(`${where} runs a branch's code unreviewed (${gate.why}) and obtains ${[...obtains].sort().join(", ")}`);
+      return { where, gate, obtains: [...obtains].sort(), problems };
+    }),
+  );
+}
+
+let settings: Settings;
+let delivery: Delivery;
+let m: Mechanism;
+let list: Reach[];
+beforeAll(async () => {
+  settings = await settingsFor();
+  delivery = readDelivery(ROOT);
+  m = mechanism(settings, delivery);
+  list = reach(settings, delivery, m);
+});
+const prodStack = () => `${delivery.pulumiOrganization}/ain-monitoring/${settings.stack}`;
+const ids = (l: Reach[]) => l.map((c) => c.id).sort();
+
+describe("what a collaborator's branch reaches", () => {
+  it("is nothing: every credential, the stack config and the state's secrets sit behind a maintainer's approval", () => {
+    expect(list.length).toBeGreaterThan(5);
+    expect(ids(unreviewedReach(list))).toEqual([]);
+    const gateOf = (id: string) => list.find((c) => c.id === id)?.gate;
+    // Pulumi Cloud decrypts the state for the preview team too: so a maintainer approves each preview run.
+    expect(decryptGate(m, prodStack())).toEqual({ kind: "approved-run", environment: "preview" });
+    expect(gateOf("stack-state")).toEqual({ kind: "approved-run", environment: "preview" });
+    expect(gateOf("pulumi-preview")).toEqual({ kind: "approved-run", environment: "preview" });
+    expect(gateOf("pulumi-deploy")).toEqual({ kind: "approved-main", environment: "production" });
+    for (const c of list.filter((c) => c.home.kind === "environment-secret" && c.home.environment === "production")) expect(c.gate.kind, c.id).toBe("approved-main");
+  });
+
+  it("is what the real workflow files obtain: unreviewed jobs hold no credential, and the preview's decrypting token waits for approval", () => {
+    const jobs = jobsReach(workflows(), m, list, delivery);
+    expect(jobs.flatMap((j) => j.problems)).toEqual([]);
+    const byJob = Object.fromEntries(jobs.map((j) => [j.where, j]));
+    // The jobs that run a pull request's code without anyone's approval obtain nothing.
+    for (const where of ["preview.yml delivery", "preview.yml test", "preview.yml plan"]) {
+      expect(byJob[where].gate.kind, where).toBe("any-branch");
+      expect(byJob[where].obtains, where).toEqual([]);
+    }
+    // The preview obtains the state's secrets (Stack Read decrypts them), only once a maintainer approved the run.
+    expect(byJob["preview.yml preview"].gate).toEqual({ kind: "approved-run", environment: "preview" });
+    expect(byJob["preview.yml preview"].obtains).toEqual(expect.arrayContaining(["pulumi-preview", "stack-state", "postgres-password"]));
+    expect(byJob["deploy.yml up"].gate.kind).toBe("approved-main");
+  });
+
+  it("covers every secret the state will hold, whatever the program registers", async () => {
+    const run = await runValidStack({ set: { paging: { webhook: true } }, secrets: { pagingWebhookUrl: "https://pager.example/hook" } });
+    const secrets = stateSecrets(run.resources, run.recording.stackOutputs, REDACTED);
+    // The ones issue 21 names, found in what the program registers rather than listed by hand.
+    expect(secrets.map((s) => `${s.type.split(":").pop()} ${s.path}`)).toEqual(
+      expect.arrayContaining(["MetricsEndpointScrapeJob authenticationBasicPassword", "DataSource secureJsonDataEncoded", "ActionsEnvironmentSecret value", "Stack pagingWebhookSigningSecret"]),
+    );
+    // A secret-valued input lands in the stack's state; the state is decrypted by whoever holds
+    // stack:decrypt on the stack, so each secret's gate is the stack's decrypt gate.
+    const stateGate = credentialGate(m, { kind: "stack-state", stack: settings.stack }, prodStack());
+    expect(stateGate.kind).not.toBe("any-branch");
+    expect(list.find((c) => c.home.kind === "stack-state")?.gate).toEqual(stateGate);
+  });
+
+  it("is the last column of the credentials table", () => {
+    for (const c of list) expect(c.fromABranch, c.id).toMatch(/^nothing/);
+  });
+});
+
+describe("the check fails when the mechanism leaks", () => {
+  const withEnvironment = (environment: string, change: Partial<Mechanism["environments"][number]>): Mechanism => ({
+    ...m,
+    environments: m.environments.map((e) => (e.environment === environment ? { ...e, ...change } : e)),
+  });
+
+  it("the preview environment loses its required reviewers: the state, the config and the preview's tokens become a branch's", () => {
+    const leaked = reach(settings, delivery, withEnvironment("preview", { needsApproval: false }));
+    expect(ids(unreviewedReach(leaked))).toEqual(["github-read", "grafana-viewer-preview", "postgres-password", "pulumi-preview", "stack-state", ...(settings.secrets.functionsAuthToken ? ["functions-auth-config"] : [])].sort());
+    expect(leaked.find((c) => c.id === "stack-state")?.fromABranch).toMatch(/^EVERYTHING, unreviewed/);
+  });
+
+  it("production takes any branch: every production secret becomes reachable after an approval of a branch's run", () => {
+    const leaked = reach(settings, delivery, withEnvironment("production", { mainOnly: false }));
+    expect(leaked.find((c) => c.id === "grafana-admin")?.gate.kind).toBe("approved-run");
+  });
+
+  it.each([
+    ["a pull request subject", (repo: string) => `repo:${repo}:pull_request`],
+    ["any subject of the repository", (repo: string) => `repo:${repo}:*`],
+    ["an environment the program does not declare", (repo: string) => `repo:${repo}:environment:ci`],
+  ])("a Stack Read policy trusts %s: the state becomes a branch's", (_, sub) => {
+    const extra = { ...m.policies[0], team: "someone", stackPermission: "Stack Read" as const, rules: { ...m.policies[0].rules, sub: sub(m.repository) } };
+    const leaky: Mechanism = { ...m, policies: [...m.policies, extra] };
+    expect(decryptGate(leaky, prodStack()).kind).toBe("any-branch");
+    expect(ids(unreviewedReach(reach(settings, delivery, leaky)))).toEqual(expect.arrayContaining(["stack-state", "postgres-password"]));
+  });
+
+  it("a job that runs unreviewed code logs in to Pulumi Cloud, or reads a repository secret", () => {
+    const all = workflows();
+    const plan = all["preview.yml"].jobs.plan;
+    plan.permissions = { contents: "read", "id-token": "write" };
+    plan.steps.push({ uses: "pulumi/auth-actions@x", with: { scope: "team:${{ needs.delivery.outputs.preview-team }}" } });
+    plan.steps.push({ name: "leak", run: "true", env: { KEY: "${{ secrets.SUPABASE_SECRET_KEY }}" } });
+    const problems = jobsReach(all, m, list, delivery).flatMap((j) => j.problems);
+    expect(problems).toEqual([
+      `preview.yml plan gets team ${delivery.previewTeam}'s token under the subject 'repo:${m.repository}:environment:preview'`,
+      "preview.yml plan reads secrets.SUPABASE_SECRET_KEY, which is no secret of environment '(none)'",
+      "preview.yml plan asks GitHub for an OIDC token without a gate",
+      expect.stringMatching(/^preview\.yml plan runs a branch's code unreviewed \(a job without an environment\) and obtains .*pulumi-preview.*stack-state/),
+    ]);
+  });
+
+  it("a stored Pulumi token handed to the preview job without its environment", () => {
+    const all = workflows();
+    const preview = all["preview.yml"].jobs.preview;
+    delete preview.environment;
+    preview.steps.push({ name: "pulumi preview again", run: "pulumi preview", env: { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" } });
+    const problems = jobsReach(all, m, list, delivery).filter((j) => j.where === "preview.yml preview").flatMap((j) => j.problems);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "preview.yml preview reads secrets.PULUMI_ACCESS_TOKEN, which is no secret of environment '(none)'",
+        `preview.yml preview gets team ${delivery.previewTeam}'s token under the subject 'repo:${m.repository}:environment:preview'`,
+        "preview.yml preview asks GitHub for an OIDC token without a gate",
+      ]),
+    );
+  });
+
+  it("a workflow a branch can dispatch deploys from an environment that is not main-only", () => {
+    const all = workflows();
+    expect(runsBranchCode(all["deploy.yml"])).toBe(true);
+    const loose = withEnvironment("production", { mainOnly: false, needsApproval: false });
+    const up = jobsReach(all, loose, reach(settings, delivery, loose), delivery).find((j) => j.where === "deploy.yml up");
+    expect(up?.problems.join("\n")).toMatch(/runs a branch's code unreviewed .* obtains .*grafana-admin/);
+  });
+});
