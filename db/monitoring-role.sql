@@ -7,7 +7,8 @@
 --   * ain_monitoring.token_state()   one token's state, looked up by the token's SHA-256 digest (SECURITY DEFINER)
 --   * ain_monitoring.slowest_statements() the weekly review's slowest statements, shown as activity() does (SECURITY DEFINER)
 --   * ain_monitoring.token_lifetimes created_at and expires_at of every sharing token, no token column
---   * ain_monitoring.storage_objects bucket, size and creation time of every stored file, no names
+--   * ain_monitoring.storage_objects bucket, size and creation time of every stored file, and
+--                                    whether the synthetic PDF check stored it (under synthetic/), no names
 --   * ain_monitoring.buckets         bucket ids and names
 --   * ain_monitoring.own_writes()    what this role itself has written (large objects, temporary tables)
 --   * pg_stat_activity / pg_stat_user_tables as every role may (row counts; table statistics)
@@ -388,12 +389,15 @@ AS $body$
   SELECT p.created_at, p.expires_at FROM public.public_tokens AS p
 $body$;
 
+-- `synthetic`: the app stores the PDF of a valuation marked synthetic_check (the PDF check's) under
+-- synthetic/ (README, Assumptions to confirm), so product counts leave the checks' own reports out.
+-- A flag, not the name: names may carry user ids. The prefix is SYNTHETIC_PDF_PREFIX in src/sql/queries.ts.
 CREATE OR REPLACE FUNCTION ain_monitoring.storage_object_rows()
-RETURNS TABLE (bucket_id text, size_bytes bigint, created_at timestamptz)
+RETURNS TABLE (bucket_id text, size_bytes bigint, created_at timestamptz, synthetic boolean)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $body$
-  SELECT o.bucket_id, (o.metadata ->> 'size')::bigint, o.created_at FROM storage.objects AS o
+  SELECT o.bucket_id, (o.metadata ->> 'size')::bigint, o.created_at, coalesce(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
 $body$;
 
 CREATE OR REPLACE FUNCTION ain_monitoring.bucket_rows()
@@ -411,7 +415,7 @@ CREATE OR REPLACE VIEW ain_monitoring.token_lifetimes AS
   SELECT r.created_at, r.expires_at FROM ain_monitoring.token_lifetime_rows() AS r;
 
 CREATE OR REPLACE VIEW ain_monitoring.storage_objects AS
-  SELECT r.bucket_id, r.size_bytes, r.created_at FROM ain_monitoring.storage_object_rows() AS r;
+  SELECT r.bucket_id, r.size_bytes, r.created_at, r.synthetic FROM ain_monitoring.storage_object_rows() AS r;
 
 CREATE OR REPLACE VIEW ain_monitoring.buckets AS
   SELECT r.id, r.name FROM ain_monitoring.bucket_rows() AS r;

@@ -1,7 +1,8 @@
 /**
  * `npm run docs`: regenerates what the repository's documents hold from data: the README's
- * configuration reference (from the schema) and docs/alerts.md, the alert response guide (from the
- * prod stack's alerts, dashboards, checks and routing). A test fails when either is stale.
+ * configuration reference (from the schema), docs/alerts.md, the alert response guide (from the
+ * prod stack's alerts, dashboards, checks and routing), and docs/dashboards/<uid>.png, a picture
+ * of each prod dashboard's layout. A test fails when any is stale.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,6 +10,8 @@ import { withReference } from "../src/config/reference";
 import { GUIDE_PATH } from "../src/guide/anchors";
 import { alertGuideMarkdown } from "../src/guide/render";
 import { offlineSettings } from "../src/offline/settings";
+import { dashboardCatalog } from "../src/dashboards/catalog";
+import { LAYOUT_DIR, layoutPicture, samePixels } from "../test/support/layoutPng";
 
 const root = path.resolve(__dirname, "..");
 const write = (relative: string, after: string, what: string) => {
@@ -20,3 +23,15 @@ const write = (relative: string, after: string, what: string) => {
 
 write("README.md", withReference(fs.readFileSync(path.join(root, "README.md"), "utf8")), "configuration reference");
 write(GUIDE_PATH, alertGuideMarkdown(offlineSettings(root, "prod")), "alert response guide");
+
+// Pictures are compared by their pixels: an identical picture is not rewritten.
+const settings = offlineSettings(root, "prod");
+fs.mkdirSync(path.join(root, LAYOUT_DIR), { recursive: true });
+for (const d of dashboardCatalog(settings)) {
+  const relative = path.join(LAYOUT_DIR, `${d.uid}.png`);
+  const file = path.join(root, relative);
+  const drawn = layoutPicture(d);
+  const same = fs.existsSync(file) && samePixels(fs.readFileSync(file), drawn.png.data);
+  if (!same) fs.writeFileSync(file, drawn.toBuffer());
+  console.log(`${relative}: layout picture ${same ? "already current" : "updated"}`);
+}

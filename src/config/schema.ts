@@ -261,6 +261,13 @@ export const access = z
       .string()
       .min(1)
       .describe("The Grafana team that owns the monitoring: it edits the AIN folder and its dashboards and may query the PostgreSQL data source. Everyone else in the org views."),
+    productTeam: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The Grafana team of the product owner (and whoever else reads the Product dashboard). With restrictPostgresQueries it may query the PostgreSQL data source too, which the Product dashboard's PDF and share counts read; the role behind it exposes no names, tokens or query literals. Without it those panels error for a reader outside access.team.",
+      ),
     restrictPostgresQueries: z
       .boolean()
       .default(true)

@@ -75,7 +75,8 @@ export const grafanaUnit: Record<Unit, string> = {
 
 /** A panel's threshold steps from a colour policy of thresholds.ts: the only way panels get colours. */
 export function thresholdsOf(c: Colouring): cog.Builder<dashboard.ThresholdsConfig> {
-  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(c.steps.map((s) => ({ ...s })));
+  // Twelve significant digits: a derived step (a plan limit over a year, 1969.2307692307693) reads as 1969.23076923, a runbook number as itself.
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(c.steps.map((s) => ({ ...s, value: s.value === null ? null : Number(s.value.toPrecision(12)) })));
 }
 
 export const thresholdLine = () => new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed);
@@ -88,6 +89,15 @@ export const describe = (settings: Settings, text: string, section: string, colo
 
 export function promTarget(expr: string, refId: string, legend = "__auto"): prometheus.DataqueryBuilder {
   return new prometheus.DataqueryBuilder().expr(expr).refId(refId).legendFormat(legend).range();
+}
+
+/**
+ * The value now, for a stat: an instant query. Prometheus answers it only while the signal is
+ * fresh (a scraped series ends with a stale marker; a recorded one, which has none, after the
+ * 5-minute lookback), so a tile shows its "no data" words instead of a dead signal's last value.
+ */
+export function promNow(expr: string, refId: string, legend = "__auto"): prometheus.DataqueryBuilder {
+  return new prometheus.DataqueryBuilder().expr(expr).refId(refId).legendFormat(legend).instant();
 }
 
 /** An SQL query for the PostgreSQL data source; the SDK has no builder for it. */
@@ -121,11 +131,25 @@ export const legend = () => new common.VizLegendOptionsBuilder().showLegend(true
  * header link and as a data link, so a click on the value itself opens it.
  */
 export const drillDownUrl = (settings: Pick<Settings, "identity">, key: DashboardKey) => `/d/${dashboardUid(settings, key)}?\${__url_time_range}`;
-export const drillDown = (settings: Pick<Settings, "identity">, title: string, key: DashboardKey) => [
-  new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(drillDownUrl(settings, key)),
-];
+export const drillDown = (settings: Pick<Settings, "identity">, title: string, key: DashboardKey) => [link(title, drillDownUrl(settings, key))];
 
-export const dashboardLink = (settings: Pick<Settings, "identity">, title: string, key: DashboardKey) =>
-  new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(`/d/${dashboardUid(settings, key)}`).keepTime(true).includeVars(true);
-export const externalLink = (title: string, url: string) => new dashboard.DashboardLinkBuilder(title).type(dashboard.DashboardLinkType.Link).url(url).targetBlank(true);
+/**
+ * A link with no `placement`. The SDK's builder always writes its default,
+ * `placement: "inControlsMenu"` (its only allowed value in SDK 0.0.21), and Grafana 12.3 and later
+ * tuck such links into the controls menu, Runbook included. Without the field Grafana shows the
+ * link in the dashboard's controls bar, as every version before did.
+ */
+export class Link implements cog.Builder<dashboard.DashboardLink> {
+  private readonly model: dashboard.DashboardLink;
+  constructor(title: string, url: string, options: Partial<Pick<dashboard.DashboardLink, "keepTime" | "includeVars" | "targetBlank" | "tooltip">> = {}) {
+    this.model = { title, type: dashboard.DashboardLinkType.Link, icon: "", tooltip: options.tooltip ?? "", url, tags: [], asDropdown: false, targetBlank: options.targetBlank ?? false, includeVars: options.includeVars ?? false, keepTime: options.keepTime ?? false };
+  }
+  build(): dashboard.DashboardLink {
+    return { ...this.model };
+  }
+}
+export const link = (title: string, url: string) => new Link(title, url);
+
+export const dashboardLink = (settings: Pick<Settings, "identity">, title: string, key: DashboardKey) => new Link(title, `/d/${dashboardUid(settings, key)}`, { keepTime: true, includeVars: true });
+export const externalLink = (title: string, url: string) => new Link(title, url, { targetBlank: true });
 export const supabaseDashboardUrl = (settings: Settings, page = "") => `https://supabase.com/dashboard/project/${settings.supabaseProjectRef}${page}`;

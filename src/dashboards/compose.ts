@@ -22,7 +22,7 @@ const titles: Record<DashboardKey, string> = {
   emailPdf: "AIN · Journeys: email, PDF, VIN",
   sharingTokens: "AIN · Sharing tokens",
   reviews: "AIN · Daily, weekly, monthly reviews",
-  product: "AIN · Product (30 days)",
+  product: "AIN · Product",
 };
 
 /**
@@ -58,6 +58,8 @@ export function compose(
   description: string,
   rows: Row[],
   variables: cog.Builder<dashboard.VariableModel>[] = [],
+  /** Links of this dashboard's own, before the links to the others. */
+  ownLinks: cog.Builder<dashboard.DashboardLink>[] = [],
 ): BuiltDashboard {
   const { panels, alertPanels, homeAlerts } = layout(rows);
   const builder = new dashboard.DashboardBuilder(titles[key])
@@ -67,10 +69,13 @@ export function compose(
     .timezone("utc")
     .time({ from: timeRange[key], to: "now" })
     .refresh(refresh[key])
-    .annotations([alertStateAnnotations()])
+    // One crosshair across every panel: a spike on one graph is found on the others at the same instant.
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .annotations([alertStateAnnotations(), deployAnnotations()])
     .editable()
     .variables([new dashboard.ConstantVariableBuilder("project").label("Supabase project").value(ctx.settings.supabaseProjectRef), ...variables])
     .links([
+      ...ownLinks,
       ...dashboardKeys.filter((k) => k !== key).map((k) => dashboardLink(ctx.settings, titles[k].replace("AIN · ", ""), k)),
       externalLink("Supabase project", supabaseDashboardUrl(ctx.settings)),
       externalLink("Runbook", ctx.settings.runbookUrl),
@@ -97,6 +102,24 @@ function alertStateAnnotations() {
     .hide(true)
     .iconColor("rgba(0, 211, 255, 1)")
     .type("dashboard");
+}
+
+/** The tag the app's deploy job puts on the annotation it posts to Grafana (README § Deploy annotations). */
+export const DEPLOY_ANNOTATION_TAG = "ain-deploy";
+
+/** Grafana's own annotations tagged as deploys: the only deploy signal that reaches Grafana (the drain's deployment id is per line, not an event). */
+class DeployTagsTarget implements cog.Builder<cog.Dataquery> {
+  build(): cog.Dataquery {
+    return { type: "tags", tags: [DEPLOY_ANNOTATION_TAG], matchAny: true, limit: 100 } as unknown as cog.Dataquery;
+  }
+}
+function deployAnnotations() {
+  return new dashboard.AnnotationQueryBuilder()
+    .name("Deploys")
+    .datasource({ type: "grafana", uid: "-- Grafana --" })
+    .enable(true)
+    .iconColor("purple")
+    .target(new DeployTagsTarget());
 }
 
 /** Every `expr` of every target, scoped by the stack's identity (a no-op in prod). */

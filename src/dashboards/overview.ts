@@ -1,14 +1,13 @@
-import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { alertContext } from "../alerts/context";
-import { edgeSeries } from "../alerts/signals";
 import { sloCatalog } from "../alerts/specs";
 import type { DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Row } from "./layout";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { firingAlerts } from "./panels/health";
-import { checksTrend, journeys, journeyTiles, systemDownTrend } from "./panels/journeys";
-import { errorRatio, invocations, latencyByFunction } from "./panels/traffic";
+import { journeys, journeyTiles, systemDownTrend } from "./panels/journeys";
+import { readOnlyTile, replicaLagTile, rootDiskTile } from "./panels/databaseState";
+import { errorRatio, errorsByFunction } from "./panels/traffic";
 
 /**
  * Grid rows that fit on a 1920x1080 screen without scrolling. Grafana's grid row is 30 px plus an
@@ -24,37 +23,33 @@ const JOURNEY_HEIGHT = 4;
 /**
  * What an on-call engineer opens first. The first screen answers: what is firing (the alert lists,
  * top left), how each journey does against its budgets (three rows of tiles with sparklines), and
- * where to go next (every tile links to the journeys dashboard with the time range). Below the fold
- * the same numbers over time, where the alerts' state changes are drawn.
+ * where to go next (every tile links to the journeys dashboard with the time range), with the
+ * database host's state (read-only mode, replica lag, root filesystem) in the right-hand column.
+ * Below the fold: which function the errors come from (each bar opens that function's failed
+ * requests), the P0 signal, and the same numbers over time, where the alerts' state changes are drawn.
  */
 export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
   const burns = (slo: string) => ["fast", "medium", "slow", "veryslow"].map((s) => `${slo}-burn-${s}`);
-  const functionVariable = new dashboard.QueryVariableBuilder("function")
-    .label("Function")
-    .datasource(ctx.prometheus)
-    .query(`label_values(${edgeSeries.requestsPerMinute}, function)`)
-    .multi(true)
-    .includeAll(true)
-    .allValue(".*")
-    .current({ text: "All", value: "$__all" })
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc);
   const allErrors = {
-    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · errors, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
+    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · 5xx share, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
     height: ALERTS_HEIGHT,
   };
+  // The database host's state beside the journeys: read-only mode breaks every write, a lagging
+  // replica serves old reads, a full root filesystem is the host's own trouble.
+  const hostTiles = [readOnlyTile(ctx, 6, JOURNEY_HEIGHT), replicaLagTile(ctx, 6, JOURNEY_HEIGHT), rootDiskTile(ctx, 6, JOURNEY_HEIGHT)];
   const firstScreen: Row[] = [
     {
       panels: [
-        firingAlerts(ctx, "Paging now (P0, P1)", ["P0", "P1"], 7, ALERTS_HEIGHT),
-        firingAlerts(ctx, "Tickets open (P2, P3)", ["P2", "P3"], 7, ALERTS_HEIGHT),
+        firingAlerts(ctx, "Paging now (P0, P1)", ["P0", "P1"], 7, ALERTS_HEIGHT, "oldest"),
+        // Tickets newest first: a new P2 lands on top, not below months-old reminders.
+        firingAlerts(ctx, "Tickets open (P2, P3)", ["P2", "P3"], 7, ALERTS_HEIGHT, "newest"),
         allErrors,
         { ...alertStat(ctx, "database-down", "Database up", 3, [], "database"), height: ALERTS_HEIGHT },
         { ...alertStat(ctx, "database-connections-high", "DB connections (% of max)", 3, [], "database"), height: ALERTS_HEIGHT },
       ],
     },
-    ...journeys(ctx).map((j) => ({ panels: journeyTiles(ctx, j, 8, JOURNEY_HEIGHT) })),
+    ...journeys(ctx).map((j, i) => ({ panels: [...journeyTiles(ctx, j, 6, JOURNEY_HEIGHT), hostTiles[i]] })),
   ];
   return compose(
     ctx,
@@ -63,7 +58,11 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
     [
       ...firstScreen,
       {
-        title: "Since when: latency against the runbook's budgets (p95, real traffic)",
+        title: "Which function fails, and is the whole system down?",
+        panels: [errorsByFunction(ctx, overall.budgetPercent, 12, 8), systemDownTrend(ctx, 12)],
+      },
+      {
+        title: "Since when: latency against the runbook's budgets (p95)",
         panels: [
           ...journeys(ctx).map((j) => alertTrend(ctx, j.latencyAlert, `${j.title} p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, 8, [j.severeLatencyAlert])),
         ],
@@ -73,11 +72,6 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
         // The 5-minute ratio only: the tiles above show the hour, and the Overview stays under 25 queries.
         panels: [errorRatio(ctx, overall, burns("overall"), 8, ["5m"]), errorRatio(ctx, email, burns("email"), 8, ["5m"]), errorRatio(ctx, pdf, burns("pdf"), 8, ["5m"])],
       },
-      {
-        title: "Checks and traffic (the Function variable filters traffic and latency)",
-        panels: [systemDownTrend(ctx, 6), checksTrend(ctx, 6), alertStat(ctx, "probe-location-failing", "Worst probe location (latest results)", 4), invocations(ctx, 4), latencyByFunction(ctx, 4)],
-      },
     ],
-    [functionVariable],
   );
 }

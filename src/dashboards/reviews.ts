@@ -8,7 +8,7 @@ import { sloCatalog } from "../alerts/specs";
 import type { Settings } from "../config/load";
 import { runbookSections } from "../config/runbookItems";
 import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
-import { dashboardUid, describe, legend, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
+import { dashboardUid, describe, legend, promNow, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed } from "./layout";
 import { journeys } from "./panels/journeys";
@@ -16,7 +16,7 @@ import { alertStat } from "./panels/alertPanels";
 import { note } from "./panels/notes";
 import { sqlDailyBars, sqlTable } from "./panels/sql";
 import { statTile } from "./panels/stats";
-import { budgetColours } from "./panels/traffic";
+import { budgetColours, functionMatcher, functionVariable, invocations } from "./panels/traffic";
 import { alertBoundary, colouring } from "./thresholds";
 
 const SECTION = "Maintenance Tasks";
@@ -25,7 +25,7 @@ const SECTION = "Maintenance Tasks";
  * The day's failed edge-function requests, as log lines: the drain's stream, parsed as the
  * recording rules parse it, keeping server errors. Built from signals.ts so it follows the drain.
  */
-export const failedRequestsLogQuery = (settings: Pick<Settings, "logDrain">): string => `${edgeLogs.stream(settings)} | status=~"5.."`;
+export const failedRequestsLogQuery = (settings: Pick<Settings, "logDrain">): string => `${edgeLogs.stream(settings)} | status=~"5.." | ${functionMatcher}`;
 
 /** The runbook's Maintenance Tasks, each daily, weekly and monthly item as a figure, a log or a list. */
 export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
@@ -44,7 +44,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
       colours: budgetColours(budget),
       unit: "percent",
       datasource: ctx.prometheus,
-      targets: [promTarget(`100 * (${errorRatioExpr(slo, ctx.sel, "1d")})`, "A")],
+      targets: [promNow(`100 * (${errorRatioExpr(slo, ctx.sel, "1d")})`, "A")],
       noValue: "no requests in 24 h",
       timeFrom: "24h",
       width: 4,
@@ -53,9 +53,9 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
 
   const errorsPerHour = new timeseries.PanelBuilder()
     .title("Server errors per hour, by function (24 h)")
-    .description(describe(ctx.settings, "Check error rates and review edge function logs: 5xx responses per hour, from the edge-function logs.", SECTION))
+    .description(describe(ctx.settings, "Check error rates and review edge function logs: 5xx responses per hour, from the edge-function logs, for the functions the Function variable selects (the Overview's error drill-down sets it).", SECTION))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${requestsOver(60, 'status=~"5.."')})`, "A", "{{function}}").interval("1h"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(60, 'status=~"5.."', functionMatcher)})`, "A", "{{function}}").interval("1h"))
     .timeFrom("24h")
     .interval("1h")
     .drawStyle(common.GraphDrawStyle.Bars)
@@ -68,7 +68,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
 
   const failures = new logs.PanelBuilder()
     .title("Failed requests today (5xx), newest first")
-    .description(describe(ctx.settings, "Review edge function logs for anomalies: every 5xx line of the last 24 hours from the Supabase log drain in Loki. Expand a line for its structured metadata (function id, deployment, execution time).", SECTION))
+    .description(describe(ctx.settings, "Review edge function logs for anomalies: every 5xx line of the last 24 hours from the Supabase log drain in Loki, for the functions the Function variable selects. Expand a line for its structured metadata (function id, deployment, execution time).", SECTION))
     .datasource(ctx.loki)
     .withTarget(new loki.DataqueryBuilder().refId("A").expr(failedRequestsLogQuery(s)).queryType("range").maxLines(500))
     .timeFrom("24h")
@@ -159,10 +159,11 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
       title: "Daily",
       panels: [
         dayRatio("overall", "Error rate, last 24 h", budgets.overallPercent, `Check error rates: budget < ${budgets.overallPercent} %.`),
-        dayRatio("email", "Email failures, last 24 h", budgets.emailDeliveryFailurePercent, `Verify email delivery rates: budget < ${budgets.emailDeliveryFailurePercent} % (the email function's 5xx share; Resend alone knows delivery).`),
+        dayRatio("email", "Email function 5xx share, last 24 h", budgets.emailDeliveryFailurePercent, `Verify email delivery rates: budget < ${budgets.emailDeliveryFailurePercent} % (the email function's own 5xx share, not delivery: Resend's outcomes need its webhooks).`),
         dayRatio("pdf", "PDF failures, last 24 h", budgets.pdfGenerationFailurePercent, `PDF generation failures: budget < ${budgets.pdfGenerationFailurePercent} %.`),
         { panel: errorsPerHour, width: 12, height: 5 },
         { panel: failures, width: 24, height: 10 },
+        invocations(ctx, 12),
       ],
     },
     {
@@ -204,5 +205,5 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
         note("User feedback", `User feedback review: collect support tickets and *Invalid token* reports; the ${link("sharing-token dashboard", `/d/${dashboardUid(s, "sharingTokens")}`)} shows refused links.`, 8, 5),
       ],
     },
-  ]);
+  ], [functionVariable(ctx)]);
 }

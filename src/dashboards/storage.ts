@@ -2,7 +2,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { series, supabaseMetrics } from "../alerts/signals";
 import { runbookSections } from "../config/runbookItems";
 import { storageAddedPerDayQuery, storageByBucketQuery } from "../sql/queries";
-import { describe, legend, promTarget, type DashboardContext } from "./common";
+import { describe, legend, promNow, promTarget, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import { alertStat, alertTrend } from "./panels/alertPanels";
 import { sqlDailyBars, sqlTable } from "./panels/sql";
@@ -30,7 +30,7 @@ export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
     colours: colouring({ comparator: "<", threshold: capacity.storageDaysToFullWarning, unit: "days", integer: false, what: "StorageFullWithinHorizon fires" }),
     unit: "d",
     datasource: ctx.prometheus,
-    targets: [promTarget(`(${limitMb} - max(${storageMb})) / max(${growthMbPerDay} > 0)`, "A")],
+    targets: [promNow(`(${limitMb} - max(${storageMb})) / max(${growthMbPerDay} > 0)`, "A")],
     noValue: "not growing",
   });
   return compose(ctx, "storage", "Supabase Storage: where the bytes are, how fast they grow, and when the plan limit is reached.", [

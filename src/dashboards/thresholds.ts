@@ -9,9 +9,11 @@ import type { AlertSpec, Comparator, Unit } from "../alerts/types";
  *
  * - `>= X` (a runbook target "< X"): red from X itself, exactly where the alert fires.
  * - `> N` on whole numbers (count(*) from SQL): red from N + 1, so a calm 0 under "> 0" is green.
- * - `> X` on continuous values: red from the next double above X (`nextUp`). For every double v,
- *   v > X holds exactly when v >= nextUp(X), so the panel turns red on the same values the alert
- *   fires on; a rounder step such as X + 0.01 would leave X + 0.005 green while the rule fires.
+ * - `> X` on continuous values: red from X, the runbook's own number. Grafana has no open lower
+ *   bound, so the one value X itself is red while the alert, which wants more than X, is quiet.
+ *   The exact next double above X (80.00000000000001) would be right on that one value and wrong
+ *   for every reader of the threshold editor and the JSON; a rounder step such as X + 0.01 would
+ *   leave values the rule fires on green.
  * - `< X`: red below X, and X itself is already safe, as for the alert.
  *
  * The warning band is the last 20 % of the safe range before the boundary: [0.8 X, X) under an
@@ -42,6 +44,11 @@ export interface Boundary {
   what?: string;
   /** Why this number has no warning band even though values could lie in one. */
   noBand?: string;
+  /**
+   * A success share: green only at the top of its scale (every execution passed). A check that
+   * failed one execution in four is not healthy, only not yet alerting: yellow.
+   */
+  greenOnlyAtMax?: boolean;
 }
 
 export interface Colouring {
@@ -88,6 +95,8 @@ export function alertBoundary(a: Pick<AlertSpec, "comparator" | "threshold" | "u
     unit: a.unit,
     integer: a.unit === "up" || (a.source === "postgres" && a.unit === "count"),
     max: scaleMax[a.unit],
+    // A "<" on a ratio is a success share (checks, probe locations): anything short of all passed is yellow.
+    greenOnlyAtMax: a.unit === "ratio" && a.comparator === "<",
   };
 }
 
@@ -110,19 +119,21 @@ export function colouring(b: Boundary): Colouring {
         legend: `Red below ${fmt(x)} (${what}), green from ${fmt(x)}. No warning band: whole numbers, nothing lies between.`,
       };
     }
-    const greenFrom = tidy(b.max !== undefined ? x + WARNING_SHARE * (b.max - x) : x / (1 - WARNING_SHARE));
+    const greenFrom = tidy(b.max !== undefined ? (b.greenOnlyAtMax ? b.max : x + WARNING_SHARE * (b.max - x)) : x / (1 - WARNING_SHARE));
     return {
       steps: [
         { value: null, color: COLOURS.breach },
         { value: x, color: COLOURS.warning },
         { value: greenFrom, color: COLOURS.ok },
       ],
-      legend: `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green from ${fmt(greenFrom)}.`,
+      legend: b.greenOnlyAtMax
+        ? `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green only at ${fmt(greenFrom)} (every execution passed).`
+        : `Red below ${fmt(x)} (${what}), yellow from ${fmt(x)}, green from ${fmt(greenFrom)}.`,
     };
   }
-  const redFrom = comparator === ">=" ? x : b.integer ? Math.floor(x) + 1 : nextUp(x);
+  const redFrom = comparator === ">" && b.integer ? Math.floor(x) + 1 : x;
   const warnFrom = b.integer ? Math.ceil((1 - WARNING_SHARE) * redFrom) : tidy((1 - WARNING_SHARE) * x);
-  const redText = comparator === ">=" ? `from ${fmt(x)}` : `above ${fmt(x)}`;
+  const redText = comparator === ">" && !b.integer ? `from ${fmt(x)} (the alert fires above it)` : comparator === ">=" ? `from ${fmt(x)}` : `above ${fmt(x)}`;
   if (b.noBand || warnFrom <= 0 || warnFrom >= redFrom) {
     const why = b.noBand ?? `nothing lies between the healthy ${b.integer ? "count" : "value"} and the first one past ${fmt(x)}`;
     return {

@@ -12,10 +12,29 @@ import { periodDays } from "../rotation/periods";
  * data source: by default every org member can, Viewers included, through /api/ds/query.
  */
 export const TEAM = "team";
+/** The product owner's team (`access.productTeam`). */
+export const PRODUCT_TEAM = "productTeam";
 export interface PermissionItem {
-  /** "team" stands for the configured team's id, resolved at run time. */
-  who: { role: "Viewer" | "Editor" } | { team: typeof TEAM };
+  /** "team" and "productTeam" stand for the configured teams' ids, resolved at run time. */
+  who: { role: "Viewer" | "Editor" } | { team: typeof TEAM | typeof PRODUCT_TEAM };
   permission: "View" | "Edit" | "Query";
+}
+
+/**
+ * The runbook's three readers of the dashboards, as Grafana identities: the on-call engineer and
+ * the lead developer are in the owning team; the product owner is an org Viewer, in
+ * `access.productTeam` when it is set. Which dashboards each reads is what the access test holds
+ * against the declared permissions: every query of every one must be theirs to run.
+ */
+export type Reader = "onCallEngineer" | "leadDeveloper" | "productOwner";
+export const readerDashboards: Record<Reader, readonly string[]> = {
+  onCallEngineer: ["overview", "database", "storage", "emailPdf", "sharingTokens"],
+  leadDeveloper: ["overview", "database", "storage", "emailPdf", "sharingTokens", "reviews", "product"],
+  productOwner: ["product", "overview"],
+};
+export function readerTeams(settings: Settings, reader: Reader): (typeof TEAM | typeof PRODUCT_TEAM)[] {
+  if (reader !== "productOwner") return [TEAM];
+  return settings.access.productTeam ? [PRODUCT_TEAM] : [];
 }
 
 export function accessSpec(settings: Settings): { folder: PermissionItem[]; dashboard: PermissionItem[]; postgres: PermissionItem[] | undefined } {
@@ -28,7 +47,10 @@ export function accessSpec(settings: Settings): { folder: PermissionItem[]; dash
     folder: contents,
     // Dashboards inherit the folder's items; declaring them too removes any grant clicked onto a dashboard by hand.
     dashboard: contents,
-    postgres: settings.access.restrictPostgresQueries ? [{ who: { team: TEAM }, permission: "Query" }] : undefined,
+    // The product owner's team reads the Product dashboard's SQL counts: the role exposes no names, tokens or literals.
+    postgres: settings.access.restrictPostgresQueries
+      ? [{ who: { team: TEAM }, permission: "Query" }, ...(settings.access.productTeam ? [{ who: { team: PRODUCT_TEAM }, permission: "Query" } as const] : [])]
+      : undefined,
   };
 }
 
@@ -63,8 +85,11 @@ export class AccessControl extends pulumi.ComponentResource {
     const { settings } = args;
     const child = { parent: this };
     const spec = accessSpec(settings);
-    const teamId = grafana.oss.getTeamOutput({ name: settings.access.team }, child).teamId.apply(String);
-    const items = (list: PermissionItem[]) => list.map((i) => ("team" in i.who ? { teamId, permission: i.permission } : { role: i.who.role, permission: i.permission }));
+    const teamIds = {
+      [TEAM]: grafana.oss.getTeamOutput({ name: settings.access.team }, child).teamId.apply(String),
+      ...(settings.access.productTeam ? { [PRODUCT_TEAM]: grafana.oss.getTeamOutput({ name: settings.access.productTeam }, child).teamId.apply(String) } : {}),
+    } as Record<string, pulumi.Output<string>>;
+    const items = (list: PermissionItem[]) => list.map((i) => ("team" in i.who ? { teamId: teamIds[i.who.team], permission: i.permission } : { role: i.who.role, permission: i.permission }));
 
     new grafana.oss.FolderPermission("ain-folder", { folderUid: args.folderUid, permissions: items(spec.folder) }, child);
     for (const d of args.dashboards) {
@@ -76,7 +101,7 @@ export class AccessControl extends pulumi.ComponentResource {
         {
           datasourceUid: args.postgresDatasourceUid,
           datasourceType: "grafana-postgresql-datasource",
-          permissions: spec.postgres.map((i) => ({ teamId, permission: i.permission })),
+          permissions: items(spec.postgres).map((i) => ({ teamId: i.teamId, permission: i.permission })),
         },
         child,
       );

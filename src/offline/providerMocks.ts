@@ -17,6 +17,8 @@ export const OFFLINE_LAST_DEPLOY_OUTPUTS: Record<string, unknown> = { syntheticP
 
 /** Synthetic Monitoring ids are numbers; derive one from the name so plans stay deterministic. */
 const numericId = (name: string) => String([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7));
+/** The id the offline engine gives a Grafana team looked up by name (getTeam), for tests that check who a permission names. */
+export const offlineTeamId = (name: string): string => String(Number(numericId(name)));
 
 /** Each Grafana provider's URL by its id, so a dashboard can be given the URL its provider would read back. */
 const grafanaUrlByProviderId = new Map<string, string>();

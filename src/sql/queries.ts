@@ -88,8 +88,12 @@ export const storageAddedPerDayQuery = `SELECT date_trunc('day', created_at) AS 
 export const tokenStatesQuery = (expiringSoonHours: number): string =>
   `SELECT count(*) FILTER (WHERE expires_at > now()) AS live, count(*) FILTER (WHERE expires_at > now() AND expires_at <= now() + interval '${Math.round(expiringSoonHours)} hours') AS expiring_soon, count(*) FILTER (WHERE expires_at <= now()) AS expired, count(*) FILTER (WHERE created_at > now() - interval '1 day') AS issued_last_day FROM ${m}.token_lifetimes`;
 
-/** The longest lifetime of a live token, in days, against the 30-day policy. */
-export const longestTokenLifetimeQuery = `SELECT coalesce(max(extract(epoch FROM expires_at - created_at) / 86400), 0) AS longest_lifetime_days FROM ${m}.token_lifetimes WHERE expires_at > now()`;
+/**
+ * The longest lifetime of a live token, in whole hours rounded up, against the 30-day policy (720 h).
+ * Whole hours, so a token issued for exactly 30 days reads 720 and any second more reads 721: the
+ * panel's threshold is then a plain number, where in days it would have to be the next double above 30.
+ */
+export const longestTokenLifetimeQuery = `SELECT coalesce(ceil(max(extract(epoch FROM expires_at - created_at)) / 3600), 0) AS longest_lifetime_hours FROM ${m}.token_lifetimes WHERE expires_at > now()`;
 
 /** Tokens issued per day over the panel's time range. */
 export const tokensIssuedPerDayQuery = `SELECT date_trunc('day', created_at) AS time, count(*) AS issued FROM ${m}.token_lifetimes WHERE $__timeFilter(created_at) GROUP BY 1 ORDER BY 1`;
@@ -107,33 +111,53 @@ export const tokenStatusQuery = (expiringSoonHours: number): string =>
   `SELECT ${m}.token_state(${sqlVariable(TOKEN_VARIABLE)}, interval '${Math.round(expiringSoonHours)} hours') AS state`;
 
 /**
- * Product volumes from the rows a journey leaves behind: a generated PDF is an object in the PDF
- * bucket (found by id or name, as pdfBucketQuery does); a shared report is a row in public_tokens.
- * Both read through the monitoring role's views, which carry no names and no token values.
+ * Where the app stores the PDF of a synthetic check's valuation (the PDF check sends
+ * `synthetic_check: true`): a contract the app keeps (README, Assumptions to confirm), and the
+ * literal db/monitoring-role.sql's storage_objects view flags as `synthetic` (a test holds the two
+ * equal). Product counts leave these out; "what our checks add" counts them on their own.
  */
+export const SYNTHETIC_PDF_PREFIX = "synthetic/";
+
+/**
+ * Product volumes from the rows a journey leaves behind: a generated PDF is an object in the PDF
+ * bucket (found by id or name, as pdfBucketQuery does) that the synthetic check did not store; a
+ * shared report is a row in public_tokens. Both read through the monitoring role's views, which
+ * carry no names and no token values.
+ */
+const inPdfBucket = `bucket_id IN (SELECT id FROM ${m}.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)})`;
 export const productRows = {
-  pdfs: { from: `${m}.storage_objects`, where: `bucket_id IN (SELECT id FROM ${m}.buckets WHERE id = ${literal(PDF_BUCKET)} OR name = ${literal(PDF_BUCKET)})` },
-  sharedReports: { from: `${m}.token_lifetimes`, where: undefined },
+  pdfs: { from: `${m}.storage_objects`, where: `${inPdfBucket} AND NOT synthetic`, column: "PDFs generated" },
+  syntheticPdfs: { from: `${m}.storage_objects`, where: `${inPdfBucket} AND synthetic`, column: "PDFs stored by the check" },
+  sharedReports: { from: `${m}.token_lifetimes`, where: undefined, column: "Reports shared" },
 } as const;
 export type ProductRows = keyof typeof productRows;
 
-/** The rows' own filter, then the time condition. */
-const whereCreated = (what: ProductRows, since: string): string => {
+/**
+ * One definition of a day for every product panel, SQL and PromQL alike: a UTC calendar day,
+ * today included as far as it has gone. `date_trunc(.., 'UTC')` does not depend on the session's
+ * TimeZone. A panel's range covers whole days: from the start of the day its range starts in to
+ * the end of the day it ends in, as Grafana's Prometheus queries do once aligned to a 1-day step.
+ */
+const utcDay = (ts: string) => `date_trunc('day', ${ts}, 'UTC')`;
+const whereOwn = (what: ProductRows, condition: string): string => {
   const own = productRows[what].where;
-  return `WHERE ${own ? `${own} AND ` : ""}created_at > now() - interval '${since}'`;
+  return `WHERE ${own ? `${own} AND ` : ""}${condition}`;
 };
+const inWholeDaysOfRange = `created_at >= ${utcDay("$__timeFrom()::timestamptz")} AND created_at < ${utcDay("$__timeTo()::timestamptz")} + interval '1 day'`;
+/** Whole UTC days: the `from`-th day back to the `to`-th day back, today being day 0 (so 7..0 is the last 7 whole days). */
+const daysBack = (from: number, to: number) => `created_at >= ${utcDay("now()")} - interval '${from} days' AND created_at < ${utcDay("now()")} - interval '${to} days'`;
 
-/** Rows created per day over the last `days` days, as a time series. */
-export const createdPerDayQuery = (what: ProductRows, days: number): string =>
-  `SELECT date_trunc('day', created_at) AS time, count(*) AS ${what === "pdfs" ? "pdfs_generated" : "reports_shared"} FROM ${productRows[what].from} ${whereCreated(what, `${Math.round(days)} days`)} GROUP BY 1 ORDER BY 1`;
+/** Rows created per UTC day over the panel's range (the time picker's), today included, as a time series. */
+export const createdPerDayQuery = (what: ProductRows): string =>
+  `SELECT ${utcDay("created_at")} AS time, count(*) AS "${productRows[what].column}" FROM ${productRows[what].from} ${whereOwn(what, inWholeDaysOfRange)} GROUP BY 1 ORDER BY 1`;
 
-/** Rows created in the last 7 days. */
+/** Rows created in the last 7 whole UTC days (yesterday and the 6 before): the same 7 days as the PromQL panels'. */
 export const createdLastWeekQuery = (what: ProductRows): string =>
-  `SELECT count(*) AS last_7_days FROM ${productRows[what].from} ${whereCreated(what, "7 days")}`;
+  `SELECT count(*) AS "last 7 whole days" FROM ${productRows[what].from} ${whereOwn(what, daysBack(7, 0))}`;
 
-/** Week over week: the last 7 days against the 7 before, in percent; null when the week before had none. */
+/** Those 7 days against the 7 before, in percent; null when the week before had none. */
 export const createdWeekOverWeekQuery = (what: ProductRows): string =>
-  `SELECT round(100.0 * (count(*) FILTER (WHERE created_at > now() - interval '7 days') - count(*) FILTER (WHERE created_at <= now() - interval '7 days')) / nullif(count(*) FILTER (WHERE created_at <= now() - interval '7 days'), 0), 1) AS week_over_week_percent FROM ${productRows[what].from} ${whereCreated(what, "14 days")}`;
+  `SELECT round(100.0 * (count(*) FILTER (WHERE ${daysBack(7, 0)}) - count(*) FILTER (WHERE ${daysBack(14, 7)})) / nullif(count(*) FILTER (WHERE ${daysBack(14, 7)}), 0), 1) AS "week over week" FROM ${productRows[what].from} ${whereOwn(what, daysBack(14, 0))}`;
 
 /**
  * The weekly database performance review: the ten statements with the highest mean execution time

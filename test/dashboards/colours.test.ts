@@ -5,6 +5,7 @@ import type { Settings } from "../../src/config/load";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { breaches, colourAt, COLOURS, nextUp, type Step } from "../../src/dashboards/thresholds";
+import { SILENT_COLOUR } from "../../src/dashboards/panels/stats";
 import { settingsFor } from "../support/offline";
 
 /**
@@ -76,12 +77,39 @@ describe("every stat", () => {
     }
   });
 
+  it("writes every step as the runbook does: no float noise such as 80.00000000000001", () => {
+    for (const { p, where } of all()) for (const s of stepsOf(p)) if (s.value !== null) expect(s.value, where).toBe(Number(s.value.toPrecision(12)));
+  });
+
+  it("paints a missing value grey, never in a step's colour, and never calls it healthy", () => {
+    const stats = all().filter(({ p }) => p.type === "stat");
+    for (const { p, where } of stats) {
+      const full = p as Panel & { fieldConfig?: { defaults?: { noValue?: string; mappings?: { type: string; options: { match?: string; result?: { color?: string } } }[] } } };
+      const mapping = full.fieldConfig?.defaults?.mappings?.find((m) => m.type === "special" && m.options.match === "null");
+      expect(mapping?.options.result?.color, where).toBe(SILENT_COLOUR);
+      expect(Object.values(COLOURS)).not.toContain(SILENT_COLOUR);
+      const noValue = full.fieldConfig?.defaults?.noValue ?? "";
+      expect(noValue, where).not.toBe("");
+      expect(noValue.replace(/not (a sign of )?health(y)?/g, ""), where).not.toMatch(/health/i);
+    }
+  });
+
+  it("paints a check's pass share green only when every execution passed", () => {
+    const checks = all().filter(({ p }) => (p.targets ?? []).some((t) => t.expr?.includes("probe_success")) && stepsOf(p).some((s) => s.color === COLOURS.ok));
+    expect(checks.length).toBeGreaterThanOrEqual(6);
+    for (const { p, where } of checks) {
+      if (stepsOf(p)[0].color !== COLOURS.breach || !stepsOf(p).some((s) => s.color === COLOURS.warning)) continue;
+      expect(colourAt(stepsOf(p), 0.75), where).toBe(COLOURS.warning);
+      expect(colourAt(stepsOf(p), 1), where).toBe(COLOURS.ok);
+    }
+  });
+
   it("never paints a healthy number red", () => {
     // Values the issue found painted red, each with a value that is healthy under its policy.
     const healthy: [string, string, number][] = [
       ["ain-database", `Queries running > ${300} s`, 0],
       ["ain-sharing-tokens", "Live tokens over 30 days", 0],
-      ["ain-sharing-tokens", "Longest live token lifetime", 30],
+      ["ain-sharing-tokens", "Longest live token lifetime", 30 * 24],
       ["ain-database", "Active connections", 80],
       ["ain-sharing-tokens", "Tokens by state", 80],
       ["ain-storage", "Days until the plan limit", 14],
@@ -112,7 +140,9 @@ describe("every panel against its alert", () => {
         const integer = a.source === "postgres" && a.unit === "count";
         for (const v of probes(a.threshold).filter((x) => !integer || Number.isInteger(x))) {
           const red = colourAt(steps, v) === COLOURS.breach;
-          expect(red, `${where} for ${a.name} (${a.comparator} ${a.threshold}) at ${v}`).toBe(breaches(a.comparator, a.threshold, v));
+          // "> X" on a continuous value is red from X, the runbook's number (thresholds.ts): X itself is the one value red early.
+          const early = a.comparator === ">" && !integer && a.unit !== "up" && v === a.threshold;
+          expect(red, `${where} for ${a.name} (${a.comparator} ${a.threshold}) at ${v}`).toBe(early || breaches(a.comparator, a.threshold, v));
           checked++;
         }
       }
@@ -147,7 +177,7 @@ describe("every panel against its alert", () => {
 describe("colours follow the runbook model", () => {
   it.each([
     ["database-long-running-queries", { runbook: { capacity: { longRunningQuerySeconds: 120 } } }, 1],
-    ["storage-near-plan-limit", { runbook: { capacity: { storagePercent: 70 } } }, nextUp(70)],
+    ["storage-near-plan-limit", { runbook: { capacity: { storagePercent: 70 } } }, 70],
     ["vin-decode-latency-over", { runbook: { latencyBudgets: { vinDecodeSeconds: 2 } } }, 2],
   ])("%s turns red where the changed config says", async (id, set, redFrom) => {
     const changed = await settingsFor({ set });

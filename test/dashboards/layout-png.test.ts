@@ -5,32 +5,33 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { dashboardCatalog } from "../../src/dashboards/catalog";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { FIRST_SCREEN_ROWS } from "../../src/dashboards/overview";
-import { CANVAS_WIDTH, HEADER_PX, PALETTE, renderLayout, ROW_PX, swatchAt, type LayoutPanel } from "../support/layoutPng";
+import { CANVAS_WIDTH, HEADER_PX, LAYOUT_DIR, layoutPicture, PALETTE, ROW_PX, samePixels, swatchAt, type LayoutPanel } from "../support/layoutPng";
 import { settingsFor } from "../support/offline";
 
 /**
- * A PNG of each dashboard's layout, written to out/test/dashboards/ for a reviewer to look at
- * (generated, never committed), and read back to check that it shows what the JSON says.
+ * A PNG of each prod dashboard's layout, committed under docs/dashboards/ by `npm run docs` so a
+ * reader sees the dashboards before deploying; read back to check that it shows what the JSON says,
+ * and that the committed picture is the current one.
  */
-const OUT = path.resolve(__dirname, "../../out/test/dashboards");
+const DOCS = path.resolve(__dirname, "../..", LAYOUT_DIR);
 
 let dashboards: BuiltDashboard[];
 beforeAll(async () => {
   dashboards = dashboardCatalog(await settingsFor());
-  fs.mkdirSync(OUT, { recursive: true });
 });
 
 const panelsOf = (d: BuiltDashboard) => (d.model.panels ?? []) as unknown as LayoutPanel[];
-const render = (d: BuiltDashboard) => renderLayout(`${d.title} (${d.uid})`, panelsOf(d), d.key === "overview" ? FIRST_SCREEN_ROWS : undefined);
+const render = (d: BuiltDashboard) => layoutPicture(d);
 
 describe("layout pictures", () => {
   it.each(["ain-overview", "ain-database", "ain-storage", "ain-email-pdf", "ain-sharing-tokens", "ain-reviews", "ain-product"])(
-    "%s is drawn to out/test/dashboards with every panel's threshold colours",
+    "%s is drawn to docs/dashboards with every panel's threshold colours (run `npm run docs` when this fails)",
     (uid) => {
       const d = dashboards.find((x) => x.uid === uid) as BuiltDashboard;
-      const file = path.join(OUT, `${uid}.png`);
+      const file = path.join(DOCS, `${uid}.png`);
       const drawn = render(d);
-      fs.writeFileSync(file, drawn.toBuffer());
+      expect(fs.existsSync(file), `${file}: run npm run docs`).toBe(true);
+      expect(samePixels(fs.readFileSync(file), drawn.png.data), `${file} is stale: run npm run docs`).toBe(true);
       const image = PNG.sync.read(fs.readFileSync(file));
       const panels = panelsOf(d);
       const bottom = Math.max(...panels.map((p) => (p.gridPos ? p.gridPos.y + p.gridPos.h : 0)), d.key === "overview" ? FIRST_SCREEN_ROWS : 0);

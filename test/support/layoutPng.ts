@@ -1,4 +1,6 @@
 import { PNG } from "pngjs";
+import type { BuiltDashboard } from "../../src/dashboards/compose";
+import { FIRST_SCREEN_ROWS } from "../../src/dashboards/overview";
 
 /**
  * A picture of a dashboard's layout from its JSON, for a reviewer who has no Grafana (it is AGPL
@@ -187,4 +189,20 @@ export function renderLayout(title: string, panels: LayoutPanel[], foldRows?: nu
     canvas.text(CANVAS_WIDTH - 360, y + 6, "FOLD: END OF THE FIRST SCREEN AT 1920X1080", PALETTE.fold);
   }
   return canvas;
+}
+
+/** Where `npm run docs` puts each prod dashboard's picture, committed so a reader sees them before deploying. */
+export const LAYOUT_DIR = "docs/dashboards";
+
+/** A built dashboard's picture, with the Overview's fold. */
+export const layoutPicture = (d: BuiltDashboard): Canvas =>
+  renderLayout(`${d.title} (${d.uid})`, (d.model.panels ?? []) as unknown as LayoutPanel[], d.key === "overview" ? FIRST_SCREEN_ROWS : undefined);
+
+/** Whether a PNG file shows exactly these RGBA pixels (encodings may differ; pixels may not). */
+export function samePixels(file: Buffer, rgba: Buffer): boolean {
+  try {
+    return PNG.sync.read(file).data.equals(rgba);
+  } catch {
+    return false;
+  }
 }

@@ -1,30 +1,46 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { describe, grafanaUnit, legend, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
+import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
-import { statTile } from "./stats";
+import { statTile, type StatSpec } from "./stats";
+import { emailProxy } from "./traffic";
 
 /**
  * Panels that draw an alert's own value against its own threshold: the same query, the same
  * number, so a changed runbook number moves the alert and the line together.
  */
-function explain(ctx: DashboardContext, alertId: string): string {
+/**
+ * What the panel shows and what each state means, in that order: a reader of a green tile learns
+ * what is measured and where it stops being healthy, not an alarm sentence ("The database is
+ * down") that is true only when the tile is red.
+ */
+function explain(ctx: DashboardContext, alertId: string, when: "now" | "over time"): string {
   const a = ctx.alert(alertId);
+  const t = shownNumber(a.threshold);
   const sign = { ">": ">", ">=": "≥", "<": "<" }[a.comparator];
-  return `${a.summary}. The alert \`${a.name}\` (${a.severity}) fires when this is ${sign} ${a.threshold} for ${a.forSeconds / 60} min.`;
+  const healthy = { ">": `at most ${t}`, ">=": `below ${t}`, "<": `at least ${t}` }[a.comparator];
+  const proxy = a.area === "email" && a.unit === "percent" ? emailProxy(ctx, { functions: [ctx.settings.functions.emailDelivery] }) : "";
+  return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t} for ${a.forSeconds / 60} min the alert (${a.severity}) fires: "${a.summary}".${proxy}`;
 }
 
-/** Why a panel can be empty, by the alert's own no-data policy. */
+/**
+ * Why a panel can be empty. Never "healthy": an empty answer means the signal is missing (or, for
+ * a ratio, that there was nothing to divide), and the tile says so in grey.
+ */
 function emptyMeans(ctx: DashboardContext, alertId: string): string {
   const a = ctx.alert(alertId);
-  return a.noData === "OK" ? "nothing recorded: healthy" : "no data: the source is silent (the alert treats this as firing)";
+  if (a.guard) return "no traffic to judge: no value (not a sign of health)";
+  return a.source === "postgres" ? "no answer from the database: signal missing" : "no current data: signal missing, not healthy";
 }
+
+/** A number as the runbook writes it: 80, not 80.00000000000001. */
+export const shownNumber = (n: number): number => Number(n.toPrecision(12));
 
 /**
  * A title that states its limit, "PDF generation (< 10 s)", always shows the alert's configured
  * threshold: the number written at the call site is replaced, so a budget set to 15 reads (< 15 s).
  */
-export const titleWithLimit = (title: string, threshold: number): string => title.replace(/\(([<>≤≥]) [\d.]+ ([^)]+)\)$/, (_, op: string, unit: string) => `(${op} ${threshold} ${unit})`);
+export const titleWithLimit = (title: string, threshold: number): string => title.replace(/\(([<>≤≥]) [\d.]+ ([^)]+)\)$/, (_, op: string, unit: string) => `(${op} ${shownNumber(threshold)} ${unit})`);
 
 /**
  * The alert's value over the dashboard range, with its threshold line. This is the alert's home
@@ -38,7 +54,7 @@ export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: s
   const colours = colouring(alertBoundary(a));
   const panel = new timeseries.PanelBuilder()
     .title(title)
-    .description(describe(ctx.settings, explain(ctx, alertId), a.runbookSection, colours))
+    .description(describe(ctx.settings, explain(ctx, alertId, "over time"), a.runbookSection, colours))
     .datasource(ctx.prometheus)
     .withTarget(promTarget(a.value, "A", title))
     .unit(grafanaUnit[a.unit])
@@ -49,23 +65,32 @@ export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: s
   return { panel, width, alerts: [alertId, ...extraAlerts], alertHome: true };
 }
 
-/** The alert's value now, with a sparkline over the dashboard range and a link to where it is explained. */
-export function alertStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 6, extraAlerts: string[] = [], next?: DashboardKey): Placed {
+/** The alert's value now, while its signal is fresh, and a link to where it is explained. */
+export function alertStat(
+  ctx: DashboardContext,
+  alertId: string,
+  shownTitle: string,
+  width = 6,
+  extraAlerts: string[] = [],
+  next?: DashboardKey,
+  /** Words for values ("READ-ONLY" for 1), a height. */
+  extra: Pick<StatSpec, "mappings" | "height"> = {},
+): Placed {
   const a = ctx.alert(alertId);
   const title = titleWithLimit(shownTitle, a.threshold);
   const sql = a.source === "postgres";
   return statTile(ctx, {
     title,
-    text: explain(ctx, alertId),
+    text: explain(ctx, alertId, "now"),
     section: a.runbookSection,
     colours: colouring(alertBoundary(a)),
     unit: grafanaUnit[a.unit],
     datasource: sql ? ctx.postgres : ctx.prometheus,
-    targets: [sql ? new SqlTarget(ctx.postgres, "A", a.value) : promTarget(a.value, "A")],
+    targets: [sql ? new SqlTarget(ctx.postgres, "A", a.value) : promNow(a.value, "A")],
     noValue: emptyMeans(ctx, alertId),
-    sparkline: !sql,
     next,
     width,
     alerts: [alertId, ...extraAlerts],
+    ...extra,
   });
 }

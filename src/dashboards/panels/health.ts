@@ -5,7 +5,7 @@ import { duration } from "../../alerts/types";
 import { checkSpecs } from "../../synthetics/checks";
 import type { Severity } from "../../config/runbook";
 import { alertFolderTitle } from "../../grafana/datasources";
-import { promTarget, type DashboardContext, type DashboardKey } from "../common";
+import { promNow, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { colouring } from "../thresholds";
 import { statTile } from "./stats";
@@ -22,10 +22,10 @@ export function checkSuccess(ctx: DashboardContext, job: string, title: string, 
     title,
     text: `Share of this synthetic check's executions that passed over ${window}, two runs at every probe (job ${job}), on its own: one failing check is not hidden by the others. Below ${threshold * 100} % is failing.`,
     section,
-    colours: colouring({ comparator: "<", threshold, unit: "ratio", integer: false, max: 1, what: "where the check alerts fire" }),
+    colours: colouring({ comparator: "<", threshold, unit: "ratio", integer: false, max: 1, what: "where the check alerts fire", greenOnlyAtMax: true }),
     unit: "percentunit",
     datasource: ctx.prometheus,
-    targets: [promTarget(probeSuccessShare(ctx.sel, job, every), "A")],
+    targets: [promNow(probeSuccessShare(ctx.sel, job, every), "A")],
     noValue: `no executions in ${window}: check not reporting`,
     min: 0,
     max: 1,
@@ -42,20 +42,21 @@ export function checkSuccess(ctx: DashboardContext, job: string, title: string, 
  * by their folder and by the labels every rule carries, and only the given severities; within the
  * panel, grouped by the severity label. `tags` belonged to the old panel and is gone.
  */
-export function firingAlerts(ctx: DashboardContext, title: string, severities: Severity[], width: number, height: number): Placed {
+export function firingAlerts(ctx: DashboardContext, title: string, severities: Severity[], width: number, height: number, order: "oldest" | "newest"): Placed {
   const labels = Object.entries(COMMON_LABELS).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const panel = new dashboard.PanelBuilder()
     .type("alertlist")
     .title(title)
     .description(
-      `Alerts of this stack (folder "${alertFolderTitle(ctx.settings)}", labels ${labels.join(", ")}) at ${severities.join(" or ")} that are firing or pending, grouped by severity, oldest first: how long each has been firing is shown beside it. Each rule links its runbook section and its panel. Empty means nothing at ${severities.join("/")} is firing.`,
+      `Alerts of this stack (folder "${alertFolderTitle(ctx.settings)}", labels ${labels.join(", ")}) at ${severities.join(" or ")} that are firing or pending, grouped by severity, ${order} first: how long each has been firing is shown beside it. Each rule links its runbook section and its panel. Empty means nothing at ${severities.join("/")} is firing or pending.`,
     )
     .options({
       viewMode: "list",
       groupMode: "custom",
       groupBy: ["severity"],
-      // SortOrder.TimeAsc: the longest-firing first, which answers "since when".
-      sortOrder: 4,
+      // Grafana's SortOrder: TimeAsc (4) puts the longest-firing first, which answers "since when" for
+      // pages; TimeDesc (5) puts the newest first, so a new ticket is not buried under old reminders.
+      sortOrder: order === "oldest" ? 4 : 5,
       maxItems: 20,
       showInstances: true,
       dashboardAlerts: false,

@@ -5,7 +5,7 @@ import { checkSpecs } from "../../synthetics/checks";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
 import { sloCatalog } from "../../alerts/specs";
 import { checkJob, functionCheckIds } from "../../synthetics/jobs";
-import { describe, legend, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
+import { describe, legend, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
 import { alertStat } from "./alertPanels";
@@ -84,7 +84,7 @@ export const journeyErrorExpr = (ctx: DashboardContext, j: Journey, window = "1h
 export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, height: number): Placed[] {
   const budget = j.errors.slo.budgetPercent;
   const latency = alertStat(ctx, j.latencyAlert, `${j.title} · p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, width, [j.severeLatencyAlert], j.next);
-  const title = `${j.title} · errors, 1 h (< ${budget} %)`;
+  const title = `${j.title} · 5xx share, 1 h (< ${budget} %)`;
   // A recorded SLO has its steady-ratio alert on this very value; VIN decode has no recorded SLO.
   const errors = j.errors.recorded
     ? { ...alertStat(ctx, `${j.errors.slo.id}-error-ratio-over-limit`, title, width, [], j.next), height }
@@ -95,7 +95,7 @@ export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, h
         colours: budgetColours(budget),
         unit: "percent",
         datasource: ctx.prometheus,
-        targets: [promTarget(journeyErrorExpr(ctx, j), "A")],
+        targets: [promNow(journeyErrorExpr(ctx, j), "A")],
         noValue: "no requests in the last hour",
         next: j.next,
         width,
@@ -131,7 +131,7 @@ export function checksTrend(ctx: DashboardContext, width = 6): Placed {
   const checks = checkSpecs(ctx.settings).filter((c) => functionCheckIds.includes(c.id));
   const slowest = Math.max(...checks.map((c) => c.frequencyMs / 1000));
   const threshold = ctx.settings.runbook.failureModes.healthCheckMinSuccessRatio;
-  const colours = colouring({ comparator: "<", threshold, unit: "ratio", integer: false, max: 1, what: "where each check's own alert fires" });
+  const colours = colouring({ comparator: "<", threshold, unit: "ratio", integer: false, max: 1, what: "where each check's own alert fires", greenOnlyAtMax: true });
   const panel = new timeseries.PanelBuilder()
     .title("Synthetic checks, each on its own")
     .description(describe(ctx.settings, `Share of each check's executions that passed, one line per check, over two runs of the slowest check at every probe. Below ${threshold * 100} % a check's own alert fires.`, down(ctx).runbookSection, colours))

@@ -1,19 +1,75 @@
+import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeSeries, requestsOver, series } from "../../alerts/signals";
 import { errorRatioExpr } from "../../alerts/slo";
 import type { Slo } from "../../alerts/slo";
 import { runbookSections } from "../../config/runbookItems";
-import { describe, legend, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
+import { dashboardUid, describe, legend, link, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
 import type { Placed } from "../layout";
 import { colouring, type Colouring } from "../thresholds";
 
 /** Edge-function traffic and error budgets, from the series recorded out of the logs. */
+
+/** The dashboard variable that picks functions; every query that reads it writes `function=~"$function"`. */
+export const FUNCTION_VARIABLE = "function";
+export const functionMatcher = `function=~"$${FUNCTION_VARIABLE}"`;
+
+/** Functions as Prometheus knows them from the recorded responses, "All" by default. */
+export function functionVariable(ctx: DashboardContext): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(FUNCTION_VARIABLE)
+    .label("Function")
+    .datasource(ctx.prometheus)
+    .query(`label_values(${edgeSeries.requestsPerMinute}, function)`)
+    .multi(true)
+    .includeAll(true)
+    .allValue(".*")
+    .current({ text: "All", value: "$__all" })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+/** Each function's 5xx share over the last `minutes`, in percent, worst first. */
+export const errorsByFunctionExpr = (minutes = 60) => `sort_desc(100 * sum by (function) (${requestsOver(minutes, 'status=~"5.."')}) / sum by (function) (${requestsOver(minutes)}))`;
+
+/**
+ * The error drill-down: every function's 5xx share over the last hour as a bar, worst first, each
+ * bar opening the daily review filtered to that function (its failed lines and errors per hour).
+ * All traffic, the checks' own included: a check's failure is a real failure.
+ */
+export function errorsByFunction(ctx: DashboardContext, budgetPercent: number, width: number, height: number): { panel: bargauge.PanelBuilder; width: number; height: number } {
+  const colours = budgetColours(budgetPercent);
+  const url = `/d/${dashboardUid(ctx.settings, "reviews")}?var-${FUNCTION_VARIABLE}=\${__field.labels.function}&\${__url_time_range}`;
+  const panel = new bargauge.PanelBuilder()
+    .title("Errors by function, 1 h (5xx share)")
+    .description(
+      describe(
+        ctx.settings,
+        `Shows each edge function's server errors (5xx) as a share of its requests over the last hour, worst first, from the edge-function logs: which function an error spike comes from. Held to the overall budget (< ${budgetPercent} %). Click a bar for that function's failed requests and errors per hour (Reviews dashboard).`,
+        runbookSections.keyMetrics,
+        colours,
+      ),
+    )
+    .datasource(ctx.prometheus)
+    .withTarget(promNow(errorsByFunctionExpr(), "A", "{{function}}"))
+    .unit("percent")
+    .decimals(2)
+    .min(0)
+    .thresholds(thresholdsOf(colours))
+    .displayMode(common.BarGaugeDisplayMode.Basic)
+    .orientation(common.VizOrientation.Horizontal)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["last"]).values(false))
+    .dataLinks([link("Failed requests of ${__field.labels.function}", url)])
+    .noValue("no requests recorded in the last hour: no traffic, or the drain is silent (not a sign of health)");
+  return { panel, width, height };
+}
 export function invocations(ctx: DashboardContext, width = 12): Placed {
   const panel = new timeseries.PanelBuilder()
     .title("Invocations per function")
     .description(describe(ctx.settings, "Requests per minute by function, from the edge-function logs. The runbook asks to track usage patterns and per-function rates. Filtered by the Function variable.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${requestsOver(1, 'function=~"$function"')})`, "A", "{{function}}"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(1, functionMatcher)})`, "A", "{{function}}"))
     .unit("reqpm")
     .noValue("no requests recorded")
     .legend(legend());
@@ -26,12 +82,21 @@ export function latencyByFunction(ctx: DashboardContext, width = 12): Placed {
     .title("p95 latency per function")
     .description(describe(ctx.settings, "p95 execution time over 5 minutes by function, from the edge-function logs, for the functions the Function variable selects. The journeys' budgets are on their own panels.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`max by (function) (${series(edgeSeries.latencyP95Seconds5m, 'function=~"$function"')})`, "A", "{{function}}"))
+    .withTarget(promTarget(`max by (function) (${series(edgeSeries.latencyP95Seconds5m, functionMatcher)})`, "A", "{{function}}"))
     .unit("s")
     .noValue("no requests in the range: no latency to judge")
     .legend(legend());
   return { panel, width };
 }
+
+/**
+ * Supabase never sees whether an email was delivered: the email budget is judged on the email
+ * function's own 5xx share, and every panel of it says so.
+ */
+export const emailProxy = (ctx: DashboardContext, slo: Pick<Slo, "functions">): string =>
+  (slo.functions ?? []).includes(ctx.settings.functions.emailDelivery)
+    ? ` For email this is ${ctx.settings.functions.emailDelivery}'s own 5xx share, not delivery: Resend's outcomes (bounced, failed, delayed) need its webhooks.`
+    : "";
 
 /** An SLO's error budget as a colour policy: red at the budget itself ("< X" means X is a breach). */
 export const budgetColours = (budgetPercent: number): Colouring =>
@@ -45,11 +110,11 @@ export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], 
   const ratio = (w: string) => `100 * (${errorRatioExpr(slo, ctx.sel, w)})`;
   const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()
-    .title(`${slo.title}: error rate vs ${slo.budgetPercent} %`)
+    .title(`${slo.title}: 5xx share vs ${slo.budgetPercent} %`)
     .description(
       describe(
         ctx.settings,
-        `Server errors (5xx) as a share of requests. The runbook's budget is < ${slo.budgetPercent} %; burn-rate alerts page when it is spent 14.4x or 6x too fast, and their state changes show here.`,
+        `Shows server errors (5xx) of ${slo.functions ? slo.functions.join(", ") : "every edge function"} as a share of their requests, over ${windows.join(" and ")}. The runbook's budget is < ${slo.budgetPercent} %; burn-rate alerts page when it is spent 14.4x or 6x too fast, and their state changes show here.${emailProxy(ctx, slo)}`,
         slo.runbookSection,
         colours,
       ),
