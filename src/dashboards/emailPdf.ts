@@ -70,7 +70,12 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
     },
     {
       title: "Every check, every probe location, every function's latency (the Function variable filters it)",
-      panels: [checksTrend(ctx, 8), alertStat(ctx, "probe-location-failing", "Worst probe location (latest results)", 4), latencyByFunction(ctx, 12)],
+      panels: [
+        checksTrend(ctx, 8),
+        alertStat(ctx, "probe-location-failing", "Worst probe location (latest results)", 2),
+        alertStat(ctx, "probe-location-silent", "Probe locations silent", 2),
+        latencyByFunction(ctx, 12),
+      ],
     },
   ], [functionVariable(ctx)]);
 }

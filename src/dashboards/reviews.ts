@@ -170,10 +170,9 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
       // Each pipeline's "signal missing" alert draws here: a dashboard that is quiet because nothing arrives is not healthy.
       title: "Daily: is every signal arriving?",
       panels: [
-        alertStat(ctx, "signal-missing-metrics-api", "Metrics API missing", 6),
-        alertStat(ctx, "signal-missing-probes", "Probe results missing", 6),
-        alertStat(ctx, "probe-location-silent", "Probe locations silent", 6),
-        alertStat(ctx, "signal-missing-log-drain", "Log drain missing", 6),
+        alertStat(ctx, "signal-missing-metrics-api", "Metrics API missing", 8),
+        alertStat(ctx, "signal-missing-probes", "Probe results missing", 8),
+        alertStat(ctx, "signal-missing-log-drain", "Log drain missing", 8),
       ],
     },
     {
