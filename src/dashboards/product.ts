@@ -1,6 +1,7 @@
 import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeSeries, recordedWindow, series } from "../alerts/signals";
 import { duration } from "../alerts/types";
@@ -9,7 +10,7 @@ import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, SYN
 import { dashboardUid, describe, legend, Link, promNow, promTarget, SqlTarget, thresholdsOf, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed, Row } from "./layout";
-import { statTile } from "./panels/stats";
+import { SILENT_COLOUR, statTile } from "./panels/stats";
 import { neutral, type Colouring } from "./thresholds";
 
 /**
@@ -68,9 +69,15 @@ export const okResponsesPerDayExpr = (ctx: DashboardContext, fn: string, at?: nu
  * 1-day step is aligned to midnights), summed; the week before, one week earlier.
  */
 const weekOfDays = (ctx: DashboardContext, fn: string, offset?: string) => `sum_over_time((${okResponsesDayEndingExpr(ctx, fn)})[7d:1d]${offset ? ` offset ${offset}` : ""})`;
-export const okResponsesLastWeekExpr = (ctx: DashboardContext, fn: string) => weekOfDays(ctx, fn);
-/** Those 7 days against the 7 before, in percent; nothing when the week before had none. */
-export const weekOverWeekExpr = (ctx: DashboardContext, fn: string) => `100 * (${weekOfDays(ctx, fn)} / ${weekOfDays(ctx, fn, "7d")} - 1)`;
+/**
+ * The last 7 whole days, 0 when they had no real 2xx: a week with no point is a week with none
+ * (the drain writes no point for a quiet minute), and without `or vector(0)` the count and the
+ * change would both be empty exactly when usage dropped to zero.
+ */
+const lastWeekOrZero = (ctx: DashboardContext, fn: string) => `(${weekOfDays(ctx, fn)} or vector(0))`;
+export const okResponsesLastWeekExpr = (ctx: DashboardContext, fn: string) => lastWeekOrZero(ctx, fn);
+/** Those 7 days against the 7 before, in percent: -100 when the last 7 had none; nothing when the week before had none. */
+export const weekOverWeekExpr = (ctx: DashboardContext, fn: string) => `100 * (${lastWeekOrZero(ctx, fn)} / ${weekOfDays(ctx, fn, "7d")} - 1)`;
 
 /** Requests the synthetic checks made to each function per UTC day (all statuses): what the checks add. */
 export const syntheticPerDayExpr = (ctx: DashboardContext) =>
@@ -115,17 +122,24 @@ export const TREND_COLOURS: Colouring = {
   legend: "Week over week: green when the last 7 whole days grew against the 7 before (or held), orange when they shrank (with its minus sign). No warning band: a trend has no limit.",
 };
 
+/** The text of a week-over-week change that has nothing to compare with, in the silent grey. */
+export const NO_WEEK_BEFORE = "no week before to compare";
+const noWeekBefore = (): dashboard.ValueMapping => ({
+  type: dashboard.MappingType.SpecialValue,
+  options: { match: dashboard.SpecialValueMatch.Null, result: { text: NO_WEEK_BEFORE, color: SILENT_COLOUR } },
+});
+
 function weekOverWeek(ctx: DashboardContext, v: Volume): Placed {
   return statTile(ctx, {
     title: `${v.title}: last 7 whole days, week over week`,
-    text: `${v.why} The last 7 whole UTC days (yesterday and the 6 before; the same days in every panel), and their change against the 7 days before, in percent (empty when the week before had none).`,
+    text: `${v.why} The last 7 whole UTC days (yesterday and the 6 before; the same days in every panel), and their change against the 7 days before, in percent: -100 when the last 7 had none, "${NO_WEEK_BEFORE}" (or no change shown) when the week before had none.`,
     section: runbookSections.keyMetrics,
     colours: neutral("the runbook sets no volume targets; the product owner reads the trend"),
     unit: "short",
     unitsByQuery: { B: "percent" },
     datasource: v.source.kind === "sql" ? ctx.postgres : ctx.prometheus,
     targets: [target(ctx, v, "A", "week"), target(ctx, v, "B", "weekOverWeek")],
-    noValue: "none in the last 14 days",
+    noValue: "no answer from the data source",
     overridesByQuery: {
       A: [{ id: "displayName", value: "last 7 whole days" }],
       // The change in its own colour: green when it grew, orange when it shrank (Grafana writes the minus sign).
@@ -133,6 +147,9 @@ function weekOverWeek(ctx: DashboardContext, v: Volume): Placed {
         { id: "displayName", value: "week over week" },
         { id: "thresholds", value: thresholdsOf(TREND_COLOURS).build() },
         { id: "color", value: { mode: "thresholds" } },
+        // A null change (SQL's nullif: the week before had none) gets its own words: without them the
+        // panel-wide noValue would stand beside a real count and read "none" for a week that had some.
+        { id: "mappings", value: [noWeekBefore()] },
       ],
     },
     width: 8,

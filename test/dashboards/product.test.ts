@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeSeries } from "../../src/alerts/signals";
 import type { Settings } from "../../src/config/load";
 import { dashboardContext, type DashboardContext } from "../../src/dashboards/common";
-import { okResponsesLastWeekExpr, okResponsesPerDayExpr, weekOverWeekExpr } from "../../src/dashboards/product";
+import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { NO_WEEK_BEFORE, okResponsesLastWeekExpr, okResponsesPerDayExpr, weekOverWeekExpr } from "../../src/dashboards/product";
+import { SILENT_COLOUR } from "../../src/dashboards/panels/stats";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, PDF_BUCKET, SYNTHETIC_PDF_PREFIX } from "../../src/sql/queries";
 import { grafanaSql } from "../support/grafanaSql";
 import { settingsFor } from "../support/offline";
@@ -124,6 +126,31 @@ describe("VINs decoded and emails sent (PromQL on promtool)", () => {
     expect(run.ok, run.output).toBe(true);
   });
 
+  it("reads a week that dropped to zero as 0 and -100 %, and a week after an empty one as no change", async () => {
+    const fn = settings.functions.vinDecode;
+    const delay = settings.signals.arrivalDelaySeconds.logDrain;
+    const s = `${edgeSeries.requestsPerMinute}{function="${fn}", status="200"}`;
+    // Real use only on days 6..12 (the week before the last 7 whole days), none since; and, apart,
+    // real use only in the last 7 whole days (days 13..19), none before.
+    const inDays = (from: number, to: number) => real.filter((e) => e >= from * DAY && e < to * DAY);
+    const expectEmpty = (expr: string) => ({ expr, eval_time: `${NOW}s`, exp_samples: [] });
+    const run = await runPromtoolTests(tempDir("product-week-zero"), "product-week-zero.test.yml", [], [
+      {
+        name: "dropped to zero",
+        interval: "1m",
+        input_series: [{ series: s, values: count1m(inDays(6, 13), NOW, delay) }],
+        promql_expr_test: [about(okResponsesLastWeekExpr(ctx, fn), `${NOW}s`, 0), about(weekOverWeekExpr(ctx, fn), `${NOW}s`, -100)],
+      },
+      {
+        name: "nothing the week before",
+        interval: "1m",
+        input_series: [{ series: s, values: count1m(inDays(13, 20), NOW, delay) }],
+        promql_expr_test: [about(okResponsesLastWeekExpr(ctx, fn), `${NOW}s`, daily.slice(13, 20).reduce((a, b) => a + b, 0)), expectEmpty(weekOverWeekExpr(ctx, fn))],
+      },
+    ]);
+    expect(run.ok, run.output).toBe(true);
+  });
+
   it("would fail on counts that include the checks' traffic, so the test above can fail", async () => {
     const fn = settings.functions.vinDecode;
     const run = await runPromtoolTests(tempDir("product-days-wrong"), "product-days.test.yml", [], [
@@ -185,5 +212,24 @@ describe("PDFs generated (SQL on PostgreSQL, as the monitoring role)", () => {
     await store(`date_trunc('day', now(), 'UTC') - interval '${DAYS} days'`);
     expect((await monitor.query(createdLastWeekQuery("pdfs"))).rows[0]).toEqual({ "last 7 whole days": String(lastWeek) });
     expect((await monitor.query(createdWeekOverWeekQuery("pdfs"))).rows[0]).toEqual({ "week over week": weekOverWeek.toFixed(1) });
+  });
+});
+
+describe("week-over-week tiles (rendered JSON)", () => {
+  interface StatPanel {
+    title: string;
+    fieldConfig: { defaults: { noValue?: string }; overrides: { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] }[] };
+  }
+  it("say there is no week before to compare when the change is null, never the panel's 'none'", () => {
+    const product = dashboardCatalog(settings).find((d) => d.uid.endsWith("product"));
+    const tiles = ((product?.model.panels ?? []) as unknown as StatPanel[]).filter((p) => p.title.endsWith("week over week"));
+    expect(tiles.map((p) => p.title)).toHaveLength(4);
+    for (const p of tiles) {
+      const change = p.fieldConfig.overrides.find((o) => o.matcher.id === "byFrameRefID" && o.matcher.options === "B");
+      const mappings = (change?.properties.find((x) => x.id === "mappings")?.value ?? []) as { type: string; options: { match?: string; result: { text?: string; color?: string } } }[];
+      expect(mappings, p.title).toContainEqual({ type: "special", options: { match: "null", result: { text: NO_WEEK_BEFORE, color: SILENT_COLOUR } } });
+      // The panel-wide words cover only an answer missing altogether: a count is always there (0 included).
+      expect(p.fieldConfig.defaults.noValue, p.title).not.toMatch(/none/);
+    }
   });
 });
