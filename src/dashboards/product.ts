@@ -18,8 +18,10 @@ import { neutral, type Colouring } from "./thresholds";
  *
  * One definition of a day for SQL and PromQL: a UTC calendar day, labelled at its start, today
  * included as far as it has gone (the dashboard's time zone is UTC). Per-day bars follow the time
- * picker (a week, a month, a quarter) and cover whole days. "Last 7 whole days" is yesterday and the
- * 6 days before, in every panel, compared with the 7 days before them.
+ * picker (a week, a month, a quarter) and cover whole days (a PromQL day exact ± the recording
+ * group's phase, at most 50 s: docs/how-it-works.md). "Last 7 whole days" are the 7 whole days before
+ * the day the range ends in (yesterday and the 6 before, for a range ending now), in every panel:
+ * Grafana evaluates an instant PromQL query at the range's end, and SQL counts back from $__timeTo().
  *
  * Each volume comes from the signal closest to the outcome:
  * - PDFs generated: objects stored in the PDF bucket (storage.objects), except the synthetic
@@ -132,7 +134,7 @@ const noWeekBefore = (): dashboard.ValueMapping => ({
 function weekOverWeek(ctx: DashboardContext, v: Volume): Placed {
   return statTile(ctx, {
     title: `${v.title}: last 7 whole days, week over week`,
-    text: `${v.why} The last 7 whole UTC days (yesterday and the 6 before; the same days in every panel), and their change against the 7 days before, in percent: -100 when the last 7 had none, "${NO_WEEK_BEFORE}" (or no change shown) when the week before had none.`,
+    text: `${v.why} The 7 whole UTC days before the range's end (yesterday and the 6 before, for a range ending now; the same days in every panel), and their change against the 7 days before, in percent: -100 when the last 7 had none, "${NO_WEEK_BEFORE}" (or no change shown) when the week before had none.`,
     section: runbookSections.keyMetrics,
     colours: neutral("the runbook sets no volume targets; the product owner reads the trend"),
     unit: "short",
@@ -209,7 +211,7 @@ function funnel(ctx: DashboardContext, volumes: Volume[]): Placed {
     .description(
       describe(
         ctx.settings,
-        "Each step of the user journey over the last 7 whole UTC days, real use only, with its share of the step before in the legend of each bar. The steps are counted apart (no signal joins one user's VIN, PDF, email and share), so a share compares the same days' volumes, not the same people.",
+        "Each step of the user journey over the 7 whole UTC days before the range's end (yesterday and the 6 before, for a range ending now), real use only, with its share of the step before in the legend of each bar. The steps are counted apart (no signal joins one user's VIN, PDF, email and share), so a share compares the same days' volumes, not the same people.",
         runbookSections.keyMetrics,
         neutral("the runbook sets no conversion targets"),
       ),

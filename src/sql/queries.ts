@@ -144,14 +144,19 @@ const whereOwn = (what: ProductRows, condition: string): string => {
   return `WHERE ${own ? `${own} AND ` : ""}${condition}`;
 };
 const inWholeDaysOfRange = `created_at >= ${utcDay("$__timeFrom()::timestamptz")} AND created_at < ${utcDay("$__timeTo()::timestamptz")} + interval '1 day'`;
-/** Whole UTC days: the `from`-th day back to the `to`-th day back, today being day 0 (so 7..0 is the last 7 whole days). */
-const daysBack = (from: number, to: number) => `created_at >= ${utcDay("now()")} - interval '${from} days' AND created_at < ${utcDay("now()")} - interval '${to} days'`;
+/**
+ * Whole UTC days counted back from the day the panel's range ends in (day 0; so 7..0 is the 7 whole
+ * days before it). The range's end, not now(): Grafana evaluates an instant PromQL query at the
+ * range's end, so for a past range both kinds of tile then describe the same 7 days.
+ */
+const rangeEndDay = utcDay("$__timeTo()::timestamptz");
+const daysBack = (from: number, to: number) => `created_at >= ${rangeEndDay} - interval '${from} days' AND created_at < ${rangeEndDay} - interval '${to} days'`;
 
 /** Rows created per UTC day over the panel's range (the time picker's), today included, as a time series. */
 export const createdPerDayQuery = (what: ProductRows): string =>
   `SELECT ${utcDay("created_at")} AS time, count(*) AS "${productRows[what].column}" FROM ${productRows[what].from} ${whereOwn(what, inWholeDaysOfRange)} GROUP BY 1 ORDER BY 1`;
 
-/** Rows created in the last 7 whole UTC days (yesterday and the 6 before): the same 7 days as the PromQL panels'. */
+/** Rows created in the 7 whole UTC days before the range's end (yesterday and the 6 before, for a range ending now): the same 7 days as the PromQL panels'. */
 export const createdLastWeekQuery = (what: ProductRows): string =>
   `SELECT count(*) AS "last 7 whole days" FROM ${productRows[what].from} ${whereOwn(what, daysBack(7, 0))}`;
 

@@ -207,11 +207,13 @@ describe("PDFs generated (SQL on PostgreSQL, as the monitoring role)", () => {
     expect(roleFile).toContain(`coalesce(o.name LIKE '${SYNTHETIC_PDF_PREFIX}%', false)`);
   });
 
-  it("counts the last 7 whole days and the week over week as the PromQL stats do", async () => {
-    // The same events, day 20 being today.
-    await store(`date_trunc('day', now(), 'UTC') - interval '${DAYS} days'`);
-    expect((await monitor.query(createdLastWeekQuery("pdfs"))).rows[0]).toEqual({ "last 7 whole days": String(lastWeek) });
-    expect((await monitor.query(createdWeekOverWeekQuery("pdfs"))).rows[0]).toEqual({ "week over week": weekOverWeek.toFixed(1) });
+  it("counts the 7 whole days before the range's end and the week over week as the PromQL stats do, for a past range", async () => {
+    // The same events, at the Unix epoch as on promtool, and a range ending at promtool's evaluation
+    // instant (day 20, 10 h in), decades ago: Grafana evaluates the instant PromQL there.
+    await store("'1970-01-01T00:00:00Z'::timestamptz");
+    const range = { from: new Date((NOW - 30 * DAY) * 1000), to: new Date(NOW * 1000) };
+    expect((await monitor.query(grafanaSql(createdLastWeekQuery("pdfs"), { range }))).rows[0]).toEqual({ "last 7 whole days": String(lastWeek) });
+    expect((await monitor.query(grafanaSql(createdWeekOverWeekQuery("pdfs"), { range }))).rows[0]).toEqual({ "week over week": weekOverWeek.toFixed(1) });
   });
 });
 
