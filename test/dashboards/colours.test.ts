@@ -187,3 +187,28 @@ describe("colours follow the runbook model", () => {
     expect(stepsOf(p).at(-1)).toEqual({ value: redFrom, color: COLOURS.breach });
   });
 });
+
+describe("what an empty tile says", () => {
+  const noValueOf = (title: RegExp) =>
+    all()
+      .filter(({ p }) => title.test(p.title))
+      .map(({ p, where }) => ({ where, noValue: (p as { fieldConfig?: { defaults?: { noValue?: string } } }).fieldConfig?.defaults?.noValue ?? "" }));
+  it("says what the absence of the tile's value means, never 'no traffic' where traffic is not what is missing", () => {
+    const expectations: [RegExp, RegExp][] = [
+      // pg_up gone: the Metrics API or the database cannot be reached.
+      [/^Database up$/, /Metrics API or the database is unreachable/],
+      // A count of 5xx is empty in every healthy hour: no server errors, or no drain at all.
+      [/server errors, \d+ min/, /no server errors recorded in \d+ min, or the drain is silent/],
+      // No probe result at all: Synthetic Monitoring is silent.
+      [/^Worst probe location/, /Synthetic Monitoring is silent/],
+    ];
+    for (const [title, words] of expectations) {
+      const tiles = noValueOf(title);
+      expect(tiles.length, String(title)).toBeGreaterThan(0);
+      for (const t of tiles) {
+        expect(t.noValue, t.where).toMatch(words);
+        expect(t.noValue, t.where).not.toMatch(/traffic|healthy$/);
+      }
+    }
+  });
+});

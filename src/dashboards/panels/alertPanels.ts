@@ -24,11 +24,35 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
 }
 
 /**
- * Why a panel can be empty. Never "healthy": an empty answer means the signal is missing (or, for
- * a ratio, that there was nothing to divide), and the tile says so in grey.
+ * What an empty answer of an alert's value means, where it means something other than "no traffic"
+ * (for a guarded ratio) or "signal missing": read from the value's query. A count of 5xx is empty in
+ * every healthy hour (the drain writes no point for a status that did not occur), pg_up gone means
+ * the Metrics API or the database cannot be reached, probe results gone means Synthetic Monitoring
+ * is silent. Keyed by alert id, in the dashboards layer: the words belong to the tiles.
  */
-function emptyMeans(ctx: DashboardContext, alertId: string): string {
+const ABSENT_MEANS: Record<string, (ctx: DashboardContext) => string> = {
+  "database-down": () => "pg_up missing: the Metrics API or the database is unreachable (not a sign of health)",
+  "probe-location-failing": () => "no probe results in 3 min: Synthetic Monitoring is silent (not a sign of health)",
+  "email-endpoints-503": () => "no 503 recorded in 5 min, or the drain is silent",
+  "pdf-generation-500": () => "no 500 recorded in 5 min, or the drain is silent",
+  "sharing-invalid-token-surge": () => "no refused link recorded, or the drain is silent",
+  ...Object.fromEntries(
+    ["email-delivery", "pdf-generation", "vin-decode", "shared-report"].map((j) => [
+      `${j}-failing-at-low-volume`,
+      (ctx: DashboardContext) => `no server errors recorded in ${ctx.settings.runbook.failureModes.sparseFailures.windowMinutes} min, or the drain is silent`,
+    ]),
+  ),
+};
+
+/**
+ * Why a panel can be empty. Never "healthy": an empty answer means the signal is missing (or, for
+ * a ratio, that there was nothing to divide, or for a count of failures, that none was recorded),
+ * and the tile says so in grey.
+ */
+export function emptyMeans(ctx: DashboardContext, alertId: string): string {
   const a = ctx.alert(alertId);
+  const absent = ABSENT_MEANS[alertId];
+  if (absent) return absent(ctx);
   if (a.guard) return "no traffic to judge: no value (not a sign of health)";
   return a.source === "postgres" ? "no answer from the database: signal missing" : "no current data: signal missing, not healthy";
 }
