@@ -5,7 +5,7 @@ import { checkJob } from "../synthetics/jobs";
 import { promNow, type DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
 import type { Placed } from "./layout";
-import { alertStat, alertTrend } from "./panels/alertPanels";
+import { alertStat, alertTrend, sparseFailureStat } from "./panels/alertPanels";
 import { checkSuccess } from "./panels/health";
 import { checksTrend, journeyErrorExpr, journeys } from "./panels/journeys";
 import { statTile } from "./panels/stats";
@@ -30,7 +30,7 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
         h(checkSuccess(ctx, checkJob(ctx.settings, "healthCheck"), "test-email-integration", runbookSections.quickHealthCheck, [], undefined, 3)),
         h(checkSuccess(ctx, checkJob(ctx.settings, "resendStatus"), "Resend status page", runbookSections.emailServiceDown, [], undefined, 3)),
         h(alertStat(ctx, "email-endpoints-503", "503s from email endpoints (5 min)", 3)),
-        h(alertStat(ctx, "email-delivery-failing-at-low-volume", `Email server errors, ${lowVolumeWindow} min`, 3)),
+        h(sparseFailureStat(ctx, "email-delivery-failing-at-low-volume", `Email: minutes with server errors, ${lowVolumeWindow} min`, 3)),
         h(alertTrend(ctx, "email-delivery-latency-over", `Email delivery latency (< ${ctx.alert("email-delivery-latency-over").threshold} s)`, 6)),
         h(errorRatio(ctx, email, [], 6)),
       ],
@@ -41,7 +41,7 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
         h(alertStat(ctx, "pdf-bucket-missing", '"PDF Valuation Reports" bucket', 3)),
         h(checkSuccess(ctx, checkJob(ctx.settings, "pdfGeneration"), "generate-valuation-pdf check", runbookSections.pdfGenerationFailures, ["pdf-check-failing"], undefined, 3)),
         h(alertStat(ctx, "pdf-generation-500", "500s from generate-valuation-pdf (5 min)", 3)),
-        h(alertStat(ctx, "pdf-generation-failing-at-low-volume", `PDF server errors, ${lowVolumeWindow} min`, 3)),
+        h(sparseFailureStat(ctx, "pdf-generation-failing-at-low-volume", `PDF: minutes with server errors, ${lowVolumeWindow} min`, 3)),
         h(alertTrend(ctx, "pdf-generation-latency-over", `PDF generation latency (< ${ctx.alert("pdf-generation-latency-over").threshold} s)`, 6)),
         h(errorRatio(ctx, pdf, [], 6)),
       ],
@@ -63,8 +63,8 @@ export function emailPdfDashboard(ctx: DashboardContext): BuiltDashboard {
             width: 3,
           }),
         ),
-        h(alertStat(ctx, "vin-decode-failing-at-low-volume", `VIN server errors, ${lowVolumeWindow} min`, 3)),
-        h(alertStat(ctx, "shared-report-failing-at-low-volume", `Shared report server errors, ${lowVolumeWindow} min`, 3)),
+        h(sparseFailureStat(ctx, "vin-decode-failing-at-low-volume", `VIN: minutes with server errors, ${lowVolumeWindow} min`, 3)),
+        h(sparseFailureStat(ctx, "shared-report-failing-at-low-volume", `Shared report: minutes with server errors, ${lowVolumeWindow} min`, 3)),
         h(alertTrend(ctx, vin.latencyAlert, `VIN decode latency (< ${ctx.alert(vin.latencyAlert).threshold} s)`, 12)),
       ],
     },

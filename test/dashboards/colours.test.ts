@@ -212,3 +212,22 @@ describe("what an empty tile says", () => {
     }
   });
 });
+
+describe("low-volume failure tiles", () => {
+  it("count minutes, state both of the alert's conditions, and band nothing fractional", () => {
+    const lowVolume = alerts.filter((a) => a.id.endsWith("-failing-at-low-volume"));
+    expect(lowVolume.length).toBeGreaterThanOrEqual(4);
+    const { windowMinutes, minFailedMinutes, minFailedShare } = settings.runbook.failureModes.sparseFailures;
+    for (const a of lowVolume) {
+      const tiles = all().filter(({ p }) => p.type === "stat" && drawsValue(p, a.value));
+      expect(tiles.length, a.name).toBeGreaterThan(0);
+      for (const { p, where } of tiles) {
+        expect(p.title, where).toMatch(new RegExp(`minutes with server errors, ${windowMinutes} min$`));
+        expect(p.description, where).toContain(`at least ${minFailedMinutes} different minutes`);
+        expect(p.description, where).toContain(`at least ${100 * minFailedShare} % of the window's requests failed`);
+        expect(p.description, where).not.toMatch(/for 0 min/);
+        for (const s of stepsOf(p)) if (s.value !== null) expect(Number.isInteger(s.value), `${where} step ${s.value}`).toBe(true);
+      }
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
-import { alertBoundary, colouring } from "../thresholds";
+import { alertBoundary, colouring, type Colouring } from "../thresholds";
 import { statTile, type StatSpec } from "./stats";
 import { emailProxy } from "./traffic";
 
@@ -20,7 +20,9 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
   const sign = { ">": ">", ">=": "≥", "<": "<" }[a.comparator];
   const healthy = { ">": `at most ${t}`, ">=": `below ${t}`, "<": `at least ${t}` }[a.comparator];
   const proxy = a.area === "email" && a.unit === "percent" ? emailProxy(ctx, { functions: [ctx.settings.functions.emailDelivery] }) : "";
-  return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t} for ${a.forSeconds / 60} min the alert (${a.severity}) fires: "${a.summary}".${proxy}`;
+  // No hold ('for' 0): the value itself is the debounce (a count over a window), so no "for 0 min".
+  const held = a.forSeconds > 0 ? ` for ${a.forSeconds / 60} min` : "";
+  return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t}${held} the alert (${a.severity}) fires: "${a.summary}".${proxy}`;
 }
 
 /**
@@ -116,5 +118,42 @@ export function alertStat(
     width,
     alerts: [alertId, ...extraAlerts],
     ...extra,
+  });
+}
+
+/**
+ * A journey failing at low volume (src/alerts/sparseFailures.ts): the count of minutes with a
+ * server error, the alert's own value. The alert also needs a failed share of the window's requests
+ * (its guard), which this tile does not draw: a second query per tile would take the Journeys
+ * dashboard past its 25 queries a refresh. So the words say both conditions and that red here means
+ * "enough minutes", and minutes, whole numbers, get no fractional warning band.
+ */
+export function sparseFailureStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 3): Placed {
+  const a = ctx.alert(alertId);
+  if (!a.guard || a.guard.unit !== "ratio" || a.comparator !== ">=") throw new Error(`${alertId} is not a low-volume failure alert (a count of minutes guarded by a failed share)`);
+  const window = ctx.settings.runbook.failureModes.sparseFailures.windowMinutes;
+  const minutes = shownNumber(a.threshold);
+  const share = shownNumber(100 * a.guard.min);
+  const colours: Colouring = colouring({
+    ...alertBoundary(a),
+    integer: true,
+    what: "enough minutes for the alert; it fires only if the failed share holds too",
+    noBand: "whole minutes, nothing lies between",
+  });
+  return statTile(ctx, {
+    title: shownTitle,
+    text:
+      `Minutes of the last ${window} with at least one server error (5xx), the count the alert \`${a.name}\` judges (not the number of errors). ` +
+      `The alert (${a.severity}) fires only when both hold: server errors in at least ${minutes} different minutes, and at least ${share} % of the window's requests failed ("${a.summary}"). ` +
+      `This tile shows the minutes only: red here with the alert silent means most requests still succeed (the error-rate panels judge those).`,
+    section: a.runbookSection,
+    colours,
+    unit: "short",
+    decimals: 0,
+    datasource: ctx.prometheus,
+    targets: [promNow(a.value, "A")],
+    noValue: emptyMeans(ctx, alertId),
+    width,
+    alerts: [alertId],
   });
 }
