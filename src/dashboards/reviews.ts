@@ -16,7 +16,7 @@ import { alertStat } from "./panels/alertPanels";
 import { note } from "./panels/notes";
 import { sqlDailyBars, sqlTable } from "./panels/sql";
 import { statTile } from "./panels/stats";
-import { budgetColours, functionMatcher, functionVariable, invocations } from "./panels/traffic";
+import { budgetColours, functionMatcher, functionVariable, invocations, peopleOnly } from "./panels/traffic";
 import { alertBoundary, colouring } from "./thresholds";
 
 const SECTION = "Maintenance Tasks";
@@ -108,12 +108,12 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     const a = ctx.alert(j.latencyAlert);
     return statTile(ctx, {
       title: `${j.title} p95, 30 days (< ${a.threshold} s)`,
-      text: `Performance optimization review: the 95th percentile of ${j.functionName}'s 5-minute p95 over 30 days. The recorded series keep 5-minute quantiles, so this is a p95 of p95s; the exact figure needs 30 days of log lines.`,
+      text: `Performance optimization review: the 95th percentile of ${j.functionName}'s 5-minute p95 over 30 days, of people's requests only (the synthetic checks' own, labelled traffic="synthetic", left out). The recorded series keep 5-minute quantiles, so this is a p95 of p95s; the exact figure needs 30 days of log lines.`,
       section: SECTION,
       colours: colouring({ ...alertBoundary(a), what: "the runbook's budget" }),
       unit: "s",
       datasource: ctx.prometheus,
-      targets: [promTarget(`max(quantile_over_time(0.95, ${series(edgeSeries.latencyP95Seconds5m, ctx.sel.edge(j.functionName))}[30d]))`, "A").instant()],
+      targets: [promTarget(`max(quantile_over_time(0.95, ${series(edgeSeries.latencyP95Seconds5m, ctx.sel.edge(j.functionName), ctx.sel.realTraffic)}[30d]))`, "A").instant()],
       noValue: "no requests in 30 days",
       sparkline: false,
       width: 4,
@@ -123,12 +123,12 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     const target = 100 - j.errors.slo.budgetPercent;
     return statTile(ctx, {
       title: `${j.title} SLO attained, 30 days (≥ ${target} %)`,
-      text: `Share of ${j.functionName}'s requests over 30 days that were not server errors, against the SLO of ${target} % (the runbook's < ${j.errors.slo.budgetPercent} %).`,
+      text: `Share of people's requests to ${j.functionName} over 30 days (the synthetic checks' own left out) that were not server errors, against the SLO of ${target} % (the runbook's < ${j.errors.slo.budgetPercent} %).`,
       section: SECTION,
       colours: colouring({ comparator: "<", threshold: target, unit: "percent", integer: false, max: 100, what: "the SLO is missed" }),
       unit: "percent",
       datasource: ctx.prometheus,
-      targets: [promTarget(`100 * (1 - ${errorRatioExpr(j.errors.slo, ctx.sel, "30d")})`, "A").instant()],
+      targets: [promTarget(`100 * (1 - ${errorRatioExpr(j.errors.slo, peopleOnly(ctx.sel), "30d")})`, "A").instant()],
       noValue: "no requests in 30 days",
       sparkline: false,
       width: 4,

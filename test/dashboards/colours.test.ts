@@ -6,6 +6,7 @@ import { dashboardCatalog } from "../../src/dashboards/catalog";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { breaches, colourAt, COLOURS, nextUp, type Step } from "../../src/dashboards/thresholds";
 import { SILENT_COLOUR } from "../../src/dashboards/panels/stats";
+import { selectors } from "../../src/alerts/signals";
 import { settingsFor } from "../support/offline";
 
 /**
@@ -229,5 +230,31 @@ describe("low-volume failure tiles", () => {
         for (const s of stepsOf(p)) if (s.value !== null) expect(Number.isInteger(s.value), `${where} step ${s.value}`).toBe(true);
       }
     }
+  });
+});
+
+describe("whose requests a panel counts", () => {
+  it("panels about people's use leave the checks' own requests out and say so", () => {
+    const real = selectors(settings).realTraffic;
+    const people = all().filter(({ p }) => /p95, 30 days|SLO attained, 30 days|^Invocations per function$/.test(p.title));
+    expect(people.length).toBeGreaterThanOrEqual(7);
+    for (const { p, where } of people) {
+      for (const t of p.targets ?? []) expect(t.expr, where).toContain(real);
+      expect(p.description, where).toMatch(/[Pp]eople's requests/);
+    }
+  });
+
+  it("panels that draw a latency alert's own value say it is people's and the checks' requests, the worse of the two", () => {
+    const latency = alerts.filter((a) => a.value.includes("ain:edge_latency_seconds:p95_5m"));
+    expect(latency.length).toBeGreaterThan(0);
+    let checked = 0;
+    for (const a of latency) {
+      for (const { p, where } of all().filter(({ p }) => drawsValue(p, a.value))) {
+        expect(p.description, where).toContain("people's and the checks' requests");
+        expect(p.description, where).toContain("worse of the two");
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(6);
   });
 });

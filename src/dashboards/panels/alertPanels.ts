@@ -1,6 +1,7 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
+import { edgeSeries } from "../../alerts/signals";
 import { alertBoundary, colouring, type Colouring } from "../thresholds";
 import { statTile, type StatSpec } from "./stats";
 import { emailProxy } from "./traffic";
@@ -22,7 +23,9 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
   const proxy = a.area === "email" && a.unit === "percent" ? emailProxy(ctx, { functions: [ctx.settings.functions.emailDelivery] }) : "";
   // No hold ('for' 0): the value itself is the debounce (a count over a window), so no "for 0 min".
   const held = a.forSeconds > 0 ? ` for ${a.forSeconds / 60} min` : "";
-  return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t}${held} the alert (${a.severity}) fires: "${a.summary}".${proxy}`;
+  // The latency alerts read the p95 of people's and the checks' requests apart and take the worse, on purpose: a slow check is a slow function.
+  const traffic = a.value.includes(edgeSeries.latencyP95Seconds5m) && !a.value.includes(ctx.sel.realTraffic) ? LATENCY_TRAFFIC : "";
+  return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t}${held} the alert (${a.severity}) fires: "${a.summary}".${traffic}${proxy}`;
 }
 
 /**
@@ -58,6 +61,8 @@ export function emptyMeans(ctx: DashboardContext, alertId: string): string {
   if (a.guard) return "no traffic to judge: no value (not a sign of health)";
   return a.source === "postgres" ? "no answer from the database: signal missing" : "no current data: signal missing, not healthy";
 }
+
+export const LATENCY_TRAFFIC = " The p95 is of people's and the checks' requests, each apart, and the worse of the two: the alert judges it so on purpose (a slow check is a slow function), so this is not people's latency alone.";
 
 /** A number as the runbook writes it: 80, not 80.00000000000001. */
 export const shownNumber = (n: number): number => Number(n.toPrecision(12));

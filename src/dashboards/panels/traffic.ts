@@ -2,7 +2,7 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeSeries, requestsOver, series } from "../../alerts/signals";
+import { edgeSeries, requestsOver, series, type Selectors } from "../../alerts/signals";
 import { errorRatioExpr } from "../../alerts/slo";
 import type { Slo } from "../../alerts/slo";
 import { runbookSections } from "../../config/runbookItems";
@@ -67,9 +67,15 @@ export function errorsByFunction(ctx: DashboardContext, budgetPercent: number, w
 export function invocations(ctx: DashboardContext, width = 12): Placed {
   const panel = new timeseries.PanelBuilder()
     .title("Invocations per function")
-    .description(describe(ctx.settings, "Requests per minute by function, from the edge-function logs. The runbook asks to track usage patterns and per-function rates. Filtered by the Function variable.", runbookSections.keyMetrics))
+    .description(
+      describe(
+        ctx.settings,
+        "People's requests per minute by function, from the edge-function logs (the synthetic checks' own, labelled traffic=\"synthetic\", are left out: the Product dashboard counts them apart). The runbook asks to track usage patterns and per-function rates. Filtered by the Function variable.",
+        runbookSections.keyMetrics,
+      ),
+    )
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${requestsOver(1, functionMatcher)})`, "A", "{{function}}"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(1, functionMatcher, ctx.sel.realTraffic)})`, "A", "{{function}}"))
     .unit("reqpm")
     .noValue("no requests recorded")
     .legend(legend());
@@ -80,7 +86,7 @@ export function invocations(ctx: DashboardContext, width = 12): Placed {
 export function latencyByFunction(ctx: DashboardContext, width = 12): Placed {
   const panel = new timeseries.PanelBuilder()
     .title("p95 latency per function")
-    .description(describe(ctx.settings, "p95 execution time over 5 minutes by function, from the edge-function logs, for the functions the Function variable selects. The journeys' budgets are on their own panels.", runbookSections.keyMetrics))
+    .description(describe(ctx.settings, "p95 execution time over 5 minutes by function, from the edge-function logs, for the functions the Function variable selects: people's and the checks' requests, each function's worse p95 of the two, as the latency alerts judge it. The journeys' budgets are on their own panels.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
     .withTarget(promTarget(`max by (function) (${series(edgeSeries.latencyP95Seconds5m, functionMatcher)})`, "A", "{{function}}"))
     .unit("s")
@@ -128,3 +134,9 @@ export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], 
     .legend(legend());
   return { panel, width, alerts: alertIds, alertHome: alertIds.length > 0 };
 }
+
+/**
+ * Selectors that keep people's requests only, for panels about use (an SLO attained by people)
+ * rather than the alerts' own values, which judge every request.
+ */
+export const peopleOnly = (sel: Selectors): Selectors => ({ ...sel, edge: (functions) => `${sel.edge(functions)}, ${sel.realTraffic}` });
