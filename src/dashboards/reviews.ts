@@ -63,7 +63,8 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
     .unit("short")
     .decimals(0)
-    .noValue("no server errors in 24 h")
+    // The recorded counts have no point for a status that did not occur, nor for a silent drain.
+    .noValue("no server errors recorded in 24 h, or the drain is silent")
     .legend(legend());
 
   const failures = new logs.PanelBuilder()
@@ -76,7 +77,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     .wrapLogMessage(true)
     .enableLogDetails(true)
     .sortOrder(common.LogsSortOrder.Descending)
-    .noValue("no failed requests in 24 h");
+    .noValue("no failed requests recorded in 24 h, or the drain is silent");
 
   const slowQueries = ctx.alert("database-queries-slow");
   const weekAverage = statTile(ctx, {

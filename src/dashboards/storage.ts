@@ -31,7 +31,8 @@ export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
     unit: "d",
     datasource: ctx.prometheus,
     targets: [promNow(`(${limitMb} - max(${storageMb})) / max(${growthMbPerDay} > 0)`, "A")],
-    noValue: "not growing",
+    // Empty both when storage did not grow over the day and when storage_storage_size_mb is gone.
+    noValue: "not growing over the last day, or no storage size samples (signal missing)",
   });
   return compose(ctx, "storage", "Supabase Storage: where the bytes are, how fast they grow, and when the plan limit is reached.", [
     {

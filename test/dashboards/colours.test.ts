@@ -258,3 +258,18 @@ describe("whose requests a panel counts", () => {
     expect(checked).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe("tiles whose empty answer could be a gone signal", () => {
+  it("never state a healthy condition alone", () => {
+    const cases: [string, string, RegExp][] = [
+      ["ain-storage", "Days until the plan limit", /not growing.*or no storage size samples/],
+      ["ain-reviews", "Server errors per hour, by function (24 h)", /no server errors recorded in 24 h, or the drain is silent/],
+      ["ain-reviews", "Failed requests today (5xx), newest first", /no failed requests recorded in 24 h, or the drain is silent/],
+    ];
+    for (const [uid, title, words] of cases) {
+      const p = panelsOf(dashboards.find((d) => d.uid === uid) as BuiltDashboard).find((x) => x.title === title) as Panel & { fieldConfig?: { defaults?: { noValue?: string } } };
+      expect(p, `${uid} ${title}`).toBeDefined();
+      expect(p.fieldConfig?.defaults?.noValue, `${uid} ${title}`).toMatch(words);
+    }
+  });
+});
