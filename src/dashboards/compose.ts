@@ -73,7 +73,7 @@ export function compose(
     .refresh(refresh[key])
     // One crosshair across every panel: a spike on one graph is found on the others at the same instant.
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .annotations([alertStateAnnotations(), deployAnnotations()])
+    .annotations([alertStateAnnotations(), deployAnnotations()].map((a) => new WithoutPlacement(a)))
     .editable()
     .variables([new dashboard.ConstantVariableBuilder("project").label("Supabase project").value(ctx.settings.supabaseProjectRef), ...variables])
     .links([
@@ -104,6 +104,19 @@ function alertStateAnnotations() {
     .hide(true)
     .iconColor("rgba(0, 211, 255, 1)")
     .type("dashboard");
+}
+
+/**
+ * An annotation query with no `placement`: the SDK's builder always writes its default,
+ * "inControlsMenu", which Grafana 12.3 and later tuck into the controls menu, as it does for links
+ * (common.ts, Link). Without the field the Deploys toggle shows in the controls bar.
+ */
+class WithoutPlacement implements cog.Builder<dashboard.AnnotationQuery> {
+  constructor(private readonly query: cog.Builder<dashboard.AnnotationQuery>) {}
+  build(): dashboard.AnnotationQuery {
+    const { placement: _placement, ...rest } = this.query.build();
+    return rest;
+  }
 }
 
 /** The tag the app's deploy job puts on the annotation it posts to Grafana (README § Deploy annotations). */

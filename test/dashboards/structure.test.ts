@@ -51,6 +51,10 @@ describe("every dashboard", () => {
       const links = [...(d.model.links ?? []), ...panelsOf(d).flatMap((p) => [...((p as { links?: object[] }).links ?? []), ...((p as { fieldConfig?: { defaults?: { links?: object[] } } }).fieldConfig?.defaults?.links ?? [])])];
       expect(links.length, d.uid).toBeGreaterThanOrEqual(8);
       for (const l of links) expect(l, d.uid).not.toHaveProperty("placement");
+      // The same for annotation toggles (Deploys): placed "inControlsMenu", they hide in the menu too.
+      const annotations = d.model.annotations?.list ?? [];
+      expect(annotations.length, d.uid).toBeGreaterThanOrEqual(2);
+      for (const a of annotations) expect(a, `${d.uid} ${a.name}`).not.toHaveProperty("placement");
       // One crosshair across panels: a spike on one graph is found on the others.
       expect(d.model.graphTooltip, d.uid).toBe(1);
     }
