@@ -106,6 +106,8 @@ function perDay(ctx: DashboardContext, v: Volume): Placed {
     .withTarget(target(ctx, v, "A", "perDay"))
     .interval("1d")
     .drawStyle(common.GraphDrawStyle.Bars)
+    // A day's point is labelled at the day's start (midnight): its bar covers the day after it.
+    .barAlignment(common.BarAlignment.After)
     .fillOpacity(80)
     .unit("short")
     .decimals(0)
@@ -266,6 +268,7 @@ function checksAdd(ctx: DashboardContext): Placed {
     .targets([promTarget(syntheticPerDayExpr(ctx), "A", "{{function}} (check calls)").interval("1d").datasource(ctx.prometheus), new SqlTarget(ctx.postgres, "B", createdPerDayQuery("syntheticPdfs"), "time_series")])
     .interval("1d")
     .drawStyle(common.GraphDrawStyle.Bars)
+    .barAlignment(common.BarAlignment.After)
     .fillOpacity(60)
     .unit("short")
     .decimals(0)

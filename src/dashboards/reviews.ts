@@ -59,6 +59,8 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     .timeFrom("24h")
     .interval("1h")
     .drawStyle(common.GraphDrawStyle.Bars)
+    // The point at an hour counts the hour that ended there: its bar covers the hour before it.
+    .barAlignment(common.BarAlignment.Before)
     .fillOpacity(80)
     .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
     .unit("short")

@@ -235,3 +235,20 @@ describe("week-over-week tiles (rendered JSON)", () => {
     }
   });
 });
+
+describe("bars cover their own interval", () => {
+  it("a day labelled at its start draws its bar after the point; an hour that ended at its point, before", () => {
+    interface BarPanel {
+      title: string;
+      type: string;
+      targets?: { expr?: string; rawSql?: string }[];
+      fieldConfig?: { defaults?: { custom?: { drawStyle?: string; barAlignment?: number } } };
+    }
+    const bars = dashboardCatalog(settings).flatMap((d) => ((d.model.panels ?? []) as unknown as BarPanel[]).filter((p) => p.fieldConfig?.defaults?.custom?.drawStyle === "bars").map((p) => ({ p, where: `${d.uid} ${p.title}` })));
+    expect(bars.length).toBeGreaterThanOrEqual(6);
+    for (const { p, where } of bars) {
+      const perDay = / per day|Tokens issued|added per day/i.test(p.title) || (p.targets ?? []).some((t) => t.rawSql?.includes("date_trunc('day'"));
+      expect(p.fieldConfig?.defaults?.custom?.barAlignment, where).toBe(perDay ? 1 : -1);
+    }
+  });
+});

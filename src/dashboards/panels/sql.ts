@@ -55,6 +55,8 @@ export function sqlDailyBars(ctx: DashboardContext, title: string, sql: string, 
     .timeFrom(`${options.days ?? 30}d`)
     .interval("1d")
     .drawStyle(common.GraphDrawStyle.Bars)
+    // date_trunc labels a day at its start: the bar covers the day after its point.
+    .barAlignment(common.BarAlignment.After)
     .fillOpacity(80)
     .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
     .unit(options.unit ?? "short")
