@@ -115,20 +115,20 @@ DROP FUNCTION IF EXISTS ain_monitoring.token_state(text, interval);
 -- types and schemas, all of which every role reads in the catalogs anyway. Computed once per call
 -- of activity() or slowest_statements(), as a jsonb object used as a set (word -> 'k'eyword or 'n'ame).
 CREATE OR REPLACE FUNCTION ain_monitoring.known_words()
-RETURNS jsonb
+RETURNS pg_catalog.jsonb
 LANGUAGE sql STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT pg_catalog.jsonb_object_agg(w.word, w.kind)
   FROM (
     SELECT x.word, pg_catalog.min(x.kind) AS kind
     FROM (
-      SELECT k.word::text AS word, 'k' AS kind FROM pg_catalog.pg_get_keywords() AS k
-      UNION ALL SELECT c.relname::text, 'n' FROM pg_catalog.pg_class AS c
-      UNION ALL SELECT a.attname::text, 'n' FROM pg_catalog.pg_attribute AS a
-      UNION ALL SELECT p.proname::text, 'n' FROM pg_catalog.pg_proc AS p
-      UNION ALL SELECT t.typname::text, 'n' FROM pg_catalog.pg_type AS t
-      UNION ALL SELECT n.nspname::text, 'n' FROM pg_catalog.pg_namespace AS n
+      SELECT k.word::pg_catalog.text AS word, 'k' AS kind FROM pg_catalog.pg_get_keywords() AS k
+      UNION ALL SELECT c.relname::pg_catalog.text, 'n' FROM pg_catalog.pg_class AS c
+      UNION ALL SELECT a.attname::pg_catalog.text, 'n' FROM pg_catalog.pg_attribute AS a
+      UNION ALL SELECT p.proname::pg_catalog.text, 'n' FROM pg_catalog.pg_proc AS p
+      UNION ALL SELECT t.typname::pg_catalog.text, 'n' FROM pg_catalog.pg_type AS t
+      UNION ALL SELECT n.nspname::pg_catalog.text, 'n' FROM pg_catalog.pg_namespace AS n
     ) AS x
     GROUP BY x.word
   ) AS w
@@ -143,25 +143,25 @@ $body$;
 -- keyword or the name of an existing object. The tokenizer follows PostgreSQL's scanner (scan.l),
 -- but its mistakes cannot leak: a mis-split string still only shows known words. Cut to 120
 -- characters. Not granted to grafana_readonly: only the functions below call it.
-CREATE OR REPLACE FUNCTION ain_monitoring.masked_statement(query text, known jsonb)
-RETURNS text
+CREATE OR REPLACE FUNCTION ain_monitoring.masked_statement(query pg_catalog.text, known pg_catalog.jsonb)
+RETURNS pg_catalog.text
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
 DECLARE
-  c text[];
-  n integer;
-  i integer := 1;
-  j integer;
-  k integer;
-  a integer;
-  depth integer;
-  word text;
-  tag text;
-  piece text;
-  shown text := '';
-  spaced boolean := false;
-  backslash_escapes boolean := false;
+  c pg_catalog.text[];
+  n pg_catalog.int4;
+  i pg_catalog.int4 := 1;
+  j pg_catalog.int4;
+  k pg_catalog.int4;
+  a pg_catalog.int4;
+  depth pg_catalog.int4;
+  word pg_catalog.text;
+  tag pg_catalog.text;
+  piece pg_catalog.text;
+  shown pg_catalog.text := '';
+  spaced pg_catalog.bool := false;
+  backslash_escapes pg_catalog.bool := false;
 BEGIN
   IF query IS NULL THEN
     RETURN NULL;
@@ -306,25 +306,27 @@ $body$;
 -- other roles' sessions with state, wait event, timings and query hidden ('<insufficient
 -- privilege>'), so a long-running query would never count. This function reads them as postgres
 -- (pg_monitor) and returns each statement only as masked_statement() shows it.
--- SECURITY DEFINER with an empty search_path: every name below is schema-qualified, so nothing
--- the caller creates (a temp table, a function in another schema) is ever picked up.
+-- SECURITY DEFINER, so like every function here it sets search_path = pg_catalog, pg_temp and
+-- qualifies every name, types included: an empty search_path would still search the caller's
+-- temporary schema first for type names, and a domain pg_temp.text there runs the caller's code as
+-- postgres (the final check refuses any routine here without this setting).
 CREATE OR REPLACE FUNCTION ain_monitoring.activity()
 RETURNS TABLE (
-  pid integer,
-  backend_type text,
-  usename name,
-  application_name text,
-  state text,
-  wait_event_type text,
-  wait_event text,
-  backend_start timestamptz,
-  xact_start timestamptz,
-  query_start timestamptz,
-  state_change timestamptz,
-  statement text
+  pid pg_catalog.int4,
+  backend_type pg_catalog.text,
+  usename pg_catalog.name,
+  application_name pg_catalog.text,
+  state pg_catalog.text,
+  wait_event_type pg_catalog.text,
+  wait_event pg_catalog.text,
+  backend_start pg_catalog.timestamptz,
+  xact_start pg_catalog.timestamptz,
+  query_start pg_catalog.timestamptz,
+  state_change pg_catalog.timestamptz,
+  statement pg_catalog.text
 )
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   WITH words AS MATERIALIZED (SELECT ain_monitoring.known_words() AS known)
   SELECT a.pid, a.backend_type, a.usename, a.application_name, a.state, a.wait_event_type, a.wait_event,
@@ -337,10 +339,10 @@ $body$;
 -- schema (on by default). Read as postgres, which sees every role's statements through pg_monitor;
 -- pg_stat_statements replaces constants with $n but keeps comments, identifiers and the text of
 -- utility statements, so the same mask applies. Times in seconds.
-CREATE OR REPLACE FUNCTION ain_monitoring.slowest_statements(how_many integer)
-RETURNS TABLE (statement text, calls bigint, mean_seconds double precision, total_seconds double precision, rows bigint)
+CREATE OR REPLACE FUNCTION ain_monitoring.slowest_statements(how_many pg_catalog.int4)
+RETURNS TABLE (statement pg_catalog.text, calls pg_catalog.int8, mean_seconds pg_catalog.float8, total_seconds pg_catalog.float8, rows pg_catalog.int8)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   WITH words AS MATERIALIZED (SELECT ain_monitoring.known_words() AS known),
   slowest AS (
@@ -360,10 +362,10 @@ $body$;
 -- role reads every other one's statement text in pg_stat_activity, so a token typed there would be
 -- readable by anyone querying the data source. A digest cannot open a report. Anything else typed
 -- (a token pasted by mistake included) answers 'not a sha-256 digest'.
-CREATE OR REPLACE FUNCTION ain_monitoring.token_state(digest text, expiring_within interval)
-RETURNS text
+CREATE OR REPLACE FUNCTION ain_monitoring.token_state(digest pg_catalog.text, expiring_within pg_catalog.interval)
+RETURNS pg_catalog.text
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT CASE
            WHEN d.hex IS NULL THEN 'not a sha-256 digest'
@@ -382,9 +384,9 @@ $body$;
 -- The rows behind the three views, read with postgres' rights (BYPASSRLS), so RLS on the tables
 -- does not hide rows from them; they carry only the columns the panels need.
 CREATE OR REPLACE FUNCTION ain_monitoring.token_lifetime_rows()
-RETURNS TABLE (created_at timestamptz, expires_at timestamptz)
+RETURNS TABLE (created_at pg_catalog.timestamptz, expires_at pg_catalog.timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT p.created_at, p.expires_at FROM public.public_tokens AS p
 $body$;
@@ -393,17 +395,17 @@ $body$;
 -- synthetic/ (README, Assumptions to confirm), so product counts leave the checks' own reports out.
 -- A flag, not the name: names may carry user ids. The prefix is SYNTHETIC_PDF_PREFIX in src/sql/queries.ts.
 CREATE OR REPLACE FUNCTION ain_monitoring.storage_object_rows()
-RETURNS TABLE (bucket_id text, size_bytes bigint, created_at timestamptz, synthetic boolean)
+RETURNS TABLE (bucket_id pg_catalog.text, size_bytes pg_catalog.int8, created_at pg_catalog.timestamptz, synthetic pg_catalog.bool)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
-  SELECT o.bucket_id, (o.metadata ->> 'size')::bigint, o.created_at, coalesce(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
+  SELECT o.bucket_id, (o.metadata ->> 'size')::pg_catalog.int8, o.created_at, COALESCE(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
 $body$;
 
 CREATE OR REPLACE FUNCTION ain_monitoring.bucket_rows()
-RETURNS TABLE (id text, name text)
+RETURNS TABLE (id pg_catalog.text, name pg_catalog.text)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT b.id, b.name FROM storage.buckets AS b
 $body$;
@@ -428,13 +430,13 @@ CREATE OR REPLACE VIEW ain_monitoring.buckets AS
 -- Grafana's data source to write. Not SECURITY DEFINER: every role reads pg_largeobject_metadata,
 -- pg_class and relation sizes.
 CREATE OR REPLACE FUNCTION ain_monitoring.own_writes()
-RETURNS TABLE (large_objects bigint, temporary_relations bigint, temporary_bytes bigint, all_large_objects_bytes bigint)
+RETURNS TABLE (large_objects pg_catalog.int8, temporary_relations pg_catalog.int8, temporary_bytes pg_catalog.int8, all_large_objects_bytes pg_catalog.int8)
 LANGUAGE sql STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata AS l WHERE l.lomowner = 'grafana_readonly'::pg_catalog.regrole),
          pg_catalog.count(c.oid),
-         COALESCE(pg_catalog.sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::bigint,
+         COALESCE(pg_catalog.sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::pg_catalog.int8,
          pg_catalog.pg_total_relation_size('pg_catalog.pg_largeobject'::pg_catalog.regclass)
   FROM pg_catalog.pg_class AS c
   WHERE c.relowner = 'grafana_readonly'::pg_catalog.regrole AND c.relpersistence = 't' AND c.relkind IN ('r', 'p', 'S', 'm')
@@ -675,6 +677,24 @@ BEGIN
     findings := findings || 'lo_compat_privileges is on: every role reads and writes every large object'::text;
     fixes := fixes || 'as supabase_admin: ALTER SYSTEM RESET lo_compat_privileges; SELECT pg_reload_conf();'::text;
   END IF;
+
+  -- Every routine in its schema pins search_path to pg_catalog, then the caller's temporary schema.
+  -- Without pg_temp listed, PostgreSQL searches the session's temporary schema FIRST for type and
+  -- relation names, and every session of grafana_readonly may create objects there (PUBLIC holds
+  -- TEMPORARY on the database, on Supabase as in every fresh database, and a grant to PUBLIC cannot
+  -- be revoked from one role): a domain pg_temp.text whose CHECK calls the caller's code would run
+  -- that code as postgres inside activity(). Listed last, pg_temp is never reached for a name
+  -- pg_catalog holds, and functions and operators are never looked up there at all.
+  FOR d IN
+    SELECT p.oid::regprocedure::text AS name, p.proowner::regrole::text AS owner
+    FROM pg_catalog.pg_proc AS p
+    WHERE p.pronamespace = 'ain_monitoring'::regnamespace
+      AND NOT COALESCE('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+    ORDER BY 1
+  LOOP
+    findings := findings || pg_catalog.format('function %s does not pin search_path = pg_catalog, pg_temp', d.name);
+    fixes := fixes || pg_catalog.format('as %s: ALTER ROUTINE %s SET search_path = pg_catalog, pg_temp;', d.owner, d.name);
+  END LOOP;
 
   -- Nothing in its own schema can be written, whatever is granted: only views, none updatable.
   FOR d IN
