@@ -624,6 +624,41 @@ BEGIN
     findings := findings || pg_catalog.format('CREATE on schema %I, through PUBLIC', d.nspname);
     fixes := fixes || pg_catalog.format('as %s: REVOKE CREATE ON SCHEMA %I FROM PUBLIC;', d.grantor, d.nspname);
   END LOOP;
+  -- USAGE on a schema, which opens every PUBLIC grant inside it. A fresh database gives PUBLIC
+  -- USAGE on pg_catalog and public (recorded in pg_init_privs) and information_schema (created
+  -- after initdb records them, so recognised by name); a new schema gives PUBLIC nothing.
+  FOR d IN
+    SELECT x.nspname, CASE WHEN e.grantor = 'pg_database_owner'::regrole THEN (SELECT y.datdba::regrole::text FROM pg_catalog.pg_database AS y WHERE y.oid = here) ELSE e.grantor::regrole::text END AS grantor
+    FROM pg_catalog.pg_namespace AS x, pg_catalog.aclexplode(x.nspacl) AS e
+    WHERE e.grantee = 0 AND e.privilege_type = 'USAGE' AND x.nspname <> 'information_schema'
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_init_privs AS i, pg_catalog.aclexplode(i.initprivs) AS f
+                      WHERE i.objoid = x.oid AND i.classoid = 'pg_catalog.pg_namespace'::regclass AND f.grantee = 0 AND f.privilege_type = 'USAGE')
+    ORDER BY 1
+  LOOP
+    findings := findings || pg_catalog.format('USAGE on schema %I, through PUBLIC', d.nspname);
+    fixes := fixes || pg_catalog.format('as %s: REVOKE USAGE ON SCHEMA %I FROM PUBLIC;', d.grantor, d.nspname);
+  END LOOP;
+  -- Column grants to PUBLIC, in every schema (a schema's USAGE may follow later): a column has no
+  -- privilege unless one is granted, and initdb records the few it grants (pg_subscription's).
+  FOR d IN
+    SELECT c.oid::regclass::text AS rel, a.attname, e.privilege_type, e.grantor::regrole::text AS grantor,
+           -- The grantor runs the REVOKE if it may reach the table without PUBLIC's USAGE (which
+           -- may be revoked first); else a superuser does.
+           CASE WHEN n.nspowner = e.grantor
+                  OR EXISTS (SELECT FROM pg_catalog.aclexplode(n.nspacl) AS u WHERE u.grantee = e.grantor AND u.privilege_type = 'USAGE')
+                  OR EXISTS (SELECT FROM pg_catalog.pg_init_privs AS i, pg_catalog.aclexplode(i.initprivs) AS f
+                             WHERE i.objoid = n.oid AND i.classoid = 'pg_catalog.pg_namespace'::regclass AND f.grantee = 0 AND f.privilege_type = 'USAGE')
+                THEN e.grantor::regrole::text ELSE 'supabase_admin' END AS revoker
+    FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace,
+         pg_catalog.aclexplode(a.attacl) AS e
+    WHERE a.attacl IS NOT NULL AND e.grantee = 0 AND NOT a.attisdropped AND c.relpersistence <> 't'
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_init_privs AS i, pg_catalog.aclexplode(i.initprivs) AS f
+                      WHERE i.objoid = c.oid AND i.classoid = 'pg_catalog.pg_class'::regclass AND i.objsubid = a.attnum AND f.grantee = 0 AND f.privilege_type = e.privilege_type)
+    ORDER BY 1, 2, 3
+  LOOP
+    findings := findings || pg_catalog.format('%s on column %I of %s, through PUBLIC (granted by %s)', d.privilege_type, d.attname, d.rel, d.grantor);
+    fixes := fixes || pg_catalog.format('as %s: REVOKE %s (%I) ON TABLE %s FROM PUBLIC;', d.revoker, d.privilege_type, d.attname, d.rel);
+  END LOOP;
   FOR d IN
     WITH objects AS (
       SELECT 'TABLE' AS kind, c.oid::regclass::text AS name, c.relacl AS acl,

@@ -216,8 +216,28 @@ describe("what the role holds", () => {
     ["a parameter ACL for PUBLIC", "GRANT SET ON PARAMETER log_statement TO PUBLIC", /SET on parameter log_statement, through PUBLIC/, "as supabase_admin: REVOKE SET ON PARAMETER log_statement FROM PUBLIC;"],
     ["a function in its schema that does not pin search_path", "SET ROLE postgres; CREATE FUNCTION ain_monitoring.planted() RETURNS int LANGUAGE sql AS 'SELECT 1'; RESET ROLE", /function ain_monitoring.planted\(\) does not pin search_path = pg_catalog, pg_temp/, "as postgres: ALTER ROUTINE ain_monitoring.planted() SET search_path = pg_catalog, pg_temp;"],
     ["a function in its schema whose search_path leaves pg_temp first", "SET ROLE postgres; CREATE FUNCTION ain_monitoring.planted() RETURNS int LANGUAGE sql SET search_path = '' AS 'SELECT 1'; RESET ROLE", /function ain_monitoring.planted\(\) does not pin/, "as postgres: ALTER ROUTINE ain_monitoring.planted() SET search_path = pg_catalog, pg_temp;"],
+    ["USAGE on a schema for PUBLIC", "GRANT USAGE ON SCHEMA auth TO PUBLIC", /USAGE on schema auth, through PUBLIC/, "as supabase_admin: REVOKE USAGE ON SCHEMA auth FROM PUBLIC;"],
+    ["a column grant to PUBLIC", "GRANT SELECT (encrypted_password) ON auth.users TO PUBLIC", /SELECT on column encrypted_password of auth.users, through PUBLIC \(granted by supabase_auth_admin\)/, "as supabase_admin: REVOKE SELECT (encrypted_password) ON TABLE auth.users FROM PUBLIC;"],
+    ["a column grant to PUBLIC on a view", "SET ROLE postgres; CREATE VIEW public.user_names AS SELECT 1 AS id, 'x'::text AS name; REVOKE ALL ON public.user_names FROM anon, authenticated, service_role; GRANT UPDATE (name) ON public.user_names TO PUBLIC; RESET ROLE", /UPDATE on column name of public.user_names, through PUBLIC \(granted by postgres\)/, "as postgres: REVOKE UPDATE (name) ON TABLE public.user_names FROM PUBLIC;"],
     ["default privileges for PUBLIC", "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC", /default privileges: SELECT on new tables of postgres, to PUBLIC/, "as postgres: ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public REVOKE ALL ON TABLES FROM PUBLIC;"],
   ];
+
+  it("the reviewer's attack: USAGE on auth and SELECT on its password column for PUBLIC are refused together, and the fixes take the read away", async () => {
+    await pg.load("GRANT USAGE ON SCHEMA auth TO PUBLIC; GRANT SELECT (email, encrypted_password) ON auth.users TO PUBLIC; INSERT INTO auth.users (email, encrypted_password) VALUES ('a@example.com', '$2a$10$not-a-real-hash')");
+    try {
+      // Why: the role reads the hashes, with nothing granted to it by name.
+      expect((await monitor.query("SELECT encrypted_password FROM auth.users")).rows).toEqual([{ encrypted_password: "$2a$10$not-a-real-hash" }]);
+      const refused = await refusal();
+      expect(refused?.message).toMatch(/USAGE on schema auth, through PUBLIC/);
+      expect(refused?.message).toMatch(/SELECT on column email of auth.users, through PUBLIC/);
+      expect(refused?.message).toMatch(/SELECT on column encrypted_password of auth.users, through PUBLIC/);
+      await runFixes(refused?.hint ?? "");
+      expect(await refusal()).toBeUndefined();
+      expect(await errorOf(monitor, "SELECT encrypted_password FROM auth.users")).toMatch(/permission denied/);
+    } finally {
+      await pg.load("DELETE FROM auth.users WHERE email = 'a@example.com'; REVOKE USAGE ON SCHEMA auth FROM PUBLIC; REVOKE ALL (email, encrypted_password) ON auth.users FROM PUBLIC");
+    }
+  });
 
   it.each(kinds)("refuses %s, naming it and the exact fix, and applies once the fix is run", async (_kind, grant, message, fix) => {
     await pg.load(grant);
@@ -229,7 +249,7 @@ describe("what the role holds", () => {
     expect(await refusal()).toBeUndefined();
     expect(await grantsOf(MONITOR)).toEqual(Object.keys(expectedGrants).sort());
     await pg.load(
-      "DROP TABLE IF EXISTS public.handed_over; DROP SCHEMA IF EXISTS handed_over; DROP SEQUENCE IF EXISTS public.counter; DROP FUNCTION IF EXISTS public.handed_over(); DROP FUNCTION IF EXISTS ain_monitoring.planted(); DROP POLICY IF EXISTS monitoring ON public.valuations; SELECT lo_unlink(4242) FROM pg_largeobject_metadata WHERE oid = 4242",
+      "DROP TABLE IF EXISTS public.handed_over; DROP SCHEMA IF EXISTS handed_over; DROP SEQUENCE IF EXISTS public.counter; DROP FUNCTION IF EXISTS public.handed_over(); DROP FUNCTION IF EXISTS ain_monitoring.planted(); DROP VIEW IF EXISTS public.user_names; DROP POLICY IF EXISTS monitoring ON public.valuations; SELECT lo_unlink(4242) FROM pg_largeobject_metadata WHERE oid = 4242",
     );
   });
 });
