@@ -66,15 +66,6 @@ $check$;
 -- CONNECTION LIMIT is the one bound here a session cannot lift: Grafana's pool, at most 10
 -- sessions. It bounds how many write at once (large objects, temporary tables), not how much.
 ALTER ROLE grafana_readonly NOINHERIT CONNECTION LIMIT 10;
--- Defence in depth, not the boundary: every one of these is a user-settable parameter in
--- PostgreSQL 15, so a session may SET it back (SET default_transaction_read_only = off). A
--- non-superuser (postgres on Supabase) cannot pin a role parameter a session could not change:
--- superuser-only parameters such as temp_file_limit are refused to it. The grants are what hold.
-ALTER ROLE grafana_readonly SET default_transaction_read_only = on;
-ALTER ROLE grafana_readonly SET statement_timeout = '30s';
-ALTER ROLE grafana_readonly SET idle_in_transaction_session_timeout = '60s';
-ALTER ROLE grafana_readonly SET search_path = pg_catalog;
-
 -- What this project's old README granted; revoked so an upgrade ends in the same place.
 DO $old$
 BEGIN
@@ -110,6 +101,62 @@ COMMENT ON SCHEMA ain_monitoring IS 'What ain-monitoring''s Grafana role may rea
 -- token_state takes a digest now (a parameter cannot be renamed in place).
 DROP FUNCTION IF EXISTS ain_monitoring.masked_statement(text);
 DROP FUNCTION IF EXISTS ain_monitoring.token_state(text, interval);
+-- own_writes() gained changed_settings (a function's result columns cannot change in place).
+DO $old_own_writes$
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_proc AS p WHERE p.oid = pg_catalog.to_regprocedure('ain_monitoring.own_writes()') AND NOT 'changed_settings' = ANY (p.proargnames)) THEN
+    DROP FUNCTION ain_monitoring.own_writes();
+  END IF;
+END
+$old_own_writes$;
+
+-- The role's own settings, as pg_db_role_setting stores them; the one list the file applies, its
+-- final check compares with, and own_writes() counts departures from.
+-- Defence in depth, not the boundary: every one of these is a user-settable parameter in
+-- PostgreSQL 15, so a session may SET it back (SET default_transaction_read_only = off), and the
+-- role may even change its own defaults for every later session (ALTER ROLE grafana_readonly SET
+-- statement_timeout = 0 needs no privilege). A non-superuser (postgres on Supabase) cannot pin a
+-- role parameter a session could not change: superuser-only parameters such as temp_file_limit are
+-- refused to it. The grants are what hold; a changed default is refused at the next apply and
+-- counted by own_writes() (the alert on the role's own writes) until then.
+CREATE OR REPLACE FUNCTION ain_monitoring.role_settings()
+RETURNS pg_catalog.text[]
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $body$
+  SELECT ARRAY['default_transaction_read_only=on', 'statement_timeout=30s', 'idle_in_transaction_session_timeout=60s', 'search_path=pg_catalog']::pg_catalog.text[]
+$body$;
+
+-- A default of its own that differs from the file's was changed since the last apply, most likely
+-- by a session of the role itself: say so rather than overwrite the evidence.
+DO $settings$
+DECLARE
+  d record;
+  findings pg_catalog.text[] := '{}';
+  fixes pg_catalog.text[] := '{}';
+BEGIN
+  FOR d IN
+    SELECT c.setting, e.setting AS expected, pg_catalog.split_part(c.setting, '=', 1) AS name
+    FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting),
+         pg_catalog.unnest(ain_monitoring.role_settings()) AS e(setting)
+    WHERE r.setrole = 'grafana_readonly'::pg_catalog.regrole AND r.setdatabase = 0
+      AND pg_catalog.split_part(c.setting, '=', 1) = pg_catalog.split_part(e.setting, '=', 1) AND c.setting <> e.setting
+    ORDER BY 3
+  LOOP
+    findings := findings || pg_catalog.format('%s, where this file sets %s', d.setting, d.expected);
+    fixes := fixes || pg_catalog.format('as postgres: ALTER ROLE grafana_readonly RESET %s;', d.name);
+  END LOOP;
+  IF pg_catalog.cardinality(findings) > 0 THEN
+    RAISE EXCEPTION 'grafana_readonly''s own defaults were changed since this file was last applied: %. A session of the role may change its own defaults (ALTER ROLE grafana_readonly SET ...): find who used the data source in Grafana''s audit log', pg_catalog.array_to_string(findings, '; ')
+      USING HINT = 'Run each, then apply this file again: ' || pg_catalog.array_to_string(fixes, ' | ');
+  END IF;
+  FOR d IN SELECT pg_catalog.split_part(e.setting, '=', 1) AS name, pg_catalog.substr(e.setting, pg_catalog.strpos(e.setting, '=') + 1) AS value
+           FROM pg_catalog.unnest(ain_monitoring.role_settings()) AS e(setting)
+  LOOP
+    EXECUTE pg_catalog.format('ALTER ROLE grafana_readonly SET %I = %L', d.name, d.value);
+  END LOOP;
+END
+$settings$;
 
 -- Every word a statement may show: SQL keywords, and the names of relations, columns, functions,
 -- types and schemas, all of which every role reads in the catalogs anyway. Computed once per call
@@ -429,15 +476,30 @@ CREATE OR REPLACE VIEW ain_monitoring.buckets AS
 -- disk. Nothing it needs writes anything, so any object it owns is a sign that someone used
 -- Grafana's data source to write. Not SECURITY DEFINER: every role reads pg_largeobject_metadata,
 -- pg_class and relation sizes.
+-- changed_settings: its own defaults (pg_db_role_setting, which every role reads) that are not the
+-- file's, in any database, plus the file's that are gone: a session of the role may change its own
+-- defaults for every later session (ALTER ROLE grafana_readonly SET statement_timeout = 0).
 CREATE OR REPLACE FUNCTION ain_monitoring.own_writes()
-RETURNS TABLE (large_objects pg_catalog.int8, temporary_relations pg_catalog.int8, temporary_bytes pg_catalog.int8, all_large_objects_bytes pg_catalog.int8)
+RETURNS TABLE (large_objects pg_catalog.int8, temporary_relations pg_catalog.int8, temporary_bytes pg_catalog.int8, all_large_objects_bytes pg_catalog.int8, changed_settings pg_catalog.int8)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $body$
+  WITH own AS (
+    SELECT r.setdatabase, c.setting
+    FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting)
+    WHERE r.setrole = 'grafana_readonly'::pg_catalog.regrole
+  )
   SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata AS l WHERE l.lomowner = 'grafana_readonly'::pg_catalog.regrole),
          pg_catalog.count(c.oid),
          COALESCE(pg_catalog.sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::pg_catalog.int8,
-         pg_catalog.pg_total_relation_size('pg_catalog.pg_largeobject'::pg_catalog.regclass)
+         pg_catalog.pg_total_relation_size('pg_catalog.pg_largeobject'::pg_catalog.regclass),
+         -- One per setting: changed, added or removed, and every one for a single database.
+         (SELECT pg_catalog.count(*) FROM own AS o WHERE o.setdatabase <> 0)
+           + (SELECT pg_catalog.count(*)
+              FROM (SELECT o.setting FROM own AS o WHERE o.setdatabase = 0) AS a
+              FULL JOIN pg_catalog.unnest(ain_monitoring.role_settings()) AS e(setting)
+                ON pg_catalog.split_part(a.setting, '=', 1) = pg_catalog.split_part(e.setting, '=', 1)
+              WHERE a.setting IS DISTINCT FROM e.setting)
   FROM pg_catalog.pg_class AS c
   WHERE c.relowner = 'grafana_readonly'::pg_catalog.regrole AND c.relpersistence = 't' AND c.relkind IN ('r', 'p', 'S', 'm')
 $body$;
@@ -478,6 +540,8 @@ GRANT EXECUTE ON FUNCTION ain_monitoring.activity() TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.token_state(text, interval) TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.slowest_statements(integer) TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.own_writes() TO grafana_readonly;
+-- own_writes() calls it with the caller's rights; it returns the four settings above, which the role reads anyway.
+GRANT EXECUTE ON FUNCTION ain_monitoring.role_settings() TO grafana_readonly;
 
 -- Prove the result: grafana_readonly holds exactly the grants above, and nothing reaches it through
 -- PUBLIC beyond what a fresh database gives every role. PostgreSQL records every privilege granted
@@ -499,7 +563,7 @@ BEGIN
   granted := ARRAY(
     SELECT p.oid FROM pg_catalog.pg_proc AS p
     WHERE p.pronamespace = 'ain_monitoring'::regnamespace
-      AND p.proname IN ('activity', 'token_state', 'slowest_statements', 'own_writes', 'token_lifetime_rows', 'storage_object_rows', 'bucket_rows')
+      AND p.proname IN ('activity', 'token_state', 'slowest_statements', 'own_writes', 'role_settings', 'token_lifetime_rows', 'storage_object_rows', 'bucket_rows')
     UNION ALL
     SELECT c.oid FROM pg_catalog.pg_class AS c
     WHERE c.relnamespace = 'ain_monitoring'::regnamespace AND c.relname IN ('token_lifetimes', 'storage_objects', 'buckets')
@@ -592,15 +656,16 @@ BEGIN
     fixes := fixes || pg_catalog.format('as %s: REVOKE grafana_readonly FROM %I;', d.grantor, d.member);
   END LOOP;
 
-  -- Its own settings: only the four above, and only for every database. A role-and-database
-  -- setting (ALTER ROLE ... IN DATABASE ... SET) overrides them, and a superuser may set a
+  -- Its own settings: exactly role_settings(), name and value, and only for every database. A
+  -- role-and-database setting (ALTER ROLE ... IN DATABASE ... SET) overrides them, the role may set
+  -- any user-settable one on itself (lock_timeout, work_mem), and a superuser may set a
   -- superuser-only one on it (lo_compat_privileges = on reads and writes every large object).
   FOR d IN
     SELECT r.setdatabase, pg_catalog.split_part(c.setting, '=', 1) AS name,
            (SELECT x.datname FROM pg_catalog.pg_database AS x WHERE x.oid = r.setdatabase) AS datname
     FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting)
     WHERE r.setrole = me
-      AND NOT (r.setdatabase = 0 AND pg_catalog.split_part(c.setting, '=', 1) IN ('default_transaction_read_only', 'statement_timeout', 'idle_in_transaction_session_timeout', 'search_path'))
+      AND NOT (r.setdatabase = 0 AND c.setting = ANY (ain_monitoring.role_settings()))
     ORDER BY 1, 2
   LOOP
     findings := findings || pg_catalog.format('the setting %s on it%s', d.name, CASE WHEN d.setdatabase = 0 THEN '' ELSE ' in database ' || d.datname END);

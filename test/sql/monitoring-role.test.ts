@@ -129,6 +129,8 @@ describe("what the role holds", () => {
     [`EXECUTE ON ${MONITORING_SCHEMA}.bucket_rows()`]: "buckets",
     // Read by monitoringRoleWritesQuery, for the alert on the role's own writes (below).
     [`EXECUTE ON ${MONITORING_SCHEMA}.own_writes()`]: "own_writes(",
+    // own_writes() compares the role's defaults with the file's list, with the caller's rights.
+    [`EXECUTE ON ${MONITORING_SCHEMA}.role_settings()`]: "own_writes(",
   };
 
   it("holds exactly the grants of db/monitoring-role.sql: no table, no column, no role membership", async () => {
@@ -544,6 +546,7 @@ describe("the SECURITY DEFINER functions cannot be steered by the caller's searc
         { proname: "masked_statement", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
         // Reads only what every role reads: no need for postgres' rights.
         { proname: "own_writes", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
+        { proname: "role_settings", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
         { proname: "slowest_statements", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
         { proname: "storage_object_rows", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
         { proname: "token_lifetime_rows", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
@@ -573,6 +576,7 @@ describe("the caller's temporary schema cannot run code as the functions' owner"
     "storage_object_rows()": `SELECT * FROM ${MONITORING_SCHEMA}.storage_object_rows()`,
     "bucket_rows()": `SELECT * FROM ${MONITORING_SCHEMA}.bucket_rows()`,
     "own_writes()": `SELECT * FROM ${MONITORING_SCHEMA}.own_writes()`,
+    "role_settings()": `SELECT ${MONITORING_SCHEMA}.role_settings()`,
     "view token_lifetimes": `SELECT * FROM ${MONITORING_SCHEMA}.token_lifetimes`,
     "view storage_objects": `SELECT * FROM ${MONITORING_SCHEMA}.storage_objects`,
     "view buckets": `SELECT * FROM ${MONITORING_SCHEMA}.buckets`,
@@ -974,6 +978,50 @@ describe("large objects and temporary tables: bounded, seen, and refused at the 
     // The temporary table went with its session; the large object with the fix.
     expect((await monitor.query(monitoringRoleWritesQuery)).rows[0]).toMatchObject({ monitoring_role_objects: "0" });
     expect(await refusal()).toBeUndefined();
+  });
+
+  it("the role may change its own defaults for every later session: counted by the alert's query, refused at the next apply with the RESET", async () => {
+    const intruder = await pg.connect(MONITOR);
+    try {
+      // The reviewer's finding: no privilege is needed to change one's own defaults, once the
+      // session has turned its read-only default off (which any session may).
+      await intruder.query("SET default_transaction_read_only = off");
+      expect(await errorOf(intruder, `ALTER ROLE ${MONITOR} SET statement_timeout = 0`)).toBe("");
+      expect(await errorOf(intruder, `ALTER ROLE ${MONITOR} SET lock_timeout = 0`)).toBe("");
+    } finally {
+      await intruder.end();
+    }
+    const later = await pg.connect(MONITOR);
+    try {
+      expect((await later.query("SHOW statement_timeout")).rows).toEqual([{ statement_timeout: "0" }]);
+      // One changed value and one setting the file never makes: two.
+      expect((await later.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "2" }]);
+    } finally {
+      await later.end();
+    }
+    // Refused before the file writes its own value over the evidence; nothing is kept.
+    const refused = await refusal();
+    expect(refused?.message).toMatch(/own defaults were changed since this file was last applied: statement_timeout=0, where this file sets statement_timeout=30s/);
+    expect(refused?.hint).toContain("as postgres: ALTER ROLE grafana_readonly RESET statement_timeout;");
+    await runFixes(refused?.hint ?? "");
+    // Then the final check: a setting the file does not make, with its RESET.
+    const again = await refusal();
+    expect(again?.message).toMatch(/the setting lock_timeout on it/);
+    expect(again?.hint).toContain("ALTER ROLE grafana_readonly RESET lock_timeout;");
+    await runFixes(again?.hint ?? "");
+    expect(await refusal()).toBeUndefined();
+    expect((await monitor.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "0" }]);
+    // A default the role removed is counted too, and the next apply sets it again.
+    const remover = await pg.connect(MONITOR);
+    try {
+      await remover.query("SET default_transaction_read_only = off");
+      await remover.query(`ALTER ROLE ${MONITOR} RESET statement_timeout`);
+      expect((await remover.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "1" }]);
+    } finally {
+      await remover.end();
+    }
+    expect(await refusal()).toBeUndefined();
+    expect((await monitor.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "0" }]);
   });
 
   it("a session can lift every time limit set on the role, and postgres cannot pin one it could not (temp_file_limit)", async () => {
