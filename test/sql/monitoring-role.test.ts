@@ -646,6 +646,18 @@ describe("the caller's temporary schema cannot run code as the functions' owner"
     before = JSON.stringify((await admin.query("SELECT token, expires_at FROM public.public_tokens ORDER BY token")).rows);
   });
 
+  it("the reviewer's attack, verbatim: a DO block planting pg_temp.text and calling activity() finishes without running the payload", async () => {
+    const session = await pg.connect(MONITOR);
+    try {
+      // One simple-protocol message, one implicit transaction: the SET holds for the DO block.
+      const attack = `SET transaction_read_only = off; DO $x$ BEGIN EXECUTE $f$CREATE FUNCTION pg_temp.evil(v pg_catalog.text) RETURNS pg_catalog.bool LANGUAGE plpgsql AS $b$ BEGIN RAISE EXCEPTION 'as % : tokens=%', CURRENT_USER, (SELECT pg_catalog.string_agg(token, ',') FROM public.public_tokens); END $b$$f$; EXECUTE 'CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.evil(VALUE))'; PERFORM * FROM ${MONITORING_SCHEMA}.activity(); END $x$`;
+      // Before the fix: "as postgres : tokens=fresh-token,exactly-thirty-days,...".
+      expect(await errorOf(session, attack)).toBe("");
+    } finally {
+      await session.end();
+    }
+  });
+
   it("the calls cover every function the role may execute and every view it may read", async () => {
     const { rows } = await admin.query(
       `SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.pronamespace = '${MONITORING_SCHEMA}'::regnamespace AND has_function_privilege($1, p.oid, 'EXECUTE')
