@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config/load";
-import type { GeneratedSecret } from "./credentials";
+import { OIDC_SUBJECT_CLAIM_KEYS, type GeneratedSecret } from "./credentials";
 import type { Delivery } from "./delivery";
 import { environmentSpecs } from "./environments";
 
@@ -33,6 +33,14 @@ export class GitHubDelivery extends pulumi.ComponentResource {
 
     const users = gh.reviewers.users.map((username) => github.getUserOutput({ username }, child).id.apply(Number));
     const teams = gh.reviewers.teams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, child).id.apply(Number));
+
+    // The OIDC subject carries the run's git ref, so the Pulumi deploy policy can take main's runs
+    // only (credentials.ts OIDC_SUBJECT_CLAIM_KEYS): an environment's branch policy cannot.
+    new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+      `${gh.repository}-oidc-subject`,
+      { repository: gh.repository, useDefault: false, includeClaimKeys: [...OIDC_SUBJECT_CLAIM_KEYS] },
+      child,
+    );
 
     for (const env of environmentSpecs(settings, args.delivery)) {
       const id = `${env.repository}-${env.environment}`;

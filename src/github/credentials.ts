@@ -146,7 +146,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "production", secretName: "GH_DELIVERY_TOKEN", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GITHUB_TOKEN" }],
       canDo:
-        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions read (list environments), Metadata read; on the organization: Members read (reviewer teams)",
+        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions write (list environments; set the OIDC subject template), Metadata read; on the organization: Members read (reviewer teams)",
     },
     {
       id: "grafana-viewer-deploy",
@@ -236,6 +236,22 @@ export function programSecrets(list: Credential[], environment: EnvironmentName)
   return list.flatMap((c) => (c.home.kind === "environment-secret" && c.home.setBy === "program" && c.home.environment === environment ? [{ ...c.home, id: c.id }] : []));
 }
 
+/**
+ * The claims GitHub puts in this repository's OIDC subject, in order: the program declares this
+ * template on the repository (component.ts), so a job's subject reads
+ * `repo:<owner>/<repo>:environment:<name>:ref:<git ref>`. GitHub checks a pull request run's head
+ * branch against an environment's branch policy, so a pull request whose head is named `main` passes
+ * production's; its `ref` claim is still `refs/pull/<n>/merge`, which the deploy policy refuses.
+ * (`ref` rather than `job_workflow_ref`: GitHub documents the latter for reusable workflows.)
+ */
+export const OIDC_SUBJECT_CLAIM_KEYS = ["repo", "context", "ref"] as const;
+
+/** The git ref each environment's Pulumi token is pinned to: deploys run main only; previews pull request runs only. */
+export const OIDC_REF: Record<EnvironmentName, string> = { production: "refs/heads/main", preview: "refs/pull/*" };
+
+/** The subject a job of `environment` presents under OIDC_SUBJECT_CLAIM_KEYS, for a run of `ref`. */
+export const oidcSubject = (repository: string, environment: string, ref: string) => `repo:${repository}:environment:${environment}:ref:${ref}`;
+
 /** The rules Pulumi Cloud's OIDC issuer for GitHub must hold, one per team: who gets which token. */
 export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
   const repo = `${settings.github.owner ?? "<owner>"}/${settings.github.repository}`;
@@ -247,9 +263,10 @@ export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
             team: c.home.pulumiTeam,
             stackPermission: c.home.stackPermission,
             stacks: delivery.stacks.map((s) => `${delivery.pulumiOrganization}/${PROJECT}/${s}`),
-            // pulumi/auth-actions asks GitHub for this audience (src/main.ts); GitHub's subject claim
-            // for a job that names an environment is repo:<owner>/<repo>:environment:<name>.
-            rules: { aud: `urn:pulumi:org:${delivery.pulumiOrganization}`, sub: `repo:${repo}:environment:${c.home.environment}` },
+            // pulumi/auth-actions asks GitHub for this audience (src/main.ts); the subject is the
+            // template above's, pinned to the environment and to the ref its runs come from. A
+            // trailing `*` is the wildcard Pulumi Cloud's GitHub guide uses (`repo:<org>/<repo>:*`).
+            rules: { aud: `urn:pulumi:org:${delivery.pulumiOrganization}`, sub: oidcSubject(repo, c.home.environment, OIDC_REF[c.home.environment]) },
           },
         ]
       : [],
