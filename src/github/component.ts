@@ -31,6 +31,20 @@ export class GitHubDelivery extends pulumi.ComponentResource {
     const provider = new github.Provider("github", { owner: gh.owner }, { parent: this });
     const child = { parent: this, provider };
 
+    // A repository secret reaches every job of every branch, approved or not (src/github/reach.ts):
+    // the delivery keeps none, and every GitHub resource here waits for this check, so a preview
+    // or deploy of a repository that has one fails before changing anything on GitHub.
+    const repository = github.getActionsSecretsOutput({ name: gh.repository }, child).secrets.apply((found) => {
+      if (found.length > 0) {
+        const names = found.map((s) => s.name).sort();
+        throw new Error(
+          `github.repository ${gh.repository} has the repository Actions secrets ${names.join(", ")}: any branch's workflow reads them without approval. ` +
+            `Move each into the environment that needs it (gh secret set NAME --env production), then delete it (gh secret delete NAME --repo ${gh.owner ?? "<owner>"}/${gh.repository}).`,
+        );
+      }
+      return gh.repository;
+    });
+
     const users = gh.reviewers.users.map((username) => github.getUserOutput({ username }, child).id.apply(Number));
     const teams = gh.reviewers.teams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, child).id.apply(Number));
 
@@ -38,7 +52,7 @@ export class GitHubDelivery extends pulumi.ComponentResource {
     // only (credentials.ts OIDC_SUBJECT_CLAIM_KEYS): an environment's branch policy cannot.
     new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
       `${gh.repository}-oidc-subject`,
-      { repository: gh.repository, useDefault: false, includeClaimKeys: [...OIDC_SUBJECT_CLAIM_KEYS] },
+      { repository, useDefault: false, includeClaimKeys: [...OIDC_SUBJECT_CLAIM_KEYS] },
       child,
     );
 
@@ -47,7 +61,7 @@ export class GitHubDelivery extends pulumi.ComponentResource {
       const environment = new github.RepositoryEnvironment(
         id,
         {
-          repository: env.repository,
+          repository: env.repository === gh.repository ? repository : env.repository,
           environment: env.environment,
           waitTimer: env.waitTimerMinutes,
           preventSelfReview: env.needsApproval ? true : undefined,

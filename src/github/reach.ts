@@ -75,6 +75,13 @@ export interface Mechanism {
   stacks: string[];
   /** The repository's OIDC subject template as the program declares it; absent: GitHub's default (repo, context). */
   subjectClaimKeys?: readonly string[];
+  /**
+   * Repository and organization Actions secrets, which any branch's job reads unapproved:
+   * `refused`: the program lists them and fails the preview and the deploy while any exists;
+   * `kept-none`: the team's rule (README), which the program cannot list with its tokens;
+   * `unchecked`: nothing stops one being added.
+   */
+  sharedSecrets: Record<"repository" | "organization", "refused" | "kept-none" | "unchecked">;
 }
 
 export function mechanism(settings: Settings, delivery: Delivery): Mechanism {
@@ -84,6 +91,9 @@ export function mechanism(settings: Settings, delivery: Delivery): Mechanism {
     policies: pulumiOidcPolicies(settings, delivery),
     stacks: delivery.stacks.map((s) => `${delivery.pulumiOrganization}/${PROJECT}/${s}`),
     subjectClaimKeys: settings.github.enabled ? OIDC_SUBJECT_CLAIM_KEYS : undefined,
+    // component.ts reads the repository's secret names (getActionsSecrets) and refuses any; the
+    // provider has no data source for the organization secrets shared with one repository.
+    sharedSecrets: { repository: settings.github.enabled ? "refused" : "unchecked", organization: "kept-none" },
   };
 }
 
@@ -147,6 +157,20 @@ export function credentialGate(m: Mechanism, home: CredentialHome, stack: string
       return decryptGate(m, stack);
     case "stack-state":
       return decryptGate(m, m.stacks.find((s) => s.endsWith(`/${home.stack}`)) ?? stack);
+    case "shared-secret":
+      return sharedSecretGate(m, home.scope);
+  }
+}
+
+/** A repository or organization secret has no gate at all: the only defence is that none exists. */
+export function sharedSecretGate(m: Mechanism, scope: "repository" | "organization"): Gate {
+  switch (m.sharedSecrets[scope]) {
+    case "refused":
+      return { kind: "no-run", why: `there are none: the preview and the deploy fail while the repository has one (the program lists their names)` };
+    case "kept-none":
+      return { kind: "no-run", why: `there are none, by the team's rule (README § Assumptions to confirm): the program cannot list them with its tokens` };
+    case "unchecked":
+      return { kind: "any-branch", why: `a ${scope} secret reaches every job of every branch, and nothing refuses one` };
   }
 }
 
@@ -202,6 +226,7 @@ export function credentialsTable(list: Reach[]): string {
     if (h.kind === "oidc") return `OIDC, \`${h.environment}\` environment -> Pulumi team \`${h.pulumiTeam}\` (${h.stackPermission})`;
     if (h.kind === "stack-config") return `stack config \`${h.key}\` (encrypted)`;
     if (h.kind === "stack-state") return `Pulumi Cloud, stack \`${h.stack}\`'s state (encrypted)`;
+    if (h.kind === "shared-secret") return `GitHub ${h.scope} Actions secrets`;
     return `\`${h.environment}\` environment secret \`${h.secretName}\`, set by ${h.setBy === "program" ? "the program" : "a person"}`;
   };
   const used = (c: Reach) =>

@@ -6,7 +6,7 @@ import type { Settings } from "../../src/config/load";
 import { readDelivery, type Delivery } from "../../src/github/delivery";
 import { credentialGate, decryptGate, environmentGate, mechanism, policyGate, reach, restoresCache, stateSecrets, STACK_PERMISSION_SCOPES, unreviewedReach, type Gate, type Mechanism, type Reach } from "../../src/github/reach";
 import { REDACTED } from "../../src/offline/engine";
-import { ROOT, runValidStack, settingsFor } from "../support/offline";
+import { ROOT, runStack, runValidStack, settingsFor } from "../support/offline";
 
 /**
  * The delivery's security policy, checked over the real workflow files and what the program
@@ -321,5 +321,30 @@ describe("the check fails when the mechanism leaks", () => {
     const loose = withEnvironment("production", { mainOnly: false, needsApproval: false });
     const up = jobsReach(all, loose, reach(settings, delivery, loose), delivery).find((j) => j.where === "deploy.yml up");
     expect(up?.problems.join("\n")).toMatch(/runs a branch's code unreviewed .* obtains .*grafana-admin/);
+  });
+});
+
+describe("repository and organization secrets, which no environment gates", () => {
+  it("a repository secret fails the run, naming it, and no GitHub resource is registered with it", async () => {
+    const run = await runStack({}, { repositorySecrets: ["PULUMI_ACCESS_TOKEN", "AWS_KEY"] });
+    expect(run.error?.message).toMatch(/github\.repository \S+ has the repository Actions secrets AWS_KEY, PULUMI_ACCESS_TOKEN: any branch's workflow reads them without approval/);
+    expect(run.error?.message).toContain("gh secret set NAME --env production");
+    // The environments, their secrets and the subject template all wait for the check.
+    const github = run.resources.filter((r) => r.type.startsWith("github:index/") && r.type !== "github:index/getActionsSecrets:getActionsSecrets");
+    expect(github.filter((r) => (r.inputs as { repository?: unknown }).repository === settings.github.repository).map((r) => r.type)).toEqual([]);
+    // And with none, the same stack registers them.
+    const clean = await runValidStack();
+    expect(clean.ofType("github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate").map((r) => r.inputs)).toEqual([
+      { repository: settings.github.repository, useDefault: false, includeClaimKeys: ["repo", "context", "ref"] },
+    ]);
+  });
+
+  it("are rated by what refuses them: unchecked, they are every branch's", () => {
+    expect(list.filter((c) => c.home.kind === "shared-secret").map((c) => [c.id, c.gate.kind])).toEqual([
+      ["repository-secrets", "no-run"],
+      ["organization-secrets", "no-run"],
+    ]);
+    const unchecked: Mechanism = { ...m, sharedSecrets: { repository: "unchecked", organization: "kept-none" } };
+    expect(ids(unreviewedReach(reach(settings, delivery, unchecked)))).toEqual(["repository-secrets"]);
   });
 });
