@@ -250,7 +250,15 @@ describe("the delivery workflows", () => {
   it("restore no cache in a job that holds a credential: unapproved jobs of the same ref scope write the cache", () => {
     const credentialed = allJobs().filter(({ job }) => job.environment !== undefined || job.permissions?.["id-token"] === "write");
     expect(credentialed.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(["deploy.yml up", "preview.yml preview"]);
-    for (const { file, id, job } of credentialed) expect(job.steps.filter(restoresCache).map((s) => s.uses), `${file} ${id}`).toEqual([]);
+    for (const { file, id, job } of credentialed) {
+      expect(job.steps.filter(restoresCache).map((s) => s.uses), `${file} ${id}`).toEqual([]);
+      // setup-node from v5 restores npm's cache by itself when package.json names a packageManager,
+      // unless told not to: a pin past v4 must say package-manager-cache: false.
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+        const release = new RegExp(`uses: ${step.uses?.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # v(\\d+)\\.`).exec(text(file))?.[1];
+        if (Number(release) !== 4) expect(step.with?.["package-manager-cache"], `${file} ${id} setup-node v${release}`).toBe(false);
+      }
+    }
   });
 
   it("preview only the pull request's current head, checked before logging in, with the job's own token", () => {
