@@ -62,7 +62,9 @@ export function compose(
   ownLinks: cog.Builder<dashboard.DashboardLink>[] = [],
 ): BuiltDashboard {
   const { panels, alertPanels, homeAlerts } = layout(rows);
-  const builder = new dashboard.DashboardBuilder(titles[key])
+  // Another stack's dashboards read apart from prod's in search and in links: "AIN · Overview (staging)".
+  const title = ctx.settings.identity.title(titles[key]);
+  const builder = new dashboard.DashboardBuilder(title)
     .uid(dashboardUid(ctx.settings, key))
     .description(description)
     .tags([...DASHBOARD_TAGS, key])
@@ -86,7 +88,7 @@ export function compose(
   }
   // The series this project records, scoped by stack in every query, as the rules record them.
   const model = scopeRecordedSeries(builder.build(), ctx.settings.identity);
-  return { key, uid: dashboardUid(ctx.settings, key), title: titles[key], model, alertPanels, homeAlerts };
+  return { key, uid: dashboardUid(ctx.settings, key), title, model, alertPanels, homeAlerts };
 }
 
 /**

@@ -182,6 +182,15 @@ describe("a staging stack made by following README § Adding a stack", () => {
     expect(staging.filter((id) => id.startsWith("data source name: ")).every((id) => id.endsWith(" (staging)"))).toBe(true);
   });
 
+  it("ends every rule's and dashboard's title with (staging), so its notifications and lists read apart from prod's", () => {
+    const ruleNames = rulesOf(stagingResources).map((r) => r.name);
+    expect(ruleNames.length).toBeGreaterThan(40);
+    expect(ruleNames.filter((n) => !n.endsWith(" (staging)"))).toEqual([]);
+    const titles = stagingResources.filter((r) => r.type === "grafana:oss/dashboard:Dashboard").map((r) => (JSON.parse(String(r.inputs.configJson)) as { title: string }).title);
+    expect(titles).toHaveLength(7);
+    expect(titles.filter((t) => !t.endsWith(" (staging)"))).toEqual([]);
+  });
+
   it("keeps prod's existing identities", () => {
     for (const id of ["folder uid: ain-monitoring", "dashboard uid: ain-overview", "rule uid: ain-database-down", "contact point: ain-p0-on-call", "check job: ain-health-check"]) {
       expect(prod).toContain(id);

@@ -76,7 +76,7 @@ const reduce = (refId: string, of: string) => expression(refId, { type: "reduce"
 const threshold = (refId: string, of: string, type: string, value: number) =>
   expression(refId, { type: "threshold", expression: of, conditions: [{ evaluator: { type, params: [value] } }] });
 
-export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources): GrafanaRule {
+export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources, identity: Identity): GrafanaRule {
   const source =
     alert.source === "postgres"
       ? query("A", ds.postgresUid, { rawSql: alert.value, format: "table", rawQuery: true, editorMode: "code" })
@@ -90,7 +90,8 @@ export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources): Grafan
   }
   return {
     uid: alert.uid,
-    name: alert.name,
+    // Another stack's rules read apart from prod's wherever Grafana lists them: "DatabaseDown (staging)".
+    name: identity.title(alert.name),
     for: duration(alert.forSeconds),
     ...(alert.keepFiringForSeconds ? { keepFiringFor: duration(alert.keepFiringForSeconds) } : {}),
     condition,
@@ -132,7 +133,7 @@ export function routedRules(settings: Settings, alert: DecoratedAlert, rule: Gra
 
 const recordingRule = (identity: Identity, rule: RecordingRule, source: RuleData, targetUid: string): GrafanaRule => ({
   uid: recordingUid(identity, rule),
-  name: `${rule.record}${Object.entries(rule.labels).map(([k, v]) => ` ${k}=${v}`).join("")}`,
+  name: identity.title(`${rule.record}${Object.entries(rule.labels).map(([k, v]) => ` ${k}=${v}`).join("")}`),
   labels: Object.keys(rule.labels).length > 0 ? rule.labels : undefined,
   record: { metric: rule.record, from: "A", targetDatasourceUid: targetUid },
   datas: [source],
@@ -161,7 +162,7 @@ export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
   for (const area of areas) {
     // One group per evaluation interval: the P0s run faster than the rest (alerts/timing.ts).
     for (const g of ruleGroupsOf(alerts.filter((a) => a.area === area), (a) => evaluationSecondsOf(clocks, a.severity))) {
-      const rules = g.alerts.flatMap((a) => routedRules(settings, a, grafanaAlertRule(a, ds)));
+      const rules = g.alerts.flatMap((a) => routedRules(settings, a, grafanaAlertRule(a, ds, identity)));
       groups.push({ name: identity.uid(g.suffix ? `${area}-${g.suffix}` : area), intervalSeconds: g.intervalSeconds, rules });
     }
   }
