@@ -10,7 +10,8 @@
 --   * ain_monitoring.storage_objects bucket, size and creation time of every stored file, and
 --                                    whether the synthetic PDF check stored it (under synthetic/), no names
 --   * ain_monitoring.buckets         bucket ids and names
---   * ain_monitoring.own_writes()    what this role itself has written (large objects, temporary tables)
+--   * ain_monitoring.own_writes()    what this role itself has written (large objects, temporary tables,
+--                                    its own defaults changed from role_settings())
 --   * pg_stat_activity / pg_stat_user_tables as every role may (row counts; table statistics)
 -- The three views read from SECURITY DEFINER functions, so no view can ever be written through,
 -- whatever is granted on it: PostgreSQL updates a view only when it reads one table or view.
@@ -446,7 +447,7 @@ RETURNS TABLE (bucket_id pg_catalog.text, size_bytes pg_catalog.int8, created_at
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $body$
-  SELECT o.bucket_id, (o.metadata ->> 'size')::pg_catalog.int8, o.created_at, COALESCE(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
+  SELECT o.bucket_id, (o.metadata ->> 'size')::pg_catalog.int8, o.created_at, coalesce(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
 $body$;
 
 CREATE OR REPLACE FUNCTION ain_monitoring.bucket_rows()
