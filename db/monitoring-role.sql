@@ -10,7 +10,8 @@
 --   * ain_monitoring.storage_objects bucket, size and creation time of every stored file, and
 --                                    whether the synthetic PDF check stored it (under synthetic/), no names
 --   * ain_monitoring.buckets         bucket ids and names
---   * ain_monitoring.own_writes()    what this role itself has written (large objects, temporary tables)
+--   * ain_monitoring.own_writes()    what this role itself has written (large objects, temporary tables,
+--                                    its own defaults changed from role_settings())
 --   * pg_stat_activity / pg_stat_user_tables as every role may (row counts; table statistics)
 -- The three views read from SECURITY DEFINER functions, so no view can ever be written through,
 -- whatever is granted on it: PostgreSQL updates a view only when it reads one table or view.
@@ -66,15 +67,6 @@ $check$;
 -- CONNECTION LIMIT is the one bound here a session cannot lift: Grafana's pool, at most 10
 -- sessions. It bounds how many write at once (large objects, temporary tables), not how much.
 ALTER ROLE grafana_readonly NOINHERIT CONNECTION LIMIT 10;
--- Defence in depth, not the boundary: every one of these is a user-settable parameter in
--- PostgreSQL 15, so a session may SET it back (SET default_transaction_read_only = off). A
--- non-superuser (postgres on Supabase) cannot pin a role parameter a session could not change:
--- superuser-only parameters such as temp_file_limit are refused to it. The grants are what hold.
-ALTER ROLE grafana_readonly SET default_transaction_read_only = on;
-ALTER ROLE grafana_readonly SET statement_timeout = '30s';
-ALTER ROLE grafana_readonly SET idle_in_transaction_session_timeout = '60s';
-ALTER ROLE grafana_readonly SET search_path = pg_catalog;
-
 -- What this project's old README granted; revoked so an upgrade ends in the same place.
 DO $old$
 BEGIN
@@ -110,25 +102,81 @@ COMMENT ON SCHEMA ain_monitoring IS 'What ain-monitoring''s Grafana role may rea
 -- token_state takes a digest now (a parameter cannot be renamed in place).
 DROP FUNCTION IF EXISTS ain_monitoring.masked_statement(text);
 DROP FUNCTION IF EXISTS ain_monitoring.token_state(text, interval);
+-- own_writes() gained changed_settings (a function's result columns cannot change in place).
+DO $old_own_writes$
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_proc AS p WHERE p.oid = pg_catalog.to_regprocedure('ain_monitoring.own_writes()') AND NOT 'changed_settings' = ANY (p.proargnames)) THEN
+    DROP FUNCTION ain_monitoring.own_writes();
+  END IF;
+END
+$old_own_writes$;
+
+-- The role's own settings, as pg_db_role_setting stores them; the one list the file applies, its
+-- final check compares with, and own_writes() counts departures from.
+-- Defence in depth, not the boundary: every one of these is a user-settable parameter in
+-- PostgreSQL 15, so a session may SET it back (SET default_transaction_read_only = off), and the
+-- role may even change its own defaults for every later session (ALTER ROLE grafana_readonly SET
+-- statement_timeout = 0 needs no privilege). A non-superuser (postgres on Supabase) cannot pin a
+-- role parameter a session could not change: superuser-only parameters such as temp_file_limit are
+-- refused to it. The grants are what hold; a changed default is refused at the next apply and
+-- counted by own_writes() (the alert on the role's own writes) until then.
+CREATE OR REPLACE FUNCTION ain_monitoring.role_settings()
+RETURNS pg_catalog.text[]
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $body$
+  SELECT ARRAY['default_transaction_read_only=on', 'statement_timeout=30s', 'idle_in_transaction_session_timeout=60s', 'search_path=pg_catalog']::pg_catalog.text[]
+$body$;
+
+-- A default of its own that differs from the file's was changed since the last apply, most likely
+-- by a session of the role itself: say so rather than overwrite the evidence.
+DO $settings$
+DECLARE
+  d record;
+  findings pg_catalog.text[] := '{}';
+  fixes pg_catalog.text[] := '{}';
+BEGIN
+  FOR d IN
+    SELECT c.setting, e.setting AS expected, pg_catalog.split_part(c.setting, '=', 1) AS name
+    FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting),
+         pg_catalog.unnest(ain_monitoring.role_settings()) AS e(setting)
+    WHERE r.setrole = 'grafana_readonly'::pg_catalog.regrole AND r.setdatabase = 0
+      AND pg_catalog.split_part(c.setting, '=', 1) = pg_catalog.split_part(e.setting, '=', 1) AND c.setting <> e.setting
+    ORDER BY 3
+  LOOP
+    findings := findings || pg_catalog.format('%s, where this file sets %s', d.setting, d.expected);
+    fixes := fixes || pg_catalog.format('as postgres: ALTER ROLE grafana_readonly RESET %s;', d.name);
+  END LOOP;
+  IF pg_catalog.cardinality(findings) > 0 THEN
+    RAISE EXCEPTION 'grafana_readonly''s own defaults were changed since this file was last applied: %. A session of the role may change its own defaults (ALTER ROLE grafana_readonly SET ...): find who used the data source in Grafana''s audit log', pg_catalog.array_to_string(findings, '; ')
+      USING HINT = 'Run each, then apply this file again: ' || pg_catalog.array_to_string(fixes, ' | ');
+  END IF;
+  FOR d IN SELECT pg_catalog.split_part(e.setting, '=', 1) AS name, pg_catalog.substr(e.setting, pg_catalog.strpos(e.setting, '=') + 1) AS value
+           FROM pg_catalog.unnest(ain_monitoring.role_settings()) AS e(setting)
+  LOOP
+    EXECUTE pg_catalog.format('ALTER ROLE grafana_readonly SET %I = %L', d.name, d.value);
+  END LOOP;
+END
+$settings$;
 
 -- Every word a statement may show: SQL keywords, and the names of relations, columns, functions,
 -- types and schemas, all of which every role reads in the catalogs anyway. Computed once per call
 -- of activity() or slowest_statements(), as a jsonb object used as a set (word -> 'k'eyword or 'n'ame).
 CREATE OR REPLACE FUNCTION ain_monitoring.known_words()
-RETURNS jsonb
+RETURNS pg_catalog.jsonb
 LANGUAGE sql STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT pg_catalog.jsonb_object_agg(w.word, w.kind)
   FROM (
     SELECT x.word, pg_catalog.min(x.kind) AS kind
     FROM (
-      SELECT k.word::text AS word, 'k' AS kind FROM pg_catalog.pg_get_keywords() AS k
-      UNION ALL SELECT c.relname::text, 'n' FROM pg_catalog.pg_class AS c
-      UNION ALL SELECT a.attname::text, 'n' FROM pg_catalog.pg_attribute AS a
-      UNION ALL SELECT p.proname::text, 'n' FROM pg_catalog.pg_proc AS p
-      UNION ALL SELECT t.typname::text, 'n' FROM pg_catalog.pg_type AS t
-      UNION ALL SELECT n.nspname::text, 'n' FROM pg_catalog.pg_namespace AS n
+      SELECT k.word::pg_catalog.text AS word, 'k' AS kind FROM pg_catalog.pg_get_keywords() AS k
+      UNION ALL SELECT c.relname::pg_catalog.text, 'n' FROM pg_catalog.pg_class AS c
+      UNION ALL SELECT a.attname::pg_catalog.text, 'n' FROM pg_catalog.pg_attribute AS a
+      UNION ALL SELECT p.proname::pg_catalog.text, 'n' FROM pg_catalog.pg_proc AS p
+      UNION ALL SELECT t.typname::pg_catalog.text, 'n' FROM pg_catalog.pg_type AS t
+      UNION ALL SELECT n.nspname::pg_catalog.text, 'n' FROM pg_catalog.pg_namespace AS n
     ) AS x
     GROUP BY x.word
   ) AS w
@@ -143,25 +191,25 @@ $body$;
 -- keyword or the name of an existing object. The tokenizer follows PostgreSQL's scanner (scan.l),
 -- but its mistakes cannot leak: a mis-split string still only shows known words. Cut to 120
 -- characters. Not granted to grafana_readonly: only the functions below call it.
-CREATE OR REPLACE FUNCTION ain_monitoring.masked_statement(query text, known jsonb)
-RETURNS text
+CREATE OR REPLACE FUNCTION ain_monitoring.masked_statement(query pg_catalog.text, known pg_catalog.jsonb)
+RETURNS pg_catalog.text
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
 DECLARE
-  c text[];
-  n integer;
-  i integer := 1;
-  j integer;
-  k integer;
-  a integer;
-  depth integer;
-  word text;
-  tag text;
-  piece text;
-  shown text := '';
-  spaced boolean := false;
-  backslash_escapes boolean := false;
+  c pg_catalog.text[];
+  n pg_catalog.int4;
+  i pg_catalog.int4 := 1;
+  j pg_catalog.int4;
+  k pg_catalog.int4;
+  a pg_catalog.int4;
+  depth pg_catalog.int4;
+  word pg_catalog.text;
+  tag pg_catalog.text;
+  piece pg_catalog.text;
+  shown pg_catalog.text := '';
+  spaced pg_catalog.bool := false;
+  backslash_escapes pg_catalog.bool := false;
 BEGIN
   IF query IS NULL THEN
     RETURN NULL;
@@ -306,25 +354,27 @@ $body$;
 -- other roles' sessions with state, wait event, timings and query hidden ('<insufficient
 -- privilege>'), so a long-running query would never count. This function reads them as postgres
 -- (pg_monitor) and returns each statement only as masked_statement() shows it.
--- SECURITY DEFINER with an empty search_path: every name below is schema-qualified, so nothing
--- the caller creates (a temp table, a function in another schema) is ever picked up.
+-- SECURITY DEFINER, so like every function here it sets search_path = pg_catalog, pg_temp and
+-- qualifies every name, types included: an empty search_path would still search the caller's
+-- temporary schema first for type names, and a domain pg_temp.text there runs the caller's code as
+-- postgres (the final check refuses any routine here without this setting).
 CREATE OR REPLACE FUNCTION ain_monitoring.activity()
 RETURNS TABLE (
-  pid integer,
-  backend_type text,
-  usename name,
-  application_name text,
-  state text,
-  wait_event_type text,
-  wait_event text,
-  backend_start timestamptz,
-  xact_start timestamptz,
-  query_start timestamptz,
-  state_change timestamptz,
-  statement text
+  pid pg_catalog.int4,
+  backend_type pg_catalog.text,
+  usename pg_catalog.name,
+  application_name pg_catalog.text,
+  state pg_catalog.text,
+  wait_event_type pg_catalog.text,
+  wait_event pg_catalog.text,
+  backend_start pg_catalog.timestamptz,
+  xact_start pg_catalog.timestamptz,
+  query_start pg_catalog.timestamptz,
+  state_change pg_catalog.timestamptz,
+  statement pg_catalog.text
 )
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   WITH words AS MATERIALIZED (SELECT ain_monitoring.known_words() AS known)
   SELECT a.pid, a.backend_type, a.usename, a.application_name, a.state, a.wait_event_type, a.wait_event,
@@ -337,10 +387,10 @@ $body$;
 -- schema (on by default). Read as postgres, which sees every role's statements through pg_monitor;
 -- pg_stat_statements replaces constants with $n but keeps comments, identifiers and the text of
 -- utility statements, so the same mask applies. Times in seconds.
-CREATE OR REPLACE FUNCTION ain_monitoring.slowest_statements(how_many integer)
-RETURNS TABLE (statement text, calls bigint, mean_seconds double precision, total_seconds double precision, rows bigint)
+CREATE OR REPLACE FUNCTION ain_monitoring.slowest_statements(how_many pg_catalog.int4)
+RETURNS TABLE (statement pg_catalog.text, calls pg_catalog.int8, mean_seconds pg_catalog.float8, total_seconds pg_catalog.float8, rows pg_catalog.int8)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   WITH words AS MATERIALIZED (SELECT ain_monitoring.known_words() AS known),
   slowest AS (
@@ -360,10 +410,10 @@ $body$;
 -- role reads every other one's statement text in pg_stat_activity, so a token typed there would be
 -- readable by anyone querying the data source. A digest cannot open a report. Anything else typed
 -- (a token pasted by mistake included) answers 'not a sha-256 digest'.
-CREATE OR REPLACE FUNCTION ain_monitoring.token_state(digest text, expiring_within interval)
-RETURNS text
+CREATE OR REPLACE FUNCTION ain_monitoring.token_state(digest pg_catalog.text, expiring_within pg_catalog.interval)
+RETURNS pg_catalog.text
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT CASE
            WHEN d.hex IS NULL THEN 'not a sha-256 digest'
@@ -382,9 +432,9 @@ $body$;
 -- The rows behind the three views, read with postgres' rights (BYPASSRLS), so RLS on the tables
 -- does not hide rows from them; they carry only the columns the panels need.
 CREATE OR REPLACE FUNCTION ain_monitoring.token_lifetime_rows()
-RETURNS TABLE (created_at timestamptz, expires_at timestamptz)
+RETURNS TABLE (created_at pg_catalog.timestamptz, expires_at pg_catalog.timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT p.created_at, p.expires_at FROM public.public_tokens AS p
 $body$;
@@ -393,17 +443,17 @@ $body$;
 -- synthetic/ (README, Assumptions to confirm), so product counts leave the checks' own reports out.
 -- A flag, not the name: names may carry user ids. The prefix is SYNTHETIC_PDF_PREFIX in src/sql/queries.ts.
 CREATE OR REPLACE FUNCTION ain_monitoring.storage_object_rows()
-RETURNS TABLE (bucket_id text, size_bytes bigint, created_at timestamptz, synthetic boolean)
+RETURNS TABLE (bucket_id pg_catalog.text, size_bytes pg_catalog.int8, created_at pg_catalog.timestamptz, synthetic pg_catalog.bool)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
-  SELECT o.bucket_id, (o.metadata ->> 'size')::bigint, o.created_at, coalesce(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
+  SELECT o.bucket_id, (o.metadata ->> 'size')::pg_catalog.int8, o.created_at, coalesce(o.name LIKE 'synthetic/%', false) FROM storage.objects AS o
 $body$;
 
 CREATE OR REPLACE FUNCTION ain_monitoring.bucket_rows()
-RETURNS TABLE (id text, name text)
+RETURNS TABLE (id pg_catalog.text, name pg_catalog.text)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
   SELECT b.id, b.name FROM storage.buckets AS b
 $body$;
@@ -427,15 +477,30 @@ CREATE OR REPLACE VIEW ain_monitoring.buckets AS
 -- disk. Nothing it needs writes anything, so any object it owns is a sign that someone used
 -- Grafana's data source to write. Not SECURITY DEFINER: every role reads pg_largeobject_metadata,
 -- pg_class and relation sizes.
+-- changed_settings: its own defaults (pg_db_role_setting, which every role reads) that are not the
+-- file's, in any database, plus the file's that are gone: a session of the role may change its own
+-- defaults for every later session (ALTER ROLE grafana_readonly SET statement_timeout = 0).
 CREATE OR REPLACE FUNCTION ain_monitoring.own_writes()
-RETURNS TABLE (large_objects bigint, temporary_relations bigint, temporary_bytes bigint, all_large_objects_bytes bigint)
+RETURNS TABLE (large_objects pg_catalog.int8, temporary_relations pg_catalog.int8, temporary_bytes pg_catalog.int8, all_large_objects_bytes pg_catalog.int8, changed_settings pg_catalog.int8)
 LANGUAGE sql STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $body$
+  WITH own AS (
+    SELECT r.setdatabase, c.setting
+    FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting)
+    WHERE r.setrole = 'grafana_readonly'::pg_catalog.regrole
+  )
   SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata AS l WHERE l.lomowner = 'grafana_readonly'::pg_catalog.regrole),
          pg_catalog.count(c.oid),
-         COALESCE(pg_catalog.sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::bigint,
-         pg_catalog.pg_total_relation_size('pg_catalog.pg_largeobject'::pg_catalog.regclass)
+         COALESCE(pg_catalog.sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::pg_catalog.int8,
+         pg_catalog.pg_total_relation_size('pg_catalog.pg_largeobject'::pg_catalog.regclass),
+         -- One per setting: changed, added or removed, and every one for a single database.
+         (SELECT pg_catalog.count(*) FROM own AS o WHERE o.setdatabase <> 0)
+           + (SELECT pg_catalog.count(*)
+              FROM (SELECT o.setting FROM own AS o WHERE o.setdatabase = 0) AS a
+              FULL JOIN pg_catalog.unnest(ain_monitoring.role_settings()) AS e(setting)
+                ON pg_catalog.split_part(a.setting, '=', 1) = pg_catalog.split_part(e.setting, '=', 1)
+              WHERE a.setting IS DISTINCT FROM e.setting)
   FROM pg_catalog.pg_class AS c
   WHERE c.relowner = 'grafana_readonly'::pg_catalog.regrole AND c.relpersistence = 't' AND c.relkind IN ('r', 'p', 'S', 'm')
 $body$;
@@ -476,6 +541,8 @@ GRANT EXECUTE ON FUNCTION ain_monitoring.activity() TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.token_state(text, interval) TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.slowest_statements(integer) TO grafana_readonly;
 GRANT EXECUTE ON FUNCTION ain_monitoring.own_writes() TO grafana_readonly;
+-- own_writes() calls it with the caller's rights; it returns the four settings above, which the role reads anyway.
+GRANT EXECUTE ON FUNCTION ain_monitoring.role_settings() TO grafana_readonly;
 
 -- Prove the result: grafana_readonly holds exactly the grants above, and nothing reaches it through
 -- PUBLIC beyond what a fresh database gives every role. PostgreSQL records every privilege granted
@@ -497,7 +564,7 @@ BEGIN
   granted := ARRAY(
     SELECT p.oid FROM pg_catalog.pg_proc AS p
     WHERE p.pronamespace = 'ain_monitoring'::regnamespace
-      AND p.proname IN ('activity', 'token_state', 'slowest_statements', 'own_writes', 'token_lifetime_rows', 'storage_object_rows', 'bucket_rows')
+      AND p.proname IN ('activity', 'token_state', 'slowest_statements', 'own_writes', 'role_settings', 'token_lifetime_rows', 'storage_object_rows', 'bucket_rows')
     UNION ALL
     SELECT c.oid FROM pg_catalog.pg_class AS c
     WHERE c.relnamespace = 'ain_monitoring'::regnamespace AND c.relname IN ('token_lifetimes', 'storage_objects', 'buckets')
@@ -590,15 +657,16 @@ BEGIN
     fixes := fixes || pg_catalog.format('as %s: REVOKE grafana_readonly FROM %I;', d.grantor, d.member);
   END LOOP;
 
-  -- Its own settings: only the four above, and only for every database. A role-and-database
-  -- setting (ALTER ROLE ... IN DATABASE ... SET) overrides them, and a superuser may set a
+  -- Its own settings: exactly role_settings(), name and value, and only for every database. A
+  -- role-and-database setting (ALTER ROLE ... IN DATABASE ... SET) overrides them, the role may set
+  -- any user-settable one on itself (lock_timeout, work_mem), and a superuser may set a
   -- superuser-only one on it (lo_compat_privileges = on reads and writes every large object).
   FOR d IN
     SELECT r.setdatabase, pg_catalog.split_part(c.setting, '=', 1) AS name,
            (SELECT x.datname FROM pg_catalog.pg_database AS x WHERE x.oid = r.setdatabase) AS datname
     FROM pg_catalog.pg_db_role_setting AS r, pg_catalog.unnest(r.setconfig) AS c(setting)
     WHERE r.setrole = me
-      AND NOT (r.setdatabase = 0 AND pg_catalog.split_part(c.setting, '=', 1) IN ('default_transaction_read_only', 'statement_timeout', 'idle_in_transaction_session_timeout', 'search_path'))
+      AND NOT (r.setdatabase = 0 AND c.setting = ANY (ain_monitoring.role_settings()))
     ORDER BY 1, 2
   LOOP
     findings := findings || pg_catalog.format('the setting %s on it%s', d.name, CASE WHEN d.setdatabase = 0 THEN '' ELSE ' in database ' || d.datname END);
@@ -621,6 +689,41 @@ BEGIN
   LOOP
     findings := findings || pg_catalog.format('CREATE on schema %I, through PUBLIC', d.nspname);
     fixes := fixes || pg_catalog.format('as %s: REVOKE CREATE ON SCHEMA %I FROM PUBLIC;', d.grantor, d.nspname);
+  END LOOP;
+  -- USAGE on a schema, which opens every PUBLIC grant inside it. A fresh database gives PUBLIC
+  -- USAGE on pg_catalog and public (recorded in pg_init_privs) and information_schema (created
+  -- after initdb records them, so recognised by name); a new schema gives PUBLIC nothing.
+  FOR d IN
+    SELECT x.nspname, CASE WHEN e.grantor = 'pg_database_owner'::regrole THEN (SELECT y.datdba::regrole::text FROM pg_catalog.pg_database AS y WHERE y.oid = here) ELSE e.grantor::regrole::text END AS grantor
+    FROM pg_catalog.pg_namespace AS x, pg_catalog.aclexplode(x.nspacl) AS e
+    WHERE e.grantee = 0 AND e.privilege_type = 'USAGE' AND x.nspname <> 'information_schema'
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_init_privs AS i, pg_catalog.aclexplode(i.initprivs) AS f
+                      WHERE i.objoid = x.oid AND i.classoid = 'pg_catalog.pg_namespace'::regclass AND f.grantee = 0 AND f.privilege_type = 'USAGE')
+    ORDER BY 1
+  LOOP
+    findings := findings || pg_catalog.format('USAGE on schema %I, through PUBLIC', d.nspname);
+    fixes := fixes || pg_catalog.format('as %s: REVOKE USAGE ON SCHEMA %I FROM PUBLIC;', d.grantor, d.nspname);
+  END LOOP;
+  -- Column grants to PUBLIC, in every schema (a schema's USAGE may follow later): a column has no
+  -- privilege unless one is granted, and initdb records the few it grants (pg_subscription's).
+  FOR d IN
+    SELECT c.oid::regclass::text AS rel, a.attname, e.privilege_type, e.grantor::regrole::text AS grantor,
+           -- The grantor runs the REVOKE if it may reach the table without PUBLIC's USAGE (which
+           -- may be revoked first); else a superuser does.
+           CASE WHEN n.nspowner = e.grantor
+                  OR EXISTS (SELECT FROM pg_catalog.aclexplode(n.nspacl) AS u WHERE u.grantee = e.grantor AND u.privilege_type = 'USAGE')
+                  OR EXISTS (SELECT FROM pg_catalog.pg_init_privs AS i, pg_catalog.aclexplode(i.initprivs) AS f
+                             WHERE i.objoid = n.oid AND i.classoid = 'pg_catalog.pg_namespace'::regclass AND f.grantee = 0 AND f.privilege_type = 'USAGE')
+                THEN e.grantor::regrole::text ELSE 'supabase_admin' END AS revoker
+    FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace,
+         pg_catalog.aclexplode(a.attacl) AS e
+    WHERE a.attacl IS NOT NULL AND e.grantee = 0 AND NOT a.attisdropped AND c.relpersistence <> 't'
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_init_privs AS i, pg_catalog.aclexplode(i.initprivs) AS f
+                      WHERE i.objoid = c.oid AND i.classoid = 'pg_catalog.pg_class'::regclass AND i.objsubid = a.attnum AND f.grantee = 0 AND f.privilege_type = e.privilege_type)
+    ORDER BY 1, 2, 3
+  LOOP
+    findings := findings || pg_catalog.format('%s on column %I of %s, through PUBLIC (granted by %s)', d.privilege_type, d.attname, d.rel, d.grantor);
+    fixes := fixes || pg_catalog.format('as %s: REVOKE %s (%I) ON TABLE %s FROM PUBLIC;', d.revoker, d.privilege_type, d.attname, d.rel);
   END LOOP;
   FOR d IN
     WITH objects AS (
@@ -675,6 +778,24 @@ BEGIN
     findings := findings || 'lo_compat_privileges is on: every role reads and writes every large object'::text;
     fixes := fixes || 'as supabase_admin: ALTER SYSTEM RESET lo_compat_privileges; SELECT pg_reload_conf();'::text;
   END IF;
+
+  -- Every routine in its schema pins search_path to pg_catalog, then the caller's temporary schema.
+  -- Without pg_temp listed, PostgreSQL searches the session's temporary schema FIRST for type and
+  -- relation names, and every session of grafana_readonly may create objects there (PUBLIC holds
+  -- TEMPORARY on the database, on Supabase as in every fresh database, and a grant to PUBLIC cannot
+  -- be revoked from one role): a domain pg_temp.text whose CHECK calls the caller's code would run
+  -- that code as postgres inside activity(). Listed last, pg_temp is never reached for a name
+  -- pg_catalog holds, and functions and operators are never looked up there at all.
+  FOR d IN
+    SELECT p.oid::regprocedure::text AS name, p.proowner::regrole::text AS owner
+    FROM pg_catalog.pg_proc AS p
+    WHERE p.pronamespace = 'ain_monitoring'::regnamespace
+      AND NOT COALESCE('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+    ORDER BY 1
+  LOOP
+    findings := findings || pg_catalog.format('function %s does not pin search_path = pg_catalog, pg_temp', d.name);
+    fixes := fixes || pg_catalog.format('as %s: ALTER ROUTINE %s SET search_path = pg_catalog, pg_temp;', d.owner, d.name);
+  END LOOP;
 
   -- Nothing in its own schema can be written, whatever is granted: only views, none updatable.
   FOR d IN

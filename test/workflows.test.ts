@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "../src/config/load";
 import { credentials, pulumiOidcPolicies, type Credential } from "../src/github/credentials";
 import { readDelivery } from "../src/github/delivery";
-import { credentialsTable, reach } from "../src/github/reach";
+import { credentialsTable, reach, restoresCache } from "../src/github/reach";
 import { ROOT, settingsFor } from "./support/offline";
 import { runCommand, tempDir } from "./support/processes";
 
@@ -247,6 +247,50 @@ describe("the delivery workflows", () => {
     }
   });
 
+  it("restore no cache in a job that holds a credential: unapproved jobs of the same ref scope write the cache", () => {
+    const credentialed = allJobs().filter(({ job }) => job.environment !== undefined || job.permissions?.["id-token"] === "write");
+    expect(credentialed.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(["deploy.yml up", "preview.yml preview"]);
+    for (const { file, id, job } of credentialed) {
+      expect(job.steps.filter(restoresCache).map((s) => s.uses), `${file} ${id}`).toEqual([]);
+      // setup-node from v5 restores npm's cache by itself when package.json names a packageManager,
+      // unless told not to: a pin past v4 must say package-manager-cache: false.
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+        const release = new RegExp(`uses: ${step.uses?.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # v(\\d+)\\.`).exec(text(file))?.[1];
+        if (Number(release) !== 4) expect(step.with?.["package-manager-cache"], `${file} ${id} setup-node v${release}`).toBe(false);
+      }
+    }
+  });
+
+  it("preview only the pull request's current head, checked before logging in, with the job's own token", () => {
+    const steps = load("preview.yml").jobs.preview.steps;
+    const check = steps.findIndex((s) => s.name === "This run is the pull request's current head");
+    const login = steps.findIndex((s) => s.uses?.startsWith("pulumi/auth-actions@"));
+    expect(check).toBeGreaterThanOrEqual(0);
+    // Before any code of the pull request runs (npm ci runs its lifecycle scripts) and before the login.
+    expect(check).toBeLessThan(steps.findIndex((s) => s.run === "npm ci"));
+    expect(check).toBeLessThan(login);
+    expect(steps[check].run).toContain('gh api "repos/$REPOSITORY/pulls/$NUMBER" --jq .head.sha');
+    expect(steps[check].run).toMatch(/if \[ "\$current" != "\$HEAD_SHA" \]; then[\s\S]*exit 1/);
+    expect(steps[check].env).toEqual({
+      GH_TOKEN: "${{ github.token }}",
+      REPOSITORY: "${{ github.repository }}",
+      NUMBER: "${{ github.event.pull_request.number }}",
+      HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
+    });
+  });
+
+  it("name every secret they read: toJSON(secrets) or secrets[...] would hand over every repository and organization secret", () => {
+    for (const file of files) {
+      for (const [, expression] of text(file).matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
+        expect(expression.replace(/\bsecrets\.[A-Za-z0-9_]+\b/g, ""), `${file}: \${{${expression}}}`).not.toMatch(/\bsecrets\b/);
+      }
+      // And no workflow-level OIDC: only a job that names an environment may ask for a token.
+      const wf = load(file) as Workflow & { env?: unknown };
+      expect(wf.permissions, file).toEqual({ contents: "read" });
+      expect(secretsIn(wf.env), file).toEqual([]);
+    }
+  });
+
   it("check out without leaving the token in .git/config", () => {
     for (const { file, id, job } of allJobs()) {
       for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"))) expect(step.with?.["persist-credentials"], `${file} ${id}`).toBe(false);
@@ -277,8 +321,9 @@ describe("the Pulumi Cloud OIDC policies the bootstrap registers", () => {
   it("give Stack Write only to a job in the production environment, and previews Stack Read", () => {
     const policies = pulumiOidcPolicies(settings, readDelivery(ROOT));
     expect(policies).toEqual([
-      { tokenType: "team", team: "ain-monitoring-preview", stackPermission: "Stack Read", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:preview" } },
-      { tokenType: "team", team: "ain-monitoring-deploy", stackPermission: "Stack Write", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:production" } },
+      { tokenType: "team", team: "ain-monitoring-preview", stackPermission: "Stack Read", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:preview:ref:refs/pull/*" } },
+      // Pinned to main's ref: a pull request whose head is main, which production's branch policy lets through, presents refs/pull/<n>/merge.
+      { tokenType: "team", team: "ain-monitoring-deploy", stackPermission: "Stack Write", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:production:ref:refs/heads/main" } },
     ]);
   });
 });

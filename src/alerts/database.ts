@@ -146,7 +146,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       runbookSection: runbookSections.dataBreachResponse,
       severity: "P1",
       severityReason:
-        "The read-only monitoring role owns objects it wrote (large objects, temporary tables): someone used Grafana's data source, or its password, to write. A security vulnerability, and large objects can fill the disk: P1.",
+        "The read-only monitoring role owns objects it wrote (large objects, temporary tables) or changed its own defaults: someone used Grafana's data source, or its password, to write. A security vulnerability, and large objects can fill the disk: P1.",
       source: "postgres",
       value: monitoringRoleWritesQuery,
       comparator: ">",
@@ -155,7 +155,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       forSeconds: 0,
       detection: { signal: "sql", fillSeconds: 0 },
       summary: "The read-only monitoring role has written to the database",
-      description: "{{value}} large objects or temporary tables belong to the monitoring role, which never needs to write (db/monitoring-role.sql, own_writes()). Revoke its login, find who queried the data source, remove what it wrote.",
+      description: "{{value}} large objects, temporary tables or changed defaults (ALTER ROLE ... SET) belong to the monitoring role, which never needs to write (db/monitoring-role.sql, own_writes()). Revoke its login, find who queried the data source, remove what it wrote, reset its defaults.",
       noData: "OK",
       execError: "Error",
       stateReason: "own_writes() always answers one row; a failing query shows as an error rather than a page.",

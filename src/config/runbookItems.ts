@@ -118,7 +118,7 @@ export const runbookFirstSteps: Record<RunbookSection, readonly string[]> = {
   ],
   [runbookSections.dataBreachResponse]: [
     "Revoke first: as postgres, `ALTER ROLE grafana_readonly NOLOGIN` and `pg_terminate_backend` its sessions; rotate its password (postgresPassword).",
-    "Assess: Grafana's audit log for who queried the PostgreSQL data source, and what the role wrote (`ain_monitoring.own_writes()`); `lo_unlink` its large objects.",
+    "Assess: Grafana's audit log for who queried the PostgreSQL data source, and what the role wrote (`ain_monitoring.own_writes()`); `lo_unlink` its large objects, `ALTER ROLE grafana_readonly RESET` a changed default.",
     "Re-apply db/monitoring-role.sql, which refuses while the role still owns anything, and document the incident for review.",
   ],
   [runbookSections.apiKeyRotation]: [

@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config/load";
-import type { GeneratedSecret } from "./credentials";
+import { OIDC_SUBJECT_CLAIM_KEYS, type GeneratedSecret } from "./credentials";
 import type { Delivery } from "./delivery";
 import { environmentSpecs } from "./environments";
 
@@ -31,15 +31,37 @@ export class GitHubDelivery extends pulumi.ComponentResource {
     const provider = new github.Provider("github", { owner: gh.owner }, { parent: this });
     const child = { parent: this, provider };
 
+    // A repository secret reaches every job of every branch, approved or not (src/github/reach.ts):
+    // the delivery keeps none, and every GitHub resource here waits for this check, so a preview
+    // or deploy of a repository that has one fails before changing anything on GitHub.
+    const repository = github.getActionsSecretsOutput({ name: gh.repository }, child).secrets.apply((found) => {
+      if (found.length > 0) {
+        const names = found.map((s) => s.name).sort();
+        throw new Error(
+          `github.repository ${gh.repository} has the repository Actions secrets ${names.join(", ")}: any branch's workflow reads them without approval. ` +
+            `Move each into the environment that needs it (gh secret set NAME --env production), then delete it (gh secret delete NAME --repo ${gh.owner ?? "<owner>"}/${gh.repository}).`,
+        );
+      }
+      return gh.repository;
+    });
+
     const users = gh.reviewers.users.map((username) => github.getUserOutput({ username }, child).id.apply(Number));
     const teams = gh.reviewers.teams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, child).id.apply(Number));
+
+    // The OIDC subject carries the run's git ref, so the Pulumi deploy policy can take main's runs
+    // only (credentials.ts OIDC_SUBJECT_CLAIM_KEYS): an environment's branch policy cannot.
+    new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+      `${gh.repository}-oidc-subject`,
+      { repository, useDefault: false, includeClaimKeys: [...OIDC_SUBJECT_CLAIM_KEYS] },
+      child,
+    );
 
     for (const env of environmentSpecs(settings, args.delivery)) {
       const id = `${env.repository}-${env.environment}`;
       const environment = new github.RepositoryEnvironment(
         id,
         {
-          repository: env.repository,
+          repository: env.repository === gh.repository ? repository : env.repository,
           environment: env.environment,
           waitTimer: env.waitTimerMinutes,
           preventSelfReview: env.needsApproval ? true : undefined,

@@ -40,7 +40,13 @@ export type CredentialHome =
    * outputs): Pulumi Cloud decrypts them for whoever holds `stack:decrypt` on the stack, which a
    * `pulumi preview` needs. `npm run plan` lists them in out/<stack>/delivery/state-secrets.json.
    */
-  | { kind: "stack-state"; stack: string };
+  | { kind: "stack-state"; stack: string }
+  /**
+   * A repository or organization Actions secret: GitHub hands it to any job of any branch that
+   * names it, approved or not. The delivery keeps none; the program refuses to run while this
+   * repository has one (component.ts), and organization secrets are the team's rule to keep out.
+   */
+  | { kind: "shared-secret"; scope: "repository" | "organization" };
 
 export interface Credential {
   id: string;
@@ -92,7 +98,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       what: "fine-grained GitHub token or GitHub App, read-only",
       home: { kind: "environment-secret", environment: "preview", secretName: "GH_READ_TOKEN", setBy: "person" },
       usedBy: [{ ...PREVIEW, step: STEPS.preview, as: "GITHUB_TOKEN" }],
-      canDo: "look up the reviewer teams and users (organization Members: read, repository Metadata: read)",
+      canDo: "look up the reviewer teams and users, and list this repository's Actions secret names (organization Members: read, repository Metadata: read, repository Secrets: read, which lists names, never values)",
     },
     {
       id: "grafana-admin",
@@ -146,7 +152,7 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
       home: { kind: "environment-secret", environment: "production", secretName: "GH_DELIVERY_TOKEN", setBy: "person" },
       usedBy: [{ ...UP, step: STEPS.up, as: "GITHUB_TOKEN" }],
       canDo:
-        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions read (list environments), Metadata read; on the organization: Members read (reviewer teams)",
+        "on those two repositories only: Administration write (environments, their reviewers and branch policies), Environments write (environment secrets and variables), Actions write (list environments; set the OIDC subject template), Secrets read (list the repository secrets' names), Metadata read; on the organization: Members read (reviewer teams)",
     },
     {
       id: "grafana-viewer-deploy",
@@ -191,6 +197,22 @@ export function credentials(settings: Settings, delivery: Delivery): Credential[
     usedBy: [],
     canDo: `${settings.metricsScrape.enabled ? "everything service_role can (read and write every table past RLS); " : ""}read what the Viewer token and the database role read${settings.paging.webhook ? "; sign pages the receiver accepts" : ""}`,
   });
+  list.push(
+    {
+      id: "repository-secrets",
+      what: "repository Actions secrets of this repository (none are kept)",
+      home: { kind: "shared-secret", scope: "repository" },
+      usedBy: [],
+      canDo: "whatever a secret put there holds: every branch's workflow reads it without approval",
+    },
+    {
+      id: "organization-secrets",
+      what: "organization Actions secrets shared with this repository (none are kept)",
+      home: { kind: "shared-secret", scope: "organization" },
+      usedBy: [],
+      canDo: "whatever a secret put there holds: every branch's workflow reads it without approval",
+    },
+  );
   list.push({
     id: "postgres-password",
     what: "password of the read-only database role",
@@ -236,6 +258,22 @@ export function programSecrets(list: Credential[], environment: EnvironmentName)
   return list.flatMap((c) => (c.home.kind === "environment-secret" && c.home.setBy === "program" && c.home.environment === environment ? [{ ...c.home, id: c.id }] : []));
 }
 
+/**
+ * The claims GitHub puts in this repository's OIDC subject, in order: the program declares this
+ * template on the repository (component.ts), so a job's subject reads
+ * `repo:<owner>/<repo>:environment:<name>:ref:<git ref>`. GitHub checks a pull request run's head
+ * branch against an environment's branch policy, so a pull request whose head is named `main` passes
+ * production's; its `ref` claim is still `refs/pull/<n>/merge`, which the deploy policy refuses.
+ * (`ref` rather than `job_workflow_ref`: GitHub documents the latter for reusable workflows.)
+ */
+export const OIDC_SUBJECT_CLAIM_KEYS = ["repo", "context", "ref"] as const;
+
+/** The git ref each environment's Pulumi token is pinned to: deploys run main only; previews pull request runs only. */
+export const OIDC_REF: Record<EnvironmentName, string> = { production: "refs/heads/main", preview: "refs/pull/*" };
+
+/** The subject a job of `environment` presents under OIDC_SUBJECT_CLAIM_KEYS, for a run of `ref`. */
+export const oidcSubject = (repository: string, environment: string, ref: string) => `repo:${repository}:environment:${environment}:ref:${ref}`;
+
 /** The rules Pulumi Cloud's OIDC issuer for GitHub must hold, one per team: who gets which token. */
 export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
   const repo = `${settings.github.owner ?? "<owner>"}/${settings.github.repository}`;
@@ -247,9 +285,10 @@ export function pulumiOidcPolicies(settings: Settings, delivery: Delivery) {
             team: c.home.pulumiTeam,
             stackPermission: c.home.stackPermission,
             stacks: delivery.stacks.map((s) => `${delivery.pulumiOrganization}/${PROJECT}/${s}`),
-            // pulumi/auth-actions asks GitHub for this audience (src/main.ts); GitHub's subject claim
-            // for a job that names an environment is repo:<owner>/<repo>:environment:<name>.
-            rules: { aud: `urn:pulumi:org:${delivery.pulumiOrganization}`, sub: `repo:${repo}:environment:${c.home.environment}` },
+            // pulumi/auth-actions asks GitHub for this audience (src/main.ts); the subject is the
+            // template above's, pinned to the environment and to the ref its runs come from. A
+            // trailing `*` is the wildcard Pulumi Cloud's GitHub guide uses (`repo:<org>/<repo>:*`).
+            rules: { aud: `urn:pulumi:org:${delivery.pulumiOrganization}`, sub: oidcSubject(repo, c.home.environment, OIDC_REF[c.home.environment]) },
           },
         ]
       : [],

@@ -1,6 +1,6 @@
 import type { Settings } from "../config/load";
 import { PROJECT } from "../config/schema";
-import { credentials, pulumiOidcPolicies, type Credential, type CredentialHome } from "./credentials";
+import { credentials, OIDC_SUBJECT_CLAIM_KEYS, pulumiOidcPolicies, type Credential, type CredentialHome } from "./credentials";
 import type { Delivery } from "./delivery";
 import { environmentSpecs, type EnvironmentSpec } from "./environments";
 
@@ -15,7 +15,12 @@ import { environmentSpecs, type EnvironmentSpec } from "./environments";
  *   `repo:<owner>/<repo>:environment:<name>`, to a job that names the environment once the
  *   environment's protection passes: its deployment branch policy and its required reviewers. The
  *   program registers both (environments.ts -> component.ts); an environment it does not declare is
- *   created unprotected by the first job that names it.
+ *   created unprotected by the first job that names it. A branch policy is no ref pin: for a
+ *   pull request run GitHub checks the pull request's head branch, and a writer can open one whose
+ *   head is `main` into a branch that carries its own workflow; so an environment's secrets are at
+ *   best "an approved run", whatever its branch policy.
+ * - GitHub's OIDC subject holds the claims of the repository's subject template (declared by the
+ *   program: repo, context, ref), so a Pulumi policy can pin a token to the ref a run comes from.
  * - Pulumi Cloud mints a team token for an OIDC token whose claims match one of its policies
  *   (pulumiOidcPolicies, registered by a person from out/<stack>/delivery/pulumi-oidc-policies.json).
  * - Pulumi Cloud decrypts a stack's config and state for any token holding `stack:decrypt` on it.
@@ -50,7 +55,7 @@ export type Gate =
   /** Any run of any branch of this repository, approved by nobody. */
   | { kind: "any-branch"; why: string }
   /** A run of any branch, once a maintainer other than its author approved that very run. */
-  | { kind: "approved-run"; environment: string }
+  | { kind: "approved-run"; environment: string; why?: string }
   /** Only a run of main, approved by a maintainer; main moves by reviewed pull requests only. */
   | { kind: "approved-main"; environment: string }
   /** No workflow run: Pulumi Cloud's organization admins only. */
@@ -68,6 +73,15 @@ export interface Mechanism {
   policies: OidcPolicy[];
   /** Pulumi Cloud stacks, `<org>/<project>/<stack>`. */
   stacks: string[];
+  /** The repository's OIDC subject template as the program declares it; absent: GitHub's default (repo, context). */
+  subjectClaimKeys?: readonly string[];
+  /**
+   * Repository and organization Actions secrets, which any branch's job reads unapproved:
+   * `refused`: the program lists them and fails the preview and the deploy while any exists;
+   * `kept-none`: the team's rule (README), which the program cannot list with its tokens;
+   * `unchecked`: nothing stops one being added.
+   */
+  sharedSecrets: Record<"repository" | "organization", "refused" | "kept-none" | "unchecked">;
 }
 
 export function mechanism(settings: Settings, delivery: Delivery): Mechanism {
@@ -76,6 +90,10 @@ export function mechanism(settings: Settings, delivery: Delivery): Mechanism {
     environments: settings.github.enabled ? environmentSpecs(settings, delivery).filter((e) => e.repository === settings.github.repository) : [],
     policies: pulumiOidcPolicies(settings, delivery),
     stacks: delivery.stacks.map((s) => `${delivery.pulumiOrganization}/${PROJECT}/${s}`),
+    subjectClaimKeys: settings.github.enabled ? OIDC_SUBJECT_CLAIM_KEYS : undefined,
+    // component.ts reads the repository's secret names (getActionsSecrets) and refuses any; the
+    // provider has no data source for the organization secrets shared with one repository.
+    sharedSecrets: { repository: settings.github.enabled ? "refused" : "unchecked", organization: "kept-none" },
   };
 }
 
@@ -84,19 +102,35 @@ export function environmentGate(m: Mechanism, environment: string | undefined): 
   if (environment === undefined) return { kind: "any-branch", why: "a job without an environment" };
   const spec = m.environments.find((e) => e.environment === environment);
   if (!spec) return { kind: "any-branch", why: `environment '${environment}' is not declared by the program, and GitHub creates it unprotected for the first job that names it` };
-  if (spec.needsApproval && spec.mainOnly) return { kind: "approved-main", environment };
+  if (spec.needsApproval && spec.mainOnly) return { kind: "approved-run", environment, why: BRANCH_POLICY_IS_NO_PIN };
   if (spec.needsApproval) return { kind: "approved-run", environment };
   if (spec.mainOnly) return { kind: "any-branch", why: `environment '${environment}' takes main only but needs no approval, and a branch protection rule is not the program's` };
   return { kind: "any-branch", why: `environment '${environment}' has neither required reviewers nor a branch policy` };
 }
 
+const BRANCH_POLICY_IS_NO_PIN =
+  "its main-only branch policy is checked against a pull request's head branch name, so a pull request whose head is main into a branch carrying its own workflow passes it";
+
+/** The subject parts GitHub writes for each claim key of the template (context: only an environment's is tied to a protection). */
+const SUBJECT_PART: Record<string, string> = { repo: "repo:([^:*]+)", context: "environment:([^:*]+)", ref: "ref:([^:]+)" };
+
 /** The gate in front of a Pulumi Cloud OIDC policy: what subject a run must present to get its token. */
 export function policyGate(m: Mechanism, policy: OidcPolicy): Gate {
-  // Only an exact environment subject of this repository is tied to an environment's protection;
-  // a wildcard, a `ref:` or `pull_request` subject is one any branch's run can present.
-  const match = /^repo:([^:*]+):environment:([^:*]+)$/.exec(policy.rules.sub);
-  if (!match || match[1] !== m.repository) return { kind: "any-branch", why: `the Pulumi OIDC policy for team ${policy.team} trusts the subject '${policy.rules.sub}'` };
-  return environmentGate(m, match[2]);
+  // Only an exact environment subject of this repository, in the form the repository's template
+  // gives, is tied to an environment's protection; a wildcard, a `pull_request` subject, or a form
+  // the template does not produce is one any branch's run can present (or that nothing presents).
+  const keys = m.subjectClaimKeys ?? ["repo", "context"];
+  const leak: Gate = { kind: "any-branch", why: `the Pulumi OIDC policy for team ${policy.team} trusts the subject '${policy.rules.sub}'` };
+  if (!keys.every((k) => k in SUBJECT_PART) || keys[0] !== "repo" || keys[1] !== "context") return leak;
+  const match = new RegExp(`^${keys.map((k) => SUBJECT_PART[k]).join(":")}$`).exec(policy.rules.sub);
+  if (!match || match[1] !== m.repository) return leak;
+  const gate = environmentGate(m, match[2]);
+  if (gate.kind === "any-branch" || gate.kind === "no-run") return gate;
+  const ref = keys.includes("ref") ? match[1 + keys.indexOf("ref")] : undefined;
+  // Pinned to main's ref: a pull request run's ref is refs/pull/<n>/merge, a dispatched branch's
+  // refs/heads/<branch>; only a push to main, the schedule or a dispatch of main present it.
+  if (ref === "refs/heads/main") return { kind: "approved-main", environment: gate.environment };
+  return { kind: "approved-run", environment: gate.environment, why: ref === undefined ? "the Pulumi policy does not pin the ref" : `the Pulumi policy takes the ref '${ref}'` };
 }
 
 /** Who can decrypt a stack's config and state: every policy whose permission set holds stack:decrypt on it. */
@@ -123,6 +157,20 @@ export function credentialGate(m: Mechanism, home: CredentialHome, stack: string
       return decryptGate(m, stack);
     case "stack-state":
       return decryptGate(m, m.stacks.find((s) => s.endsWith(`/${home.stack}`)) ?? stack);
+    case "shared-secret":
+      return sharedSecretGate(m, home.scope);
+  }
+}
+
+/** A repository or organization secret has no gate at all: the only defence is that none exists. */
+export function sharedSecretGate(m: Mechanism, scope: "repository" | "organization"): Gate {
+  switch (m.sharedSecrets[scope]) {
+    case "refused":
+      return { kind: "no-run", why: `there are none: the preview and the deploy fail while the repository has one (the program lists their names)` };
+    case "kept-none":
+      return { kind: "no-run", why: `there are none, by the team's rule (README § Assumptions to confirm): the program cannot list them with its tokens` };
+    case "unchecked":
+      return { kind: "any-branch", why: `a ${scope} secret reaches every job of every branch, and nothing refuses one` };
   }
 }
 
@@ -134,9 +182,9 @@ export function describeGate(gate: Gate, c: Pick<Credential, "home" | "canDo">):
     case "any-branch":
       return `EVERYTHING, unreviewed: ${gate.why}`;
     case "approved-run":
-      return `nothing until a maintainer other than its author approves that run (\`${gate.environment}\` environment: required reviewers); then ${power}`;
+      return `nothing until a maintainer other than its author approves that run (\`${gate.environment}\` environment: required reviewers${gate.why ? `; ${gate.why}` : ""}); then ${power}`;
     case "approved-main":
-      return `nothing: only a run of main that a maintainer approved (\`${gate.environment}\` environment: main only, required reviewers)`;
+      return `nothing: only a run of main that a maintainer approved (\`${gate.environment}\` environment: required reviewers; the Pulumi policy's subject pins the ref refs/heads/main)`;
     case "no-run":
       return `nothing: ${gate.why}`;
   }
@@ -156,6 +204,17 @@ export function reach(settings: Settings, delivery: Delivery, m: Mechanism = mec
   });
 }
 
+/**
+ * Whether a step restores an Actions cache: a cache is written by whichever job of the same ref
+ * scope saves it first, approved or not, so a job that holds a credential and restores one runs
+ * files an unreviewed job chose (setup-node's `cache` input, actions/cache and its restore action).
+ */
+export function restoresCache(step: { uses?: string; with?: Record<string, unknown> }): boolean {
+  const action = step.uses?.split("@")[0] ?? "";
+  if (action === "actions/cache" || action === "actions/cache/restore") return true;
+  return /^actions\/setup-/.test(action) && step.with?.cache !== undefined && step.with.cache !== "" && step.with.cache !== false;
+}
+
 /** What an unreviewed branch obtains: must stay empty. */
 export function unreviewedReach(list: Reach[]): Reach[] {
   return list.filter((c) => c.gate.kind === "any-branch");
@@ -167,6 +226,7 @@ export function credentialsTable(list: Reach[]): string {
     if (h.kind === "oidc") return `OIDC, \`${h.environment}\` environment -> Pulumi team \`${h.pulumiTeam}\` (${h.stackPermission})`;
     if (h.kind === "stack-config") return `stack config \`${h.key}\` (encrypted)`;
     if (h.kind === "stack-state") return `Pulumi Cloud, stack \`${h.stack}\`'s state (encrypted)`;
+    if (h.kind === "shared-secret") return `GitHub ${h.scope} Actions secrets`;
     return `\`${h.environment}\` environment secret \`${h.secretName}\`, set by ${h.setBy === "program" ? "the program" : "a person"}`;
   };
   const used = (c: Reach) =>

@@ -97,6 +97,8 @@ const nameOfUrn = (urn: string) => urn.split("::").pop();
 export interface EngineOptions {
   /** The outputs a StackReference to this stack reads (its last deploy's); the mocks' by default. */
   lastDeployOutputs?: Record<string, unknown>;
+  /** The repository Actions secrets' names getActionsSecrets lists; none by default. */
+  repositorySecrets?: string[];
 }
 
 export async function startOfflineEngine(stackConfig: StackConfig, options: EngineOptions = {}): Promise<Recording> {
@@ -104,7 +106,7 @@ export async function startOfflineEngine(stackConfig: StackConfig, options: Engi
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => mockResource(args.type, args.name, args.inputs, args.provider, options.lastDeployOutputs),
-      call: (args) => mockCall(args.token, args.inputs),
+      call: (args) => mockCall(args.token, args.inputs, options.repositorySecrets),
     },
     stackConfig.project,
     stackConfig.stack,

@@ -52,7 +52,7 @@ function mockState(type: string, inputs: Record<string, unknown>, grafanaUrl: st
   return { ...inputs };
 }
 
-export function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+export function mockCall(token: string, inputs: Record<string, unknown>, repositorySecrets: string[] = []): Record<string, unknown> {
   if (token === "grafana:onCall/getUser:getUser") {
     const username = String(inputs.username);
     return { id: `irm-user-${username}`, username, email: `${username}@offline.invalid`, role: "user" };
@@ -60,6 +60,10 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
   if (token === "grafana:oss/getTeam:getTeam") return { id: `team-${String(inputs.name)}`, teamId: Number(numericId(String(inputs.name))), name: inputs.name, admins: [], members: [], email: "" };
   if (token === "github:index/getUser:getUser") return { id: numericId(String(inputs.username)), login: inputs.username };
   if (token === "github:index/getTeam:getTeam") return { id: numericId(String(inputs.slug)), slug: inputs.slug };
+  // terraform-provider-github's github_actions_secrets: the repository's secrets, names and dates only.
+  if (token === "github:index/getActionsSecrets:getActionsSecrets") {
+    return { id: String(inputs.name), name: inputs.name, fullName: `offline/${String(inputs.name)}`, secrets: repositorySecrets.map((name) => ({ name, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" })) };
+  }
   if (token === "grafana:syntheticMonitoring/getProbes:getProbes") return { probes: OFFLINE_PROBES, filterDeprecated: true };
   throw new Error(`the offline engine has no mock for the call ${token}`);
 }

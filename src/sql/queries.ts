@@ -173,14 +173,15 @@ export const createdWeekOverWeekQuery = (what: ProductRows): string =>
 export const slowestQueriesQuery = `SELECT statement, calls, mean_seconds, total_seconds, rows FROM ${m}.slowest_statements(10)`;
 
 /**
- * What the monitoring role has written itself: large objects and temporary tables it owns, and
- * the size of all large objects. It needs to write nothing, but PostgreSQL lets every role create
- * large objects, even in a read-only transaction (Supabase's postgres cannot revoke that), and any
- * session may turn its read-only default off and create temporary tables: any object it owns
- * means someone wrote through Grafana's data source. db/monitoring-role.sql refuses to re-apply
- * while one exists.
+ * What the monitoring role has written itself: large objects and temporary tables it owns, its own
+ * defaults changed from db/monitoring-role.sql's, and the size of all large objects. It needs to
+ * write nothing, but PostgreSQL lets every role create large objects, even in a read-only
+ * transaction (Supabase's postgres cannot revoke that), any session may turn its read-only default
+ * off and create temporary tables, and a role may change its own defaults for every later session
+ * (ALTER ROLE grafana_readonly SET statement_timeout = 0): any of them means someone wrote through
+ * Grafana's data source. db/monitoring-role.sql refuses to re-apply while one exists. One number.
  */
-export const monitoringRoleWritesQuery = `SELECT large_objects + temporary_relations AS monitoring_role_objects FROM ${m}.own_writes()`;
+export const monitoringRoleWritesQuery = `SELECT large_objects + temporary_relations + changed_settings AS monitoring_role_objects FROM ${m}.own_writes()`;
 
 /** Bytes held in large objects by every role: the growth the role above could cause, for a panel beside the disk's. */
 export const largeObjectBytesQuery = `SELECT all_large_objects_bytes FROM ${m}.own_writes()`;

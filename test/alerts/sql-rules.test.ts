@@ -143,4 +143,17 @@ describe("MonitoringRoleWrites", () => {
       await intruder.end();
     }
   });
+
+  it("fires once the role changes its own defaults for every later session (ALTER ROLE ... SET), which needs no privilege", async () => {
+    const intruder = await pg.connect(MONITOR);
+    try {
+      await intruder.query("SET default_transaction_read_only = off");
+      await intruder.query(`ALTER ROLE ${MONITOR} SET statement_timeout = 0`);
+      expect(await evaluate("MonitoringRoleWrites")).toEqual({ value: 1, fires: true });
+    } finally {
+      await intruder.end();
+      await pg.load(`ALTER ROLE ${MONITOR} SET statement_timeout = '30s'`);
+    }
+    expect(await evaluate("MonitoringRoleWrites")).toEqual({ value: 0, fires: false });
+  });
 });

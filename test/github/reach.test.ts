@@ -4,9 +4,9 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "../../src/config/load";
 import { readDelivery, type Delivery } from "../../src/github/delivery";
-import { credentialGate, decryptGate, environmentGate, mechanism, reach, stateSecrets, STACK_PERMISSION_SCOPES, unreviewedReach, type Gate, type Mechanism, type Reach } from "../../src/github/reach";
+import { credentialGate, decryptGate, environmentGate, mechanism, policyGate, reach, restoresCache, stateSecrets, STACK_PERMISSION_SCOPES, unreviewedReach, type Gate, type Mechanism, type Reach } from "../../src/github/reach";
 import { REDACTED } from "../../src/offline/engine";
-import { ROOT, runValidStack, settingsFor } from "../support/offline";
+import { ROOT, runStack, runValidStack, settingsFor } from "../support/offline";
 
 /**
  * The delivery's security policy, checked over the real workflow files and what the program
@@ -22,20 +22,28 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, string>;
 }
+type Permissions = Record<string, string> | "read-all" | "write-all";
 interface Job {
   environment?: string;
-  permissions?: Record<string, string>;
+  permissions?: Permissions;
+  env?: Record<string, string>;
   steps: Step[];
 }
 interface Workflow {
   on: Record<string, { branches?: string[] } | null>;
-  permissions?: Record<string, string>;
+  permissions?: Permissions;
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
 const dir = path.join(ROOT, ".github/workflows");
 const workflows = () => Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => [f, parse(fs.readFileSync(path.join(dir, f), "utf8")) as Workflow]));
 const SECRET_REF = /\$\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}/g;
+/** Every `${{ }}` expression in a value: `toJSON(secrets)`, `secrets['NAME']` or `secrets[format(...)]` hand over secrets too. */
+const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+const readsAnySecret = (value: unknown) => [...JSON.stringify(value ?? "").matchAll(EXPRESSION)].some(([, e]) => /\bsecrets\b/.test(e.replace(/\bsecrets\.[A-Za-z0-9_]+\b/g, "")));
+/** The job's token permissions: its own block, else the workflow's. */
+const idTokenWrite = (p: Permissions | undefined) => p === "write-all" || (typeof p === "object" && p["id-token"] === "write");
 
 /**
  * Whether a run of this workflow can execute code a branch chose: a pull request runs the branch's
@@ -66,24 +74,36 @@ function jobsReach(all: Record<string, Workflow>, m: Mechanism, list: Reach[], d
   return Object.entries(all).flatMap(([file, wf]) =>
     Object.entries(wf.jobs).map(([id, job]) => {
       const where = `${file} ${id}`;
-      const gate: Gate = runsBranchCode(wf) ? environmentGate(m, job.environment) : { kind: "approved-main", environment: job.environment ?? "(main)" };
+      const branchCode = runsBranchCode(wf);
+      let gate: Gate = branchCode ? environmentGate(m, job.environment) : { kind: "approved-main", environment: job.environment ?? "(main)" };
       const obtains = new Set<string>();
       const problems: string[] = [];
-      for (const step of job.steps) {
-        for (const [, secret] of JSON.stringify(step).matchAll(SECRET_REF)) {
+      // A secret in the workflow's env reaches every job; one in the job's env every step.
+      const scanned = [wf.env, job.env, ...job.steps];
+      if (scanned.some(readsAnySecret)) {
+        problems.push(`${where} reads secrets other than by name (toJSON(secrets), secrets[...]): every repository and organization secret`);
+        for (const c of list.filter((c) => c.home.kind === "environment-secret" && c.home.environment === job.environment)) obtains.add(c.id);
+        obtains.add("every repository and organization secret");
+      }
+      for (const part of scanned) {
+        for (const [, secret] of JSON.stringify(part ?? "").matchAll(SECRET_REF)) {
           if (secret === "GITHUB_TOKEN") continue;
           const owner = list.find((c) => c.home.kind === "environment-secret" && c.home.secretName === secret && c.home.environment === job.environment);
           // Not an environment secret of this job's environment: a repository or organization secret, which every branch reaches.
           if (!owner) problems.push(`${where} reads secrets.${secret}, which is no secret of environment '${job.environment ?? "(none)"}'`);
           else obtains.add(owner.id);
         }
+      }
+      for (const step of job.steps) {
         if (step.uses?.startsWith("pulumi/auth-actions@")) {
           const team = teams[String(step.with?.scope ?? "").replace(/^team:/, "")];
           const policies = m.policies.filter((p) => p.team === team);
           if (policies.length === 0) problems.push(`${where} logs in to Pulumi Cloud as '${String(step.with?.scope)}', which no OIDC policy names`);
           for (const policy of policies) {
             // The policy's subject must be this job's environment, or the job's gate says nothing about the token.
-            if (policy.rules.sub !== `repo:${m.repository}:environment:${job.environment}`) problems.push(`${where} gets team ${team}'s token under the subject '${policy.rules.sub}'`);
+            if (!policy.rules.sub.startsWith(`repo:${m.repository}:environment:${job.environment}:`) || policyGate(m, policy).kind === "any-branch") {
+              problems.push(`${where} gets team ${team}'s token under the subject '${policy.rules.sub}'`);
+            }
             for (const c of list.filter((c) => c.home.kind === "oidc" && c.home.pulumiTeam === team)) obtains.add(c.id);
             // What the token decrypts comes with it.
             if ((STACK_PERMISSION_SCOPES[policy.stackPermission] as readonly string[]).includes("stack:decrypt")) {
@@ -92,7 +112,12 @@ function jobsReach(all: Record<string, Workflow>, m: Mechanism, list: Reach[], d
           }
         }
       }
-      if (job.permissions?.["id-token"] === "write" && gate.kind === "any-branch") problems.push(`${where} asks GitHub for an OIDC token without a gate`);
+      // A cache of this ref scope is written by whichever job saves it first, unapproved ones included.
+      const cached = job.steps.filter(restoresCache);
+      if (branchCode && cached.length > 0 && (obtains.size > 0 || idTokenWrite(job.permissions ?? wf.permissions))) {
+        gate = { kind: "any-branch", why: `it restores a cache (${cached.map((c) => c.uses?.split("@")[0]).join(", ")}) that the run's unapproved jobs can write` };
+      }
+      if (idTokenWrite(job.permissions ?? wf.permissions) && gate.kind === "any-branch") problems.push(`${where} asks GitHub for an OIDC token without a gate`);
       if (gate.kind === "any-branch" && obtains.size > 0) problems.push(`${where} runs a branch's code unreviewed (${gate.why}) and obtains ${[...obtains].sort().join(", ")}`);
       return { where, gate, obtains: [...obtains].sort(), problems };
     }),
@@ -118,11 +143,15 @@ describe("what a collaborator's branch reaches", () => {
     expect(ids(unreviewedReach(list))).toEqual([]);
     const gateOf = (id: string) => list.find((c) => c.id === id)?.gate;
     // Pulumi Cloud decrypts the state for the preview team too: so a maintainer approves each preview run.
-    expect(decryptGate(m, prodStack())).toEqual({ kind: "approved-run", environment: "preview" });
-    expect(gateOf("stack-state")).toEqual({ kind: "approved-run", environment: "preview" });
-    expect(gateOf("pulumi-preview")).toEqual({ kind: "approved-run", environment: "preview" });
+    expect(decryptGate(m, prodStack())).toMatchObject({ kind: "approved-run", environment: "preview" });
+    expect(gateOf("stack-state")).toMatchObject({ kind: "approved-run", environment: "preview" });
+    expect(gateOf("pulumi-preview")).toMatchObject({ kind: "approved-run", environment: "preview" });
+    // The deploy token is pinned to main's ref by the Pulumi policy's subject...
     expect(gateOf("pulumi-deploy")).toEqual({ kind: "approved-main", environment: "production" });
-    for (const c of list.filter((c) => c.home.kind === "environment-secret" && c.home.environment === "production")) expect(c.gate.kind, c.id).toBe("approved-main");
+    // ...production's environment secrets only by its branch policy, which a pull request whose head is main passes.
+    for (const c of list.filter((c) => c.home.kind === "environment-secret" && c.home.environment === "production")) {
+      expect(c.gate, c.id).toMatchObject({ kind: "approved-run", environment: "production", why: expect.stringMatching(/head branch/) });
+    }
   });
 
   it("is what the real workflow files obtain: unreviewed jobs hold no credential, and the preview's decrypting token waits for approval", () => {
@@ -136,8 +165,10 @@ describe("what a collaborator's branch reaches", () => {
     }
     // The preview obtains the state's secrets (Stack Read decrypts them), only once a maintainer approved the run.
     expect(byJob["preview.yml preview"].gate).toEqual({ kind: "approved-run", environment: "preview" });
+    expect(byJob["preview.yml preview"].obtains).not.toContain("every repository and organization secret");
     expect(byJob["preview.yml preview"].obtains).toEqual(expect.arrayContaining(["pulumi-preview", "stack-state", "postgres-password"]));
-    expect(byJob["deploy.yml up"].gate.kind).toBe("approved-main");
+    // A dispatch or a pull request can name production: its secrets are at best an approved run's.
+    expect(byJob["deploy.yml up"].gate).toMatchObject({ kind: "approved-run", environment: "production" });
   });
 
   it("covers every secret the state will hold, whatever the program registers", async () => {
@@ -195,10 +226,10 @@ describe("the check fails when the mechanism leaks", () => {
     plan.steps.push({ name: "leak", run: "true", env: { KEY: "${{ secrets.SUPABASE_SECRET_KEY }}" } });
     const problems = jobsReach(all, m, list, delivery).flatMap((j) => j.problems);
     expect(problems).toEqual([
-      `preview.yml plan gets team ${delivery.previewTeam}'s token under the subject 'repo:${m.repository}:environment:preview'`,
       "preview.yml plan reads secrets.SUPABASE_SECRET_KEY, which is no secret of environment '(none)'",
+      `preview.yml plan gets team ${delivery.previewTeam}'s token under the subject '${m.policies.find((p) => p.team === delivery.previewTeam)?.rules.sub}'`,
       "preview.yml plan asks GitHub for an OIDC token without a gate",
-      expect.stringMatching(/^preview\.yml plan runs a branch's code unreviewed \(a job without an environment\) and obtains .*pulumi-preview.*stack-state/),
+      expect.stringMatching(/^preview\.yml plan runs a branch's code unreviewed \(.*\) and obtains .*pulumi-preview.*stack-state/),
     ]);
   });
 
@@ -211,10 +242,77 @@ describe("the check fails when the mechanism leaks", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         "preview.yml preview reads secrets.PULUMI_ACCESS_TOKEN, which is no secret of environment '(none)'",
-        `preview.yml preview gets team ${delivery.previewTeam}'s token under the subject 'repo:${m.repository}:environment:preview'`,
+        `preview.yml preview gets team ${delivery.previewTeam}'s token under the subject '${m.policies.find((p) => p.team === delivery.previewTeam)?.rules.sub}'`,
         "preview.yml preview asks GitHub for an OIDC token without a gate",
       ]),
     );
+  });
+
+  it("the approved preview job restores the npm cache the pull request's unapproved jobs can write (finding: cache poisoning)", () => {
+    const all = workflows();
+    const preview = all["preview.yml"].jobs.preview;
+    const setup = preview.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    if (!setup) throw new Error("preview.yml preview has no actions/setup-node step");
+    setup.with = { ...setup.with, cache: "npm" };
+    const job = jobsReach(all, m, list, delivery).find((j) => j.where === "preview.yml preview");
+    expect(job?.gate).toMatchObject({ kind: "any-branch", why: expect.stringMatching(/restores a cache \(actions\/setup-node\)/) });
+    expect(job?.problems.join("\n")).toMatch(/runs a branch's code unreviewed .* obtains .*pulumi-preview/);
+    // So does an explicit actions/cache step in the deploy job.
+    const again = workflows();
+    again["deploy.yml"].jobs.up.steps.unshift({ uses: "actions/cache/restore@x", with: { path: "~/.npm", key: "k" } });
+    expect(jobsReach(again, m, list, delivery).find((j) => j.where === "deploy.yml up")?.problems.join("\n")).toMatch(/restores a cache \(actions\/cache\/restore\).* obtains .*grafana-admin/);
+  });
+
+  it.each([
+    ["toJSON(secrets)", "${{ toJSON(secrets) }}"],
+    ["secrets['NAME']", "${{ secrets['SUPABASE_SECRET_KEY'] }}"],
+    ["secrets[format(...)]", "${{ secrets[format('{0}', 'X')] }}"],
+  ])("a job without an environment reads %s: every repository and organization secret", (_, value) => {
+    const all = workflows();
+    all["preview.yml"].jobs.test.steps.push({ name: "dump", run: "true", env: { ALL: value } });
+    const test = jobsReach(all, m, list, delivery).find((j) => j.where === "preview.yml test");
+    expect(test?.problems).toEqual([
+      "preview.yml test reads secrets other than by name (toJSON(secrets), secrets[...]): every repository and organization secret",
+      expect.stringMatching(/^preview\.yml test runs a branch's code unreviewed .* obtains every repository and organization secret/),
+    ]);
+    // In the workflow's env it reaches every job.
+    const wide = workflows();
+    wide["preview.yml"].env = { ALL: value };
+    expect(jobsReach(wide, m, list, delivery).filter((j) => j.problems.length > 0).map((j) => j.where)).toEqual(expect.arrayContaining(["preview.yml delivery", "preview.yml test", "preview.yml plan"]));
+  });
+
+  it("id-token: write at the workflow's level, or write-all, reaches the jobs that set no permissions", () => {
+    for (const permissions of [{ contents: "read", "id-token": "write" }, "write-all"] as const) {
+      const all = workflows();
+      all["preview.yml"].permissions = permissions;
+      expect(jobsReach(all, m, list, delivery).flatMap((j) => j.problems)).toEqual(expect.arrayContaining(["preview.yml test asks GitHub for an OIDC token without a gate"]));
+    }
+  });
+
+  it("a pull_request_target workflow deploys production from the pull request's head: an approved run at best, never main's", () => {
+    const all = workflows();
+    const target: (typeof all)[string] = JSON.parse(JSON.stringify(all["deploy.yml"]));
+    target.on = { pull_request_target: null };
+    target.jobs.up.steps.unshift({ uses: "actions/checkout@x", with: { ref: "${{ github.event.pull_request.head.sha }}" } });
+    all["evil.yml"] = target;
+    const up = jobsReach(all, m, list, delivery).find((j) => j.where === "evil.yml up");
+    expect(up?.gate.kind).toBe("approved-run");
+    expect(up?.problems).toEqual([]);
+    // Only a workflow run by a push to main or the schedule counts as main's code.
+    expect(runsBranchCode(target)).toBe(true);
+    expect(runsBranchCode({ ...target, on: { push: { branches: ["main"] }, schedule: null } })).toBe(false);
+  });
+
+  it("a pull request whose head is main passes production's branch policy: the deploy token needs the ref pinned in the policy's subject", () => {
+    const deploy = m.policies.find((p) => p.team === delivery.deployTeam);
+    if (!deploy) throw new Error("no deploy policy");
+    // The subject GitHub gives before the repository's template: environment only.
+    const unpinned: Mechanism = { ...m, subjectClaimKeys: undefined, policies: m.policies.map((p) => (p === deploy ? { ...p, rules: { ...p.rules, sub: `repo:${m.repository}:environment:production` } } : p)) };
+    expect(reach(settings, delivery, unpinned).find((c) => c.id === "pulumi-deploy")?.gate).toMatchObject({ kind: "approved-run", environment: "production" });
+    // A template with the ref, but a policy that takes any ref.
+    const anyRef: Mechanism = { ...m, policies: m.policies.map((p) => (p === deploy ? { ...p, rules: { ...p.rules, sub: `repo:${m.repository}:environment:production:ref:*` } } : p)) };
+    expect(reach(settings, delivery, anyRef).find((c) => c.id === "pulumi-deploy")?.gate.kind).toBe("approved-run");
+    expect(reach(settings, delivery, anyRef).find((c) => c.id === "pulumi-deploy")?.fromABranch).toMatch(/^nothing until a maintainer/);
   });
 
   it("a workflow a branch can dispatch deploys from an environment that is not main-only", () => {
@@ -223,5 +321,30 @@ describe("the check fails when the mechanism leaks", () => {
     const loose = withEnvironment("production", { mainOnly: false, needsApproval: false });
     const up = jobsReach(all, loose, reach(settings, delivery, loose), delivery).find((j) => j.where === "deploy.yml up");
     expect(up?.problems.join("\n")).toMatch(/runs a branch's code unreviewed .* obtains .*grafana-admin/);
+  });
+});
+
+describe("repository and organization secrets, which no environment gates", () => {
+  it("a repository secret fails the run, naming it, and no GitHub resource is registered with it", async () => {
+    const run = await runStack({}, { repositorySecrets: ["PULUMI_ACCESS_TOKEN", "AWS_KEY"] });
+    expect(run.error?.message).toMatch(/github\.repository \S+ has the repository Actions secrets AWS_KEY, PULUMI_ACCESS_TOKEN: any branch's workflow reads them without approval/);
+    expect(run.error?.message).toContain("gh secret set NAME --env production");
+    // The environments, their secrets and the subject template all wait for the check.
+    const github = run.resources.filter((r) => r.type.startsWith("github:index/") && r.type !== "github:index/getActionsSecrets:getActionsSecrets");
+    expect(github.filter((r) => (r.inputs as { repository?: unknown }).repository === settings.github.repository).map((r) => r.type)).toEqual([]);
+    // And with none, the same stack registers them.
+    const clean = await runValidStack();
+    expect(clean.ofType("github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate").map((r) => r.inputs)).toEqual([
+      { repository: settings.github.repository, useDefault: false, includeClaimKeys: ["repo", "context", "ref"] },
+    ]);
+  });
+
+  it("are rated by what refuses them: unchecked, they are every branch's", () => {
+    expect(list.filter((c) => c.home.kind === "shared-secret").map((c) => [c.id, c.gate.kind])).toEqual([
+      ["repository-secrets", "no-run"],
+      ["organization-secrets", "no-run"],
+    ]);
+    const unchecked: Mechanism = { ...m, sharedSecrets: { repository: "unchecked", organization: "kept-none" } };
+    expect(ids(unreviewedReach(reach(settings, delivery, unchecked)))).toEqual(["repository-secrets"]);
   });
 });

@@ -129,6 +129,8 @@ describe("what the role holds", () => {
     [`EXECUTE ON ${MONITORING_SCHEMA}.bucket_rows()`]: "buckets",
     // Read by monitoringRoleWritesQuery, for the alert on the role's own writes (below).
     [`EXECUTE ON ${MONITORING_SCHEMA}.own_writes()`]: "own_writes(",
+    // own_writes() compares the role's defaults with the file's list, with the caller's rights.
+    [`EXECUTE ON ${MONITORING_SCHEMA}.role_settings()`]: "own_writes(",
   };
 
   it("holds exactly the grants of db/monitoring-role.sql: no table, no column, no role membership", async () => {
@@ -214,8 +216,30 @@ describe("what the role holds", () => {
     ["CREATE on the database for PUBLIC", "GRANT CREATE ON DATABASE postgres TO PUBLIC", /CREATE on this database, through PUBLIC/, "as supabase_admin: REVOKE CREATE ON DATABASE postgres FROM PUBLIC;"],
     ["CREATE on a schema for PUBLIC", "GRANT CREATE ON SCHEMA public TO PUBLIC", /CREATE on schema public, through PUBLIC/, "as supabase_admin: REVOKE CREATE ON SCHEMA public FROM PUBLIC;"],
     ["a parameter ACL for PUBLIC", "GRANT SET ON PARAMETER log_statement TO PUBLIC", /SET on parameter log_statement, through PUBLIC/, "as supabase_admin: REVOKE SET ON PARAMETER log_statement FROM PUBLIC;"],
+    ["a function in its schema that does not pin search_path", "SET ROLE postgres; CREATE FUNCTION ain_monitoring.planted() RETURNS int LANGUAGE sql AS 'SELECT 1'; RESET ROLE", /function ain_monitoring.planted\(\) does not pin search_path = pg_catalog, pg_temp/, "as postgres: ALTER ROUTINE ain_monitoring.planted() SET search_path = pg_catalog, pg_temp;"],
+    ["a function in its schema whose search_path leaves pg_temp first", "SET ROLE postgres; CREATE FUNCTION ain_monitoring.planted() RETURNS int LANGUAGE sql SET search_path = '' AS 'SELECT 1'; RESET ROLE", /function ain_monitoring.planted\(\) does not pin/, "as postgres: ALTER ROUTINE ain_monitoring.planted() SET search_path = pg_catalog, pg_temp;"],
+    ["USAGE on a schema for PUBLIC", "GRANT USAGE ON SCHEMA auth TO PUBLIC", /USAGE on schema auth, through PUBLIC/, "as supabase_admin: REVOKE USAGE ON SCHEMA auth FROM PUBLIC;"],
+    ["a column grant to PUBLIC", "GRANT SELECT (encrypted_password) ON auth.users TO PUBLIC", /SELECT on column encrypted_password of auth.users, through PUBLIC \(granted by supabase_auth_admin\)/, "as supabase_admin: REVOKE SELECT (encrypted_password) ON TABLE auth.users FROM PUBLIC;"],
+    ["a column grant to PUBLIC on a view", "SET ROLE postgres; CREATE VIEW public.user_names AS SELECT 1 AS id, 'x'::text AS name; REVOKE ALL ON public.user_names FROM anon, authenticated, service_role; GRANT UPDATE (name) ON public.user_names TO PUBLIC; RESET ROLE", /UPDATE on column name of public.user_names, through PUBLIC \(granted by postgres\)/, "as postgres: REVOKE UPDATE (name) ON TABLE public.user_names FROM PUBLIC;"],
     ["default privileges for PUBLIC", "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC", /default privileges: SELECT on new tables of postgres, to PUBLIC/, "as postgres: ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public REVOKE ALL ON TABLES FROM PUBLIC;"],
   ];
+
+  it("the reviewer's attack: USAGE on auth and SELECT on its password column for PUBLIC are refused together, and the fixes take the read away", async () => {
+    await pg.load("GRANT USAGE ON SCHEMA auth TO PUBLIC; GRANT SELECT (email, encrypted_password) ON auth.users TO PUBLIC; INSERT INTO auth.users (email, encrypted_password) VALUES ('a@example.com', '$2a$10$not-a-real-hash')");
+    try {
+      // Why: the role reads the hashes, with nothing granted to it by name.
+      expect((await monitor.query("SELECT encrypted_password FROM auth.users")).rows).toEqual([{ encrypted_password: "$2a$10$not-a-real-hash" }]);
+      const refused = await refusal();
+      expect(refused?.message).toMatch(/USAGE on schema auth, through PUBLIC/);
+      expect(refused?.message).toMatch(/SELECT on column email of auth.users, through PUBLIC/);
+      expect(refused?.message).toMatch(/SELECT on column encrypted_password of auth.users, through PUBLIC/);
+      await runFixes(refused?.hint ?? "");
+      expect(await refusal()).toBeUndefined();
+      expect(await errorOf(monitor, "SELECT encrypted_password FROM auth.users")).toMatch(/permission denied/);
+    } finally {
+      await pg.load("DELETE FROM auth.users WHERE email = 'a@example.com'; REVOKE USAGE ON SCHEMA auth FROM PUBLIC; REVOKE ALL (email, encrypted_password) ON auth.users FROM PUBLIC");
+    }
+  });
 
   it.each(kinds)("refuses %s, naming it and the exact fix, and applies once the fix is run", async (_kind, grant, message, fix) => {
     await pg.load(grant);
@@ -227,7 +251,7 @@ describe("what the role holds", () => {
     expect(await refusal()).toBeUndefined();
     expect(await grantsOf(MONITOR)).toEqual(Object.keys(expectedGrants).sort());
     await pg.load(
-      "DROP TABLE IF EXISTS public.handed_over; DROP SCHEMA IF EXISTS handed_over; DROP SEQUENCE IF EXISTS public.counter; DROP FUNCTION IF EXISTS public.handed_over(); DROP POLICY IF EXISTS monitoring ON public.valuations; SELECT lo_unlink(4242) FROM pg_largeobject_metadata WHERE oid = 4242",
+      "DROP TABLE IF EXISTS public.handed_over; DROP SCHEMA IF EXISTS handed_over; DROP SEQUENCE IF EXISTS public.counter; DROP FUNCTION IF EXISTS public.handed_over(); DROP FUNCTION IF EXISTS ain_monitoring.planted(); DROP VIEW IF EXISTS public.user_names; DROP POLICY IF EXISTS monitoring ON public.valuations; SELECT lo_unlink(4242) FROM pg_largeobject_metadata WHERE oid = 4242",
     );
   });
 });
@@ -498,6 +522,9 @@ describe("it cannot write anything", () => {
   });
 });
 
+/** What every function of the schema sets: pg_catalog first, then the caller's temporary schema, named so it comes last. */
+const PINNED_SEARCH_PATH = "search_path=pg_catalog, pg_temp";
+
 describe("the SECURITY DEFINER functions cannot be steered by the caller's search_path", () => {
   it("a planted pg_temp.public_tokens and a search_path pointing at it change nothing", async () => {
     const session = await pg.connect(MONITOR);
@@ -512,21 +539,163 @@ describe("the SECURITY DEFINER functions cannot be steered by the caller's searc
       expect(rows).toEqual([{ planted: "unknown", real: "live" }]);
       const { rows: config } = await admin.query(`SELECT proname, proconfig, prosecdef FROM pg_proc WHERE pronamespace = '${MONITORING_SCHEMA}'::regnamespace ORDER BY 1`);
       expect(config).toEqual([
-        { proname: "activity", proconfig: ['search_path=""'], prosecdef: true },
-        { proname: "bucket_rows", proconfig: ['search_path=""'], prosecdef: true },
+        { proname: "activity", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
+        { proname: "bucket_rows", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
         // known_words and masked_statement are called only by the functions around them, and not granted to the monitoring role.
-        { proname: "known_words", proconfig: ['search_path=""'], prosecdef: false },
-        { proname: "masked_statement", proconfig: ['search_path=""'], prosecdef: false },
+        { proname: "known_words", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
+        { proname: "masked_statement", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
         // Reads only what every role reads: no need for postgres' rights.
-        { proname: "own_writes", proconfig: ['search_path=""'], prosecdef: false },
-        { proname: "slowest_statements", proconfig: ['search_path=""'], prosecdef: true },
-        { proname: "storage_object_rows", proconfig: ['search_path=""'], prosecdef: true },
-        { proname: "token_lifetime_rows", proconfig: ['search_path=""'], prosecdef: true },
-        { proname: "token_state", proconfig: ['search_path=""'], prosecdef: true },
+        { proname: "own_writes", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
+        { proname: "role_settings", proconfig: [PINNED_SEARCH_PATH], prosecdef: false },
+        { proname: "slowest_statements", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
+        { proname: "storage_object_rows", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
+        { proname: "token_lifetime_rows", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
+        { proname: "token_state", proconfig: [PINNED_SEARCH_PATH], prosecdef: true },
       ]);
     } finally {
       await session.end();
     }
+  });
+});
+
+/**
+ * The caller's temporary schema. PostgreSQL searches it first for type and relation names unless a
+ * function's search_path lists pg_temp explicitly, and every session of the role may create objects
+ * there (PUBLIC holds TEMPORARY on the database, on Supabase as everywhere). A domain named like a
+ * built-in type, whose CHECK calls the caller's code, would run that code with the SECURITY DEFINER
+ * function's owner's rights (postgres: BYPASSRLS). Each shadow is planted in its own session of the
+ * role, then every function the role may execute (and every view it may read) is called.
+ */
+describe("the caller's temporary schema cannot run code as the functions' owner", () => {
+  /** The calls the role may make, with arguments; a test below checks the list is complete. */
+  const calls: Record<string, string> = {
+    "activity()": `SELECT * FROM ${MONITORING_SCHEMA}.activity()`,
+    "slowest_statements(integer)": `SELECT * FROM ${MONITORING_SCHEMA}.slowest_statements(50)`,
+    "token_state(text,interval)": `SELECT ${MONITORING_SCHEMA}.token_state('${sha256("fresh-token")}', interval '72 hours')`,
+    "token_lifetime_rows()": `SELECT * FROM ${MONITORING_SCHEMA}.token_lifetime_rows()`,
+    "storage_object_rows()": `SELECT * FROM ${MONITORING_SCHEMA}.storage_object_rows()`,
+    "bucket_rows()": `SELECT * FROM ${MONITORING_SCHEMA}.bucket_rows()`,
+    "own_writes()": `SELECT * FROM ${MONITORING_SCHEMA}.own_writes()`,
+    "role_settings()": `SELECT ${MONITORING_SCHEMA}.role_settings()`,
+    "view token_lifetimes": `SELECT * FROM ${MONITORING_SCHEMA}.token_lifetimes`,
+    "view storage_objects": `SELECT * FROM ${MONITORING_SCHEMA}.storage_objects`,
+    "view buckets": `SELECT * FROM ${MONITORING_SCHEMA}.buckets`,
+  };
+
+  /**
+   * What the attacker's code does when it runs: `read` raises with the role it ran as and every
+   * token (the reviewer's attack); `write` changes every token and lets the statement finish, so
+   * the change would be committed.
+   */
+  const payload = {
+    read: "RAISE EXCEPTION 'as % : tokens=%', CURRENT_USER, (SELECT pg_catalog.string_agg(t.token, ',') FROM public.public_tokens AS t)",
+    write: "UPDATE public.public_tokens SET token = 'pwned-' || token WHERE token NOT LIKE 'pwned-%'",
+  };
+  const evil = (mode: keyof typeof payload) =>
+    `CREATE OR REPLACE FUNCTION pg_temp.evil(v pg_catalog.anyelement) RETURNS pg_catalog.bool LANGUAGE plpgsql AS $b$ BEGIN ${payload[mode]}; RETURN true; END $b$`;
+  /** A function of two arguments running the payload, for an operator. */
+  const evil2 = (name: string, left: string, right: string, returns: string) => (mode: keyof typeof payload) =>
+    `CREATE OR REPLACE FUNCTION pg_temp.${name}(a ${left}, b ${right}) RETURNS ${returns} LANGUAGE plpgsql AS $b$ BEGIN ${payload[mode]}; RETURN NULL; END $b$`;
+
+  /** [what is shadowed, the statements planting it (after pg_temp.evil exists), functions it needs (mode -> statement)] */
+  const domain = (type: string) => [`CREATE DOMAIN pg_temp.${type} AS pg_catalog.${type} CHECK (pg_temp.evil(VALUE))`];
+  const shadows: [string, string[], ((mode: keyof typeof payload) => string)[]][] = [
+    ...["text", "int4", "int8", "bool", "jsonb", "name", "timestamptz", "interval", "bytea", "oid", "regrole", "regclass", "regnamespace", "float8", "numeric"].map(
+      (type): [string, string[], ((mode: keyof typeof payload) => string)[]] => [`type ${type}`, domain(type), []],
+    ),
+    // "integer" and "boolean" are SQL's names: the grammar maps them to pg_catalog.int4 and pg_catalog.bool, so a quoted one is shadowed too.
+    ["type \"integer\"", ['CREATE DOMAIN pg_temp."integer" AS pg_catalog.int4 CHECK (pg_temp.evil(VALUE))'], []],
+    ["type \"boolean\"", ['CREATE DOMAIN pg_temp."boolean" AS pg_catalog.bool CHECK (pg_temp.evil(VALUE))'], []],
+    [
+      "operators = and || on text, ? and ->> on jsonb",
+      [
+        "CREATE OPERATOR pg_temp.= (LEFTARG = pg_catalog.text, RIGHTARG = pg_catalog.text, FUNCTION = pg_temp.text_eq)",
+        "CREATE OPERATOR pg_temp.|| (LEFTARG = pg_catalog.text, RIGHTARG = pg_catalog.text, FUNCTION = pg_temp.text_cat)",
+        "CREATE OPERATOR pg_temp.? (LEFTARG = pg_catalog.jsonb, RIGHTARG = pg_catalog.text, FUNCTION = pg_temp.jsonb_has)",
+        "CREATE OPERATOR pg_temp.->> (LEFTARG = pg_catalog.jsonb, RIGHTARG = pg_catalog.text, FUNCTION = pg_temp.jsonb_get)",
+      ],
+      [
+        evil2("text_eq", "pg_catalog.text", "pg_catalog.text", "pg_catalog.bool"),
+        evil2("text_cat", "pg_catalog.text", "pg_catalog.text", "pg_catalog.text"),
+        evil2("jsonb_has", "pg_catalog.jsonb", "pg_catalog.text", "pg_catalog.bool"),
+        evil2("jsonb_get", "pg_catalog.jsonb", "pg_catalog.text", "pg_catalog.text"),
+      ],
+    ],
+    [
+      "built-in functions called by the functions (lower, length, now, count, encode, sha256)",
+      [
+        "CREATE FUNCTION pg_temp.lower(v pg_catalog.text) RETURNS pg_catalog.text LANGUAGE sql AS 'SELECT v WHERE pg_temp.evil(v)'",
+        "CREATE FUNCTION pg_temp.length(v pg_catalog.text) RETURNS pg_catalog.int4 LANGUAGE sql AS 'SELECT 1 WHERE pg_temp.evil(v)'",
+        "CREATE FUNCTION pg_temp.now() RETURNS pg_catalog.timestamptz LANGUAGE sql AS 'SELECT pg_catalog.now() WHERE pg_temp.evil(1)'",
+        "CREATE FUNCTION pg_temp.encode(v pg_catalog.bytea, f pg_catalog.text) RETURNS pg_catalog.text LANGUAGE sql AS 'SELECT f WHERE pg_temp.evil(f)'",
+        "CREATE FUNCTION pg_temp.sha256(v pg_catalog.bytea) RETURNS pg_catalog.bytea LANGUAGE sql AS 'SELECT v WHERE pg_temp.evil(v)'",
+      ],
+      [],
+    ],
+    [
+      "relations named as the catalogs and the app's tables (views that run the payload when read)",
+      ["pg_class", "pg_proc", "pg_stat_activity", "pg_largeobject_metadata", "pg_stat_statements", "public_tokens", "objects", "buckets"].map(
+        (t) => `CREATE TEMP VIEW ${t} AS SELECT 1 AS x WHERE pg_temp.evil(1)`,
+      ),
+      [],
+    ],
+  ];
+
+  let before: string;
+  beforeAll(async () => {
+    before = JSON.stringify((await admin.query("SELECT token, expires_at FROM public.public_tokens ORDER BY token")).rows);
+  });
+
+  it("the reviewer's attack, verbatim: a DO block planting pg_temp.text and calling activity() finishes without running the payload", async () => {
+    const session = await pg.connect(MONITOR);
+    try {
+      // One simple-protocol message, one implicit transaction: the SET holds for the DO block.
+      const attack = `SET transaction_read_only = off; DO $x$ BEGIN EXECUTE $f$CREATE FUNCTION pg_temp.evil(v pg_catalog.text) RETURNS pg_catalog.bool LANGUAGE plpgsql AS $b$ BEGIN RAISE EXCEPTION 'as % : tokens=%', CURRENT_USER, (SELECT pg_catalog.string_agg(token, ',') FROM public.public_tokens); END $b$$f$; EXECUTE 'CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.evil(VALUE))'; PERFORM * FROM ${MONITORING_SCHEMA}.activity(); END $x$`;
+      // Before the fix: "as postgres : tokens=fresh-token,exactly-thirty-days,...".
+      expect(await errorOf(session, attack)).toBe("");
+    } finally {
+      await session.end();
+    }
+  });
+
+  it("the calls cover every function the role may execute and every view it may read", async () => {
+    const { rows } = await admin.query(
+      `SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.pronamespace = '${MONITORING_SCHEMA}'::regnamespace AND has_function_privilege($1, p.oid, 'EXECUTE')
+       UNION ALL SELECT 'view ' || c.relname FROM pg_class c WHERE c.relnamespace = '${MONITORING_SCHEMA}'::regnamespace AND has_table_privilege($1, c.oid, 'SELECT') ORDER BY 1`,
+      [MONITOR],
+    );
+    expect(rows.map((r: { name: string }) => r.name.replace(`${MONITORING_SCHEMA}.`, "")).sort()).toEqual(Object.keys(calls).sort());
+  });
+
+  it.each(shadows)("%s in pg_temp: every call returns nothing secret, runs nothing as postgres, and changes nothing", async (_what, plant, helpers) => {
+    const outcomes: string[] = [];
+    for (const mode of ["read", "write"] as const) {
+      const session = await pg.connect(MONITOR);
+      try {
+        // Any session may turn its read-only default off; the reviewer's attack did.
+        await session.query("SET default_transaction_read_only = off");
+        await session.query(evil(mode));
+        for (const helper of helpers) await session.query(helper(mode));
+        for (const sql of plant) await session.query(sql);
+        for (const [name, sql] of Object.entries(calls)) {
+          try {
+            outcomes.push(`${mode} ${name}: ${JSON.stringify((await session.query(sql)).rows)}`);
+          } catch (e) {
+            outcomes.push(`${mode} ${name}: ERROR ${(e as Error).message}`);
+          }
+        }
+      } finally {
+        await session.end();
+      }
+    }
+    const after = JSON.stringify((await admin.query("SELECT token, expires_at FROM public.public_tokens ORDER BY token")).rows);
+    // Put the fixture back before judging, so one failure does not spill into the next case.
+    await admin.query("UPDATE public.public_tokens SET token = substr(token, 7) WHERE token LIKE 'pwned-%'");
+    // Only the offending outcomes are printed: a token, or the payload's report of whom it ran as.
+    expect(outcomes.filter((o) => / as (postgres|supabase_admin) :/.test(o) || FIXTURE_TOKENS.some((t) => o.includes(t)))).toEqual([]);
+    // The planted code never ran at all: each call answered as it does without it.
+    expect(outcomes.filter((o) => o.includes(": ERROR "))).toEqual([]);
+    expect(after).toEqual(before);
   });
 });
 
@@ -821,6 +990,50 @@ describe("large objects and temporary tables: bounded, seen, and refused at the 
     // The temporary table went with its session; the large object with the fix.
     expect((await monitor.query(monitoringRoleWritesQuery)).rows[0]).toMatchObject({ monitoring_role_objects: "0" });
     expect(await refusal()).toBeUndefined();
+  });
+
+  it("the role may change its own defaults for every later session: counted by the alert's query, refused at the next apply with the RESET", async () => {
+    const intruder = await pg.connect(MONITOR);
+    try {
+      // The reviewer's finding: no privilege is needed to change one's own defaults, once the
+      // session has turned its read-only default off (which any session may).
+      await intruder.query("SET default_transaction_read_only = off");
+      expect(await errorOf(intruder, `ALTER ROLE ${MONITOR} SET statement_timeout = 0`)).toBe("");
+      expect(await errorOf(intruder, `ALTER ROLE ${MONITOR} SET lock_timeout = 0`)).toBe("");
+    } finally {
+      await intruder.end();
+    }
+    const later = await pg.connect(MONITOR);
+    try {
+      expect((await later.query("SHOW statement_timeout")).rows).toEqual([{ statement_timeout: "0" }]);
+      // One changed value and one setting the file never makes: two.
+      expect((await later.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "2" }]);
+    } finally {
+      await later.end();
+    }
+    // Refused before the file writes its own value over the evidence; nothing is kept.
+    const refused = await refusal();
+    expect(refused?.message).toMatch(/own defaults were changed since this file was last applied: statement_timeout=0, where this file sets statement_timeout=30s/);
+    expect(refused?.hint).toContain("as postgres: ALTER ROLE grafana_readonly RESET statement_timeout;");
+    await runFixes(refused?.hint ?? "");
+    // Then the final check: a setting the file does not make, with its RESET.
+    const again = await refusal();
+    expect(again?.message).toMatch(/the setting lock_timeout on it/);
+    expect(again?.hint).toContain("ALTER ROLE grafana_readonly RESET lock_timeout;");
+    await runFixes(again?.hint ?? "");
+    expect(await refusal()).toBeUndefined();
+    expect((await monitor.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "0" }]);
+    // A default the role removed is counted too, and the next apply sets it again.
+    const remover = await pg.connect(MONITOR);
+    try {
+      await remover.query("SET default_transaction_read_only = off");
+      await remover.query(`ALTER ROLE ${MONITOR} RESET statement_timeout`);
+      expect((await remover.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "1" }]);
+    } finally {
+      await remover.end();
+    }
+    expect(await refusal()).toBeUndefined();
+    expect((await monitor.query(monitoringRoleWritesQuery)).rows).toEqual([{ monitoring_role_objects: "0" }]);
   });
 
   it("a session can lift every time limit set on the role, and postgres cannot pin one it could not (temp_file_limit)", async () => {
