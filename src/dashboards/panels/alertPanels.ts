@@ -143,7 +143,7 @@ export function sparseFailureStat(ctx: DashboardContext, alertId: string, shownT
     ...alertBoundary(a),
     integer: true,
     what: "enough minutes for the alert; it fires only if the failed share holds too",
-    noBand: "whole minutes, nothing lies between",
+    noBand: "the alert also needs the failed share, which this tile does not show, so a band below the minutes would warn of a condition it cannot judge",
   });
   return statTile(ctx, {
     title: shownTitle,
