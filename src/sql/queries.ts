@@ -82,7 +82,8 @@ export const tableChurnQuery =
 export const storageByBucketQuery = `SELECT bucket_id, count(*) AS file_count, sum(size_bytes) AS total_size FROM ${m}.storage_objects GROUP BY bucket_id ORDER BY total_size DESC`;
 
 /** Bytes added to storage per day over the panel's time range, for the growth rate. */
-export const storageAddedPerDayQuery = `SELECT date_trunc('day', created_at) AS time, bucket_id AS metric, sum(size_bytes) AS bytes_added FROM ${m}.storage_objects WHERE $__timeFilter(created_at) GROUP BY 1, 2 ORDER BY 1`;
+// The UTC day, as every other day in the dashboards: date_trunc alone would use the session's time zone.
+export const storageAddedPerDayQuery = `SELECT date_trunc('day', created_at, 'UTC') AS time, bucket_id AS metric, sum(size_bytes) AS bytes_added FROM ${m}.storage_objects WHERE $__timeFilter(created_at) GROUP BY 1, 2 ORDER BY 1`;
 
 /** Sharing tokens by state: live, expiring within the window, expired, and issued in the last day. */
 export const tokenStatesQuery = (expiringSoonHours: number): string =>

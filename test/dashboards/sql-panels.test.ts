@@ -176,4 +176,16 @@ describe("the runbook's own queries", () => {
     const now = new Date();
     expect(await photosIn({ from: new Date(now.getTime() - 6 * 3600e3), to: now })).toBe(0);
   });
+
+  it("buckets bytes added per UTC day, whatever the session's time zone", async () => {
+    const storage = panels.find((p) => p.title === "Bytes added per day, by bucket (30 days)") as SqlPanel;
+    // A session far from UTC: its local midnights are not UTC's, and a local day would shift every bar.
+    await monitor.query("SET TIME ZONE 'Pacific/Kiritimati'");
+    try {
+      const { rows } = await monitor.query(grafanaSql(storage.sql, { range: rangeOf(storage) }));
+      for (const r of rows as { time: Date }[]) expect(new Date(r.time).getUTCHours(), String(r.time)).toBe(0);
+    } finally {
+      await monitor.query("RESET TIME ZONE");
+    }
+  });
 });
