@@ -1,7 +1,7 @@
 import type { Settings } from "../config/load";
-import { edgeLogs, edgeSeries, RECORDING_INTERVAL_SECONDS, syntheticTraffic } from "./signals";
+import { edgeLogs, edgeSeries, syntheticTraffic } from "./signals";
 import type { RecordingRule } from "./slo";
-import { duration } from "./types";
+import { duration, EVALUATION_INTERVAL_SECONDS } from "./types";
 
 /**
  * The only recording rules: the edge-function logs (LogQL, in Loki) turned into Prometheus series.
@@ -23,7 +23,7 @@ export function logRecordingRules(settings: Settings): RecordingRule[] {
       // One evaluation's requests: consecutive evaluations' windows tile the timeline, so their
       // points add up to any longer window's count, and a quiet minute writes nothing, which is 0.
       record: edgeSeries.requestsPerMinute,
-      expr: `sum by (function, status, ${traffic}) (count_over_time(${stream} | keep function, status, ${traffic} [${RECORDING_INTERVAL_SECONDS / 60}m]${offset}))`,
+      expr: `sum by (function, status, ${traffic}) (count_over_time(${stream} | keep function, status, ${traffic} [${EVALUATION_INTERVAL_SECONDS / 60}m]${offset}))`,
       labels: {},
     },
     {

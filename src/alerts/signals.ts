@@ -1,4 +1,5 @@
 import type { Settings } from "../config/load";
+import { EVALUATION_INTERVAL_SECONDS } from "./types";
 
 /**
  * Where every signal comes from, in one place: metric names of the Supabase Metrics API (a beta
@@ -52,9 +53,6 @@ export const edgeSeries = {
   latencyP95Seconds5m: "ain:edge_latency_seconds:p95_5m",
 } as const;
 
-/** Every recording and alerting rule is evaluated this often; a recorded count covers one interval. */
-export const RECORDING_INTERVAL_SECONDS = 60;
-
 /**
  * A window holding exactly the last `minutes` recorded points, whatever the phase between the
  * recording group and the reading group. Grafana offsets each group by a hash of its name in 10 s
@@ -66,7 +64,7 @@ export const RECORDING_INTERVAL_SECONDS = 60;
  * or more.
  */
 export const recordedWindow = (minutes: number): string => {
-  const seconds = minutes * RECORDING_INTERVAL_SECONDS - 1;
+  const seconds = minutes * EVALUATION_INTERVAL_SECONDS - 1;
   const m = Math.floor(seconds / 60);
   const rest = seconds % 60;
   const h = Math.floor(m / 60);
@@ -83,7 +81,7 @@ export const requestsOver = (minutes: number, ...matchers: (string | undefined)[
  * evaluation intervals tolerate one late or missed evaluation.
  */
 export const freshRecorded = (name: string, ...matchers: (string | undefined)[]): string =>
-  `last_over_time(${series(name, ...matchers)}[${2 * RECORDING_INTERVAL_SECONDS}s])`;
+  `last_over_time(${series(name, ...matchers)}[${2 * EVALUATION_INTERVAL_SECONDS}s])`;
 
 /**
  * How the checks mark their own requests: a query parameter on the function URL. The drain's line

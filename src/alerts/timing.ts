@@ -3,8 +3,7 @@ import type { PlainValidated } from "../config/validate";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "../escalation/waits";
 import { checkSpecs } from "../synthetics/checks";
 import type { CheckId } from "../synthetics/jobs";
-import { RECORDING_INTERVAL_SECONDS } from "./signals";
-import type { AlertSpec, Detection } from "./types";
+import { EVALUATION_INTERVAL_SECONDS, type AlertSpec, type Detection } from "./types";
 
 /**
  * Worst-case time to page, bounded from the configuration rather than sampled: every clock
@@ -30,16 +29,13 @@ export interface Clocks {
   checks: Record<CheckId, { frequencySeconds: number; timeoutSeconds: number }>;
 }
 
-/** Every rule group but the paging one is evaluated this often. */
-export const RULE_EVALUATION_SECONDS = RECORDING_INTERVAL_SECONDS;
-
 type ClockSettings = Pick<PlainValidated, "signals" | "metricsScrape" | "synthetics" | "runbook" | "functions" | "functionsBaseUrl" | "identity">;
 
 export function clocksOf(settings: ClockSettings): Clocks {
   const specs = checkSpecs(settings);
   const checks = Object.fromEntries(specs.map((c) => [c.id, { frequencySeconds: c.frequencyMs / 1000, timeoutSeconds: c.timeoutMs / 1000 }])) as Clocks["checks"];
   return {
-    ruleEvaluationSeconds: RULE_EVALUATION_SECONDS,
+    ruleEvaluationSeconds: EVALUATION_INTERVAL_SECONDS,
     pageEvaluationSeconds: settings.signals.pageEvaluationSeconds,
     scrapeSeconds: settings.metricsScrape.intervalSeconds,
     arrival: settings.signals.arrivalDelaySeconds,
@@ -64,7 +60,7 @@ export function signalLatencySeconds(clocks: Clocks, d: Detection): number {
     case "metrics-api":
       return clocks.scrapeSeconds + clocks.arrival.metricsApi;
     case "edge-logs":
-      return RECORDING_INTERVAL_SECONDS + clocks.arrival.logDrain;
+      return EVALUATION_INTERVAL_SECONDS + clocks.arrival.logDrain;
     case "sql":
     case "clock":
       return 0;
@@ -101,12 +97,12 @@ export function worstCaseToPage(clocks: Clocks, alert: Pick<AlertSpec, "severity
  * faster ones is named by the suffix "paging".
  */
 export function ruleGroupsOf<T>(alerts: T[], intervalOf: (a: T) => number): { suffix?: string; intervalSeconds: number; alerts: T[] }[] {
-  const usual = alerts.filter((a) => intervalOf(a) === RULE_EVALUATION_SECONDS);
-  const paging = alerts.filter((a) => intervalOf(a) !== RULE_EVALUATION_SECONDS);
+  const usual = alerts.filter((a) => intervalOf(a) === EVALUATION_INTERVAL_SECONDS);
+  const paging = alerts.filter((a) => intervalOf(a) !== EVALUATION_INTERVAL_SECONDS);
   const intervals = new Set(paging.map(intervalOf));
   if (intervals.size > 1) throw new Error("the paging rules share one evaluation interval");
   return [
-    ...(usual.length > 0 ? [{ intervalSeconds: RULE_EVALUATION_SECONDS, alerts: usual }] : []),
+    ...(usual.length > 0 ? [{ intervalSeconds: EVALUATION_INTERVAL_SECONDS, alerts: usual }] : []),
     ...(paging.length > 0 ? [{ suffix: "paging", intervalSeconds: intervalOf(paging[0]), alerts: paging }] : []),
   ];
 }

@@ -106,7 +106,7 @@ export interface DecoratedAlert extends AlertSpec {
  */
 export const duration = (seconds: number): string => promDuration(seconds);
 
-/** Every rule group is evaluated this often; recorded series are sampled at this step. */
+/** Every rule group but the P0s' paging groups (signals.pageEvaluationSeconds) is evaluated this often; a recorded count covers one interval. */
 export const EVALUATION_INTERVAL_SECONDS = 60;
 
 /** "Email delivery" -> "EmailDelivery", for alertnames made from titles. */
