@@ -16,6 +16,8 @@ const programFiles = testFiles.filter((file) => STARTS_PULUMI.test(readFileSync(
 
 export default defineConfig({
   test: {
+    // The program reads the suite's own stacks, never the team's (test/stacks/README.md).
+    env: { AIN_MONITORING_PROJECT_DIR: resolve(import.meta.dirname, "test/stacks") },
     pool: "forks",
     // One fork per core, and one more. Vitest's default leaves a core to itself (cores - 1: a
     // single fork on a 2-core machine), but many files wait: on Alertmanager's scaled timers (20 s

@@ -2,10 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, inject, vi } from "vitest";
-import { fleetProblems, PROJECT_DIR, readFleet } from "../../src/config/budgets";
+import { fleetProblems, readFleet } from "../../src/config/budgets";
 import { ConfigError, type Settings } from "../../src/config/load";
 import { secretKeyNames } from "../../src/config/schema";
 import { validateConfig } from "../../src/config/validate";
+import { projectDir } from "../../src/projectDir";
 import { runProgram, startOfflineEngine, type EngineOptions, type RegisteredResource, type Recording } from "../../src/offline/engine";
 import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig";
 
@@ -22,6 +23,13 @@ declare module "vitest" {
  */
 export const ROOT = path.resolve(__dirname, "../..");
 export const PROJECT = "ain-monitoring";
+/**
+ * The suite's own project: its stack files stand in for the team's (test/stacks/README.md), and the
+ * program reads it instead of the repository (AIN_MONITORING_PROJECT_DIR, set in vitest.config.mts).
+ */
+export const FIXTURE_PROJECT = path.join(ROOT, "test/stacks");
+/** The suite's production stack file, for tests that copy a stack file and change it as a person would. */
+export const FIXTURE_STACK_FILE = path.join(FIXTURE_PROJECT, "Pulumi.prod.yaml");
 
 export interface StackChanges {
   stack?: string;
@@ -50,12 +58,12 @@ const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`)
  * copies to change.
  */
 const parsedStacks = new Map<string, { stamp: string; stackConfig: StackConfig }>();
-const stackFileStamp = (stack: string) => ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
+const stackFileStamp = (stack: string) => ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(FIXTURE_PROJECT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
 function readStackOnce(stack: string): StackConfig {
   const stamp = stackFileStamp(stack);
   const cached = parsedStacks.get(stack);
   if (cached?.stamp === stamp) return cached.stackConfig;
-  const stackConfig = readStackConfig(ROOT, stack);
+  const stackConfig = readStackConfig(FIXTURE_PROJECT, stack);
   parsedStacks.set(stack, { stamp, stackConfig });
   return stackConfig;
 }
@@ -135,7 +143,7 @@ export async function settingsFor(changes: StackChanges = {}): Promise<Settings>
     }),
   ) as Settings["secrets"];
   const settings = { ...plain, secrets };
-  const shared = fleetProblems(settings, readFleet(PROJECT_DIR, settings));
+  const shared = fleetProblems(settings, readFleet(projectDir(), settings));
   if (shared.length > 0) throw new ConfigError(stackFile, shared.map(({ key, problem }) => `${PROJECT}:${key}: ${problem}`));
   return settings;
 }
