@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import { expect, inject, vi } from "vitest";
+import { expect, inject } from "vitest";
 import { fleetProblems, readFleet } from "../../src/config/budgets";
 import { ConfigError, type Settings } from "../../src/config/load";
 import { secretKeyNames } from "../../src/config/schema";
@@ -82,15 +83,28 @@ export function stackConfigWith(changes: StackChanges = {}): StackConfig {
 }
 
 /**
+ * index.ts registers its resources when it is evaluated, so every run evaluates it, and every
+ * project module it imports, anew, as `npm run plan` loads them: Node's own require, with .ts
+ * transpiled by scripts/run-ts.cjs (cached on disk), and the project's modules dropped from
+ * require.cache first. The SDKs under node_modules stay loaded. A run therefore sees only its own
+ * stack's config, environment and clock, whatever ran before it in the file. (Through vitest's
+ * module runner instead, vi.resetModules(), each run fetched every module from vitest's main
+ * process again: three times the suite's time.)
+ */
+const nodeRequire = createRequire(__filename);
+function loadProgramAfresh(): unknown {
+  nodeRequire(path.join(ROOT, "scripts/run-ts.cjs"));
+  for (const file of Object.keys(nodeRequire.cache)) {
+    if (file.startsWith(ROOT + path.sep) && file.endsWith(".ts") && !file.includes(`${path.sep}node_modules${path.sep}`)) delete nodeRequire.cache[file];
+  }
+  return nodeRequire(path.join(ROOT, "index.ts"));
+}
+
+/**
  * Runs the program once under Pulumi's mock engine, through its public API (setMocks, setAllConfig,
  * by way of startOfflineEngine), and records what it registered or the error it stopped with.
- *
- * index.ts registers its resources when it is evaluated, so every run evaluates it, and every src/
- * module it imports, anew: vi.resetModules() empties vitest's module registry (the SDKs under
- * node_modules are Node's, loaded once per process). A run therefore sees only its own stack's
- * config, environment and clock, whatever ran before it in the file. Only files vitest runs in a
- * process of their own may start the engine (vitest.config.mts, the "program" project), so no
- * other file inherits the runtime's state.
+ * Only files vitest runs in a process of their own may start the engine (vitest.config.mts, the
+ * "program" project), so no other file inherits the runtime's state.
  */
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
   if (!inject("startsPulumi")) throw new Error(`${expect.getState().testPath ?? "this file"} starts Pulumi's mock engine but vitest runs it in the shared project: import runStack, runValidStack or runStackAfresh from test/support/offline.ts in the test file itself, so vitest.config.mts puts it in the "program" project`);
@@ -98,8 +112,7 @@ export async function runStack(changes: StackChanges = {}, engine: EngineOptions
   const recording = await startOfflineEngine(stackConfig, engine);
   let error: Error | undefined;
   try {
-    vi.resetModules();
-    await runProgram(() => import("../../index.js"));
+    await runProgram(async () => loadProgramAfresh());
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   }
