@@ -28,14 +28,15 @@ const withGrafana = { provider: grafana.provider };
 const metricsScrape = settings.metricsScrape.enabled ? new SupabaseMetricsScrape("supabase-metrics", { settings }, withGrafana) : undefined;
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
 const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
+// Built once: the rules point at their panels, and the Dashboards component deploys them.
+const builtDashboards = dashboardCatalog(settings);
 // Rules routed per rule name contact points and a mute timing, which Grafana requires to exist first.
 const alerts = new AlertRules(
   "alerts",
-  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
+  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings, builtDashboards), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
   { ...withGrafana, dependsOn: [escalation] },
 );
 const synthetics = probeSource ? new SyntheticChecks("synthetics", { settings, probeIdSource: probeSource }, withGrafana) : undefined;
-const builtDashboards = dashboardCatalog(settings);
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: builtDashboards }, withGrafana);
 const access = new AccessControl(
   "access",

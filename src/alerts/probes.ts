@@ -1,4 +1,4 @@
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { checkJob, type CheckId } from "../synthetics/jobs";
 import { EVALUATION_INTERVAL_SECONDS, duration } from "./types";
 import { probeMetrics, series, type Selectors } from "./signals";

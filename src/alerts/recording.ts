@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { edgeLogs, edgeSeries, syntheticTraffic } from "./signals";
 import type { RecordingRule } from "./slo";
 import { duration, EVALUATION_INTERVAL_SECONDS } from "./types";

@@ -1,4 +1,4 @@
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { alertContext, type AlertContext } from "./context";
 import { databaseAlerts } from "./database";
 import { edgeFunctionAlerts, overallSlo } from "./edgeFunctions";

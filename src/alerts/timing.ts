@@ -1,5 +1,5 @@
 import type { Severity } from "../config/runbook";
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "../escalation/waits";
 import { checkSpecs } from "../synthetics/checks";
 import type { CheckId } from "../synthetics/jobs";

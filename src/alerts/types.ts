@@ -92,6 +92,20 @@ export interface AlertSpec {
   panel?: { dashboardUid: string; panelId: number };
 }
 
+/**
+ * One promtool measurement of an alert's time to detect (measured.ts, written by
+ * test/alerts/incidents.test.ts; read through detection.ts).
+ */
+export interface MeasuredDetection {
+  alert: string;
+  severity: Severity | undefined;
+  item: RunbookItemId;
+  scenario: string;
+  /** "producer": series shaped like the producer's; "threshold": the alert's own threshold fixture. */
+  shape: "producer" | "threshold";
+  seconds: number;
+}
+
 /** A spec after the cross-cutting concerns are applied (see decorate.ts). */
 export interface DecoratedAlert extends AlertSpec {
   uid: string;

@@ -1,13 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { fleetProblems, PROJECT_DIR, readFleet } from "./budgets";
-import { type SecretKey, secretKeyNames, PROJECT } from "./schema";
-import { configErrorMessage, validateConfig, type PlainValidated } from "./validate";
+import { secretKeyNames, PROJECT } from "./schema";
+import type { Settings } from "./settings";
+import { configErrorMessage, validateConfig } from "./validate";
 
-/** The validated settings: every plain value resolved, every secret still a Pulumi secret. */
-export interface Settings extends PlainValidated {
-  stack: string;
-  secrets: Record<SecretKey, pulumi.Output<string> | undefined>;
-}
+export type { Settings } from "./settings";
 
 /** Raised before any resource is registered; RunError makes Pulumi print the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {

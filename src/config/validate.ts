@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { alertSpecs } from "../alerts/specs";
 import { clocksOf, worstCaseToPage } from "../alerts/timing";
-import { identityFor, type Identity } from "./identity";
+import { identityFor } from "./identity";
+import type { PlainValidated } from "./settings";
 import { readCaCertificate } from "./caCertificate";
 import { GO_TEMPLATE_DELIMITERS } from "./logql";
 import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
 import { regionUrls } from "./regions";
-import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
+import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type SecretKeySpec } from "./schema";
 
 /**
  * Validation of the `ain-monitoring` namespace as plain data, without the Pulumi runtime: the
@@ -17,25 +18,7 @@ import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema
  * is mechanical: the nearest known key, the keys a missing object needs, `--type float`.
  */
 
-/** Settings after validation, with the defaults that derive from other keys filled in. */
-export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "postgresUser" | "alertGuideUrl" | "folderUid" | "smUrl"> {
-  /** The Synthetic Monitoring API: smUrl, else derived from grafanaCloud.region; undefined only while synthetics are off and neither is set. */
-  smUrl: string | undefined;
-  /** postgresUser, else grafana_readonly (with `.<ref>` through Supabase's pooler). */
-  postgresUser: string;
-  folderUid: string;
-  stack: string;
-  /** Uids and names of every Grafana object, scoped by stack (see identity.ts). */
-  identity: Identity;
-  /** This stack is notificationPolicyOwner: it owns the org's notification policy tree. */
-  ownsNotificationPolicy: boolean;
-  /** The PEM text of postgresCaCertFile, read and checked; undefined when postgresSslMode opts out. */
-  postgresCaCertificate?: string;
-  functionsBaseUrl: string;
-  /** Undefined when neither alertGuideUrl nor github.owner is set: alerts then link the runbook itself. */
-  alertGuideUrl: string | undefined;
-  postgresHost: string;
-}
+export type { PlainValidated } from "./settings";
 
 export function configErrorMessage(stackFile: string, problems: string[]): string {
   return [

@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { dashboardContext } from "./common";
 import type { BuiltDashboard } from "./compose";
 import { databaseDashboard } from "./database";
@@ -20,9 +20,8 @@ export function dashboardCatalog(settings: Settings): BuiltDashboard[] {
  * line, where its state changes show) on the first dashboard in catalog order that has one, so
  * the Overview wins; an alert with no home anywhere points at the first panel that draws it.
  */
-export function alertPlacements(settings: Settings): Record<string, { dashboardUid: string; panelId: number }> {
+export function alertPlacements(catalog: readonly BuiltDashboard[]): Record<string, { dashboardUid: string; panelId: number }> {
   const placements: Record<string, { dashboardUid: string; panelId: number }> = {};
-  const catalog = dashboardCatalog(settings);
   for (const d of catalog) {
     for (const alertId of d.homeAlerts) placements[alertId] ??= { dashboardUid: d.uid, panelId: d.alertPanels[alertId] };
   }

@@ -6,7 +6,7 @@ import { alertContext } from "../alerts/context";
 import type { Selectors } from "../alerts/signals";
 import { alertSpecs } from "../alerts/specs";
 import type { AlertSpec, Unit } from "../alerts/types";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { githubAnchor } from "../config/runbookItems";
 import { postgresDatasourceUid } from "../grafana/datasources";
 import type { Colouring } from "./thresholds";

@@ -5,7 +5,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeLogs, edgeSeries, requestsOver, series, supabaseMetrics } from "../alerts/signals";
 import { errorRatioExpr } from "../alerts/slo";
 import { sloCatalog } from "../alerts/specs";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { runbookSections } from "../config/runbookItems";
 import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
 import { dashboardUid, describe, legend, promNow, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";

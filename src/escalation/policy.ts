@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { severityNames, type Severity } from "../config/runbook";
 import { duration } from "../alerts/types";
 import { checkSpecs } from "../synthetics/checks";

@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { secretKeyNames } from "../config/schema";
 import { ConfigProblems, validateConfig } from "../config/validate";
 import { readStackConfig } from "./stackConfig";

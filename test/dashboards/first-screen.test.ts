@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { COMMON_LABELS } from "../../src/alerts/catalog";
+import { COMMON_LABELS } from "../../src/alerts/labels";
 import { alertSpecs } from "../../src/alerts/specs";
 import type { Settings } from "../../src/config/load";
 import { dashboardCatalog } from "../../src/dashboards/catalog";

@@ -1,7 +1,8 @@
-import type { Settings } from "../../config/load";
+import type { Settings } from "../../config/settings";
 import type { Identity } from "../../config/identity";
 import { postgresDatasourceUid } from "../../grafana/datasources";
 import { companionSuffix, companionTitle, ESCALATION_STEP_LABEL, ruleRoutes, type RuleNotificationSettings } from "../../escalation/ruleRouting";
+import type { BuiltDashboard } from "../../dashboards/compose";
 import { alertCatalog, MAX_UID_LENGTH } from "../catalog";
 import { logRecordingRules } from "../recording";
 import type { RecordingRule } from "../slo";
@@ -146,10 +147,11 @@ const scopeRecorded = (identity: Identity, rule: GrafanaRule): GrafanaRule => ({
   datas: rule.datas.map((d) => ({ ...d, model: identity.recorded(d.model) })),
 });
 
-export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
+/** `dashboards`: the stack's dashboards when already built, on whose panels the rules are placed. */
+export function grafanaRuleGroups(settings: Settings, dashboards?: readonly BuiltDashboard[]): GrafanaRuleGroup[] {
   const { identity } = settings;
   const ds = { prometheusUid: settings.prometheusDatasourceUid, lokiUid: settings.lokiDatasourceUid, postgresUid: postgresDatasourceUid(settings) };
-  const alerts = alertCatalog(settings);
+  const alerts = alertCatalog(settings, dashboards);
   const interval = EVALUATION_INTERVAL_SECONDS;
   const groups: GrafanaRuleGroup[] = [
     {

@@ -1,5 +1,5 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { COMMON_LABELS } from "../../alerts/catalog";
+import { COMMON_LABELS } from "../../alerts/labels";
 import { probeSuccessShare, twoExecutionsWindowSeconds } from "../../alerts/probes";
 import { duration } from "../../alerts/types";
 import { checkSpecs } from "../../synthetics/checks";
