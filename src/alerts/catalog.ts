@@ -42,5 +42,5 @@ export function decorate(spec: AlertSpec, settings: Settings): DecoratedAlert {
  */
 export function alertCatalog(settings: Settings, dashboards: readonly BuiltDashboard[] = dashboardCatalog(settings)): DecoratedAlert[] {
   const placements = alertPlacements(dashboards);
-  return alertSpecs(settings).map((spec) => decorate({ ...spec, panel: placements[spec.id] ?? spec.panel }, settings));
+  return alertSpecs(settings).map((spec) => decorate({ ...spec, panel: placements.get(spec.id) ?? spec.panel }, settings));
 }

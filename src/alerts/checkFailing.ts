@@ -3,11 +3,12 @@ import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 import { checkJob, type CheckId } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
 import { probeSuccessShare, sampleSpacingSeconds, twoExecutionsWindowSeconds } from "./probes";
+import type { AlertId, AlertName } from "./names";
 import { duration, type AlertSpec, type Area } from "./types";
 
 export interface CheckFailing {
-  id: string;
-  name: string;
+  id: AlertId;
+  name: AlertName;
   area: Area;
   covers: RunbookItemId[];
   runbookSection: RunbookSection;

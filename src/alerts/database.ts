@@ -5,6 +5,7 @@ import { latestExecutionWindowSeconds, worstLatestResult } from "./probes";
 import { probeMetrics, series, supabaseMetrics } from "./signals";
 import { checkJob } from "../synthetics/jobs";
 import { duration, type AlertSpec } from "./types";
+import { handle } from "./names";
 
 /**
  * The Metrics API's own silence, in seconds: two scrapes missed and half of one more, so one late
@@ -55,8 +56,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
   const readOnlyMargin = capacity.readOnlyDiskPercent - capacity.databaseDiskUrgentPercent;
   return [
     {
-      id: "database-down",
-      name: "DatabaseDown",
+      ...handle("database-down"),
+      
       area: "database",
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -85,8 +86,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "No pg_up at all is DatabaseUnreachable's case (with the functions failing) or the scrape's (MetricsApiSignalMissing); a first deploy with no scrape yet must not page.",
     },
     {
-      id: "database-unreachable",
-      name: "DatabaseUnreachable",
+      ...handle("database-unreachable"),
+      
       area: "database",
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -117,8 +118,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "Absent pg_up with every database check passing is the scrape, not the database: MetricsApiSignalMissing says so at P2.",
     },
     {
-      id: "database-read-only",
-      name: "DatabaseReadOnly",
+      ...handle("database-read-only"),
+      
       area: "database",
       covers: ["databaseDown"],
       runbookSection: runbookSections.databaseScaling,
@@ -139,8 +140,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "A silent Metrics API is MetricsApiSignalMissing's, or the database's absence DatabaseUnreachable's.",
     },
     {
-      id: "monitoring-role-writes",
-      name: "MonitoringRoleWrites",
+      ...handle("monitoring-role-writes"),
+      
       area: "database",
       covers: ["credentialMisuse"],
       runbookSection: runbookSections.dataBreachResponse,
@@ -161,8 +162,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "own_writes() always answers one row; a failing query shows as an error rather than a page.",
     },
     {
-      id: "database-connections-high",
-      name: "DatabaseConnectionsHigh",
+      ...handle("database-connections-high"),
+      
       area: "database",
       covers: ["connections"],
       runbookSection: runbookSections.databaseScaling,
@@ -184,8 +185,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "MetricsApiSignalMissing covers a silent Metrics API; this rule judges only numbers it has.",
     },
     {
-      id: "database-queries-slow",
-      name: "DatabaseQueriesSlow",
+      ...handle("database-queries-slow"),
+      
       area: "database",
       covers: ["queryTime"],
       runbookSection: runbookSections.databaseScaling,
@@ -205,8 +206,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "No queries in the window means nothing is slow.",
     },
     {
-      id: "database-long-running-queries",
-      name: "DatabaseLongRunningQueries",
+      ...handle("database-long-running-queries"),
+      
       area: "database",
       covers: ["longRunningQueries"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -226,8 +227,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "count(*) always answers; a failing query shows as an error rather than a page.",
     },
     {
-      id: "database-disk-high",
-      name: "DatabaseDiskNearLimit",
+      ...handle("database-disk-high"),
+      
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -247,8 +248,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
     },
     {
-      id: "database-disk-near-read-only",
-      name: "DatabaseDiskNearReadOnly",
+      ...handle("database-disk-near-read-only"),
+      
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -269,8 +270,8 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
     },
     {
-      id: "root-disk-high",
-      name: "RootDiskNearFull",
+      ...handle("root-disk-high"),
+      
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,

@@ -1,5 +1,6 @@
 import { measuredDetection } from "./measured";
 import { worstCaseToPage, type Clocks } from "./timing";
+import type { AlertName } from "./names";
 import type { AlertSpec, MeasuredDetection, SignalKind } from "./types";
 
 export type { SignalKind };
@@ -12,7 +13,7 @@ export type { SignalKind };
  */
 
 /** The measured time to detect of an alert: its producer-shaped scenario's, else its threshold fixture's. */
-export function measuredTimeToDetect(alertName: string): MeasuredDetection | undefined {
+export function measuredTimeToDetect(alertName: AlertName): MeasuredDetection | undefined {
   const rows = measuredDetection.filter((m) => m.alert === alertName);
   return rows.find((m) => m.shape === "producer") ?? rows[0];
 }

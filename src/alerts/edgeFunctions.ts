@@ -6,6 +6,7 @@ import { latencyAlerts } from "./latency";
 import { bestLatestResult, reportingProbes } from "./probes";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
 
 /** Edge functions as a whole: the system being down, the overall error budget, VIN decode latency. */
 export function overallSlo({ settings }: AlertContext): Slo {
@@ -33,8 +34,8 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
   const down = systemDownSignal(ctx);
   const modes = settings.runbook.failureModes;
   const systemDown: AlertSpec = {
-    id: "edge-functions-down",
-    name: "EdgeFunctionsDown",
+    ...handle("edge-functions-down"),
+    
     area: "edge-functions",
     covers: ["systemDown"],
     runbookSection: runbookSections.severityLevels,
@@ -63,8 +64,8 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
       "Checks that stop reporting are Synthetic Monitoring's silence, not the product's: ProbesSignalMissing says so at P2. A first deploy with no data yet must not page, nor may a failing query.",
   };
   const vinCheck = checkFailingAlert(ctx, {
-    id: "vin-decode-check-failing",
-    name: "VinDecodeCheckFailing",
+    ...handle("vin-decode-check-failing"),
+    
     area: "edge-functions",
     covers: ["vinLatency"],
     runbookSection: runbookSections.keyMetrics,

@@ -5,6 +5,7 @@ import { latencyAlerts } from "./latency";
 import { requestsOver } from "./signals";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
 
 /** "n 503s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
 const UNAVAILABLE_FOR_MINUTES = 5;
@@ -28,8 +29,8 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
   const modes = settings.runbook.failureModes;
   const healthCheck = checkFailingAlert(ctx, {
-    id: "email-health-check-failing",
-    name: "EmailHealthCheckFailing",
+    ...handle("email-health-check-failing"),
+    
     area: "email",
     covers: ["healthCheck"],
     runbookSection: runbookSections.quickHealthCheck,
@@ -39,8 +40,8 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     what: `${settings.functions.healthCheck} (the runbook's Quick Health Check: {"success": true, "email_service_status": "ready"})`,
   });
   const unavailable: AlertSpec = {
-    id: "email-endpoints-503",
-    name: "EmailEndpointsUnavailable",
+    ...handle("email-endpoints-503"),
+    
     area: "email",
     covers: ["email503s"],
     runbookSection: runbookSections.emailServiceDown,

@@ -2,10 +2,12 @@ import type { RunbookItemId } from "../config/runbookItems";
 import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { edgeSeries, freshRecorded } from "./signals";
-import { pascalCase, type AlertSpec, type Area } from "./types";
+import { handle } from "./names";
+import type { AlertSpec, Area } from "./types";
 
 export interface LatencyBudget {
-  id: string;
+  /** The journey's handle part: its alerts are `<id>-latency-over` and `<id>-latency-severe` (names.ts). */
+  id: "vin-decode" | "email-delivery" | "pdf-generation";
   title: string;
   area: Area;
   covers: RunbookItemId;
@@ -38,8 +40,7 @@ export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBu
   return [
     {
       ...common,
-      id: `${budget.id}-latency-over`,
-      name: `${pascalCase(budget.title)}LatencyOverBudget`,
+      ...handle(`${budget.id}-latency-over`),
       severity: "P2",
       severityReason: "Over budget but answering: performance slow but functional.",
       threshold: budget.budgetSeconds,
@@ -49,8 +50,7 @@ export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBu
     },
     {
       ...common,
-      id: `${budget.id}-latency-severe`,
-      name: `${pascalCase(budget.title)}LatencyFarOverBudget`,
+      ...handle(`${budget.id}-latency-severe`),
       severity: "P1",
       severityReason: `${factor}x over budget: performance severely degraded.`,
       threshold: budget.budgetSeconds * factor,

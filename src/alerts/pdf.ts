@@ -6,6 +6,7 @@ import { sloAlerts, type Slo } from "./slo";
 import { checkFailingAlert } from "./checkFailing";
 import { pdfBucketQuery } from "../sql/queries";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
 
 /** "n 500s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
 const FAILING_FOR_MINUTES = 5;
@@ -27,8 +28,8 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
   const fn = settings.functions.pdfGeneration;
   const serverErrors: AlertSpec = {
-    id: "pdf-generation-500",
-    name: "PdfGenerationFailing",
+    ...handle("pdf-generation-500"),
+    
     area: "pdf",
     covers: ["pdf500s"],
     runbookSection: runbookSections.pdfGenerationFailures,
@@ -49,8 +50,8 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     stateReason: "No 500s recorded is the healthy state.",
   };
   const bucketMissing: AlertSpec = {
-    id: "pdf-bucket-missing",
-    name: "PdfReportsBucketMissing",
+    ...handle("pdf-bucket-missing"),
+    
     area: "pdf",
     covers: ["pdfBucket"],
     runbookSection: runbookSections.pdfGenerationFailures,
@@ -79,8 +80,8 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
   });
   const budget = sloAlerts(pdfSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   const check = checkFailingAlert(ctx, {
-    id: "pdf-check-failing",
-    name: "PdfGenerationCheckFailing",
+    ...handle("pdf-check-failing"),
+    
     area: "pdf",
     covers: ["pdf500s"],
     runbookSection: runbookSections.pdfGenerationFailures,

@@ -6,6 +6,7 @@ import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
 import { bestLatestResult, latestExecutionWindowSeconds, reportingProbes, twoExecutionsWindowSeconds } from "./probes";
 import { edgeSeries, freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
 import { duration, type AlertSpec } from "./types";
+import { handle } from "./names";
 
 /**
  * One alert per pipeline that feeds the rules: the Supabase Metrics API scrape, Synthetic
@@ -36,8 +37,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const latestByProbe = `max by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(latestExecutionWindowSeconds(down.frequencySeconds))}]))`;
   const probeLocation: AlertSpec = {
     ...common,
-    id: "probe-location-failing",
-    name: "ProbeLocationFailing",
+    ...handle("probe-location-failing"),
+    
     severity: "P3",
     severityReason: "One probe location fails every check while another passes: that location's network, not the product. The P0 needs every location, so the watch is weaker until it recovers; a weekly look.",
     // The worst location's best latest result: 0 when every system-down check failed there.
@@ -65,8 +66,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const configured = settings.synthetics.probes.length;
   const probeSilent: AlertSpec = {
     ...common,
-    id: "probe-location-silent",
-    name: "ProbeLocationSilent",
+    ...handle("probe-location-silent"),
+    
     severityReason: `EdgeFunctionsDown needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
     // Configured locations that report none of the system-down checks: when all are silent, ProbesSignalMissing says so.
     value: `${configured} - ${reportingProbes(sel, down.jobs, down.frequencySeconds)}`,
@@ -80,8 +81,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     probeSilent,
     {
       ...common,
-      id: "signal-missing-metrics-api",
-      name: "MetricsApiSignalMissing",
+      ...handle("signal-missing-metrics-api"),
+      
       severityReason: "The database alerts are blind while every check that needs the database passes, so the database itself is fine: the scrape is broken (a rotated key, a moved endpoint). A ticket for the day, never a page.",
       value:
         `absent_over_time(${series(supabaseMetrics.databaseUp, sel.supabasePrimary)}[${absentSeconds}s])${unlessSystemDown}` +
@@ -93,8 +94,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...common,
-      id: "signal-missing-probes",
-      name: "ProbesSignalMissing",
+      ...handle("signal-missing-probes"),
+      
       severityReason: "Synthetic Monitoring stopped reporting, so EdgeFunctionsDown cannot page: the product may be fine, the watch is not. A ticket for the day.",
       // Not suppressed by the probes' own verdict: when they are silent there is none.
       value: `absent_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(probeSilence)}])`,
@@ -104,8 +105,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...common,
-      id: "signal-missing-log-drain",
-      name: "LogDrainSignalMissing",
+      ...handle("signal-missing-log-drain"),
+      
       severityReason: "The error-rate, latency and status alerts read the drain; without it they are blind, though the product may be fine. A ticket for the day.",
       // The checks call the functions every few minutes, so a drain that matches is never silent
       // for two of their runs. Also when lines arrive without the execution-time field

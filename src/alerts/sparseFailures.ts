@@ -3,11 +3,13 @@ import { runbookSections, type RunbookItemId, type RunbookSection } from "../con
 import type { AlertContext } from "./context";
 import { ERROR_STATUS } from "./slo";
 import { edgeSeries, recordedWindow, requestsOver, series } from "./signals";
+import { handle } from "./names";
 import type { AlertSpec, Area } from "./types";
 
 /** One journey a person takes through the product, by the function that serves it. */
 export interface Journey {
-  id: string;
+  /** The journey's handle part: its alert is `<id>-failing-at-low-volume` (names.ts). */
+  id: "email-delivery" | "pdf-generation" | "vin-decode" | "shared-report";
   name: string;
   title: string;
   area: Area;
@@ -35,8 +37,7 @@ export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Jou
   const failures = `sum(${requestsOver(windowMinutes, scope, `status=~"${ERROR_STATUS}"`)})`;
   const requests = `sum(${requestsOver(windowMinutes, scope)})`;
   return {
-    id: `${journey.id}-failing-at-low-volume`,
-    name: `${journey.name}FailingAtLowVolume`,
+    ...handle(`${journey.id}-failing-at-low-volume`),
     area: journey.area,
     covers: [journey.covers],
     runbookSection: journey.runbookSection,

@@ -2,6 +2,7 @@ import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { series, supabaseMetrics } from "./signals";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
 
 /** Runbook § Storage Scaling: usage against the plan limit, and growth that will reach it. */
 export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
@@ -24,8 +25,8 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
   return [
     {
       ...common,
-      id: "storage-near-plan-limit",
-      name: "StorageNearPlanLimit",
+      ...handle("storage-near-plan-limit"),
+      
       covers: ["storageLimit"],
       severityReason: "A capacity trend: clean up old PDFs or upgrade within the week.",
       value: `100 * max(${storageMb}) / ${limitMb}`,
@@ -36,8 +37,8 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     },
     {
       ...common,
-      id: "storage-full-soon",
-      name: "StorageFullWithinHorizon",
+      ...handle("storage-full-soon"),
+      
       covers: ["storageGrowth"],
       severityReason: `Growth will reach the limit within ${capacity.storageDaysToFullWarning} days: time enough to act in working hours.`,
       value: `100 * max(predict_linear(${storageMb}[1d], ${horizonSeconds})) / ${limitMb}`,

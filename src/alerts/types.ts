@@ -2,6 +2,7 @@ import { promDuration } from "../escalation/durations";
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 import type { CheckId } from "../synthetics/jobs";
+import type { AlertId, AlertName } from "./names";
 
 /** The runbook areas; one file of alert specs and one rule group each. */
 export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "key-rotation", "signals"] as const;
@@ -61,10 +62,10 @@ export interface Guard {
  * renderers put `value`, `comparator` and `threshold` together.
  */
 export interface AlertSpec {
-  /** Stable identity: the Grafana rule uid is derived from it, never from the name. */
-  id: string;
-  /** The alertname, CamelCase. */
-  name: string;
+  /** Stable identity: the Grafana rule uid is derived from it, never from the name (names.ts). */
+  id: AlertId;
+  /** The alertname, CamelCase (names.ts). */
+  name: AlertName;
   area: Area;
   covers: readonly RunbookItemId[];
   runbookSection: RunbookSection;
@@ -97,7 +98,7 @@ export interface AlertSpec {
  * test/alerts/incidents.test.ts; read through detection.ts).
  */
 export interface MeasuredDetection {
-  alert: string;
+  alert: AlertName;
   severity: Severity | undefined;
   item: RunbookItemId;
   scenario: string;

@@ -3,6 +3,7 @@ import type { Identity } from "../config/identity";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { DASHBOARD_TAGS, dashboardKeys, dashboardLink, dashboardUid, externalLink, supabaseDashboardUrl, type DashboardContext, type DashboardKey } from "./common";
 import { layout, type Row } from "./layout";
+import type { AlertId } from "../alerts/names";
 
 export interface BuiltDashboard {
   key: DashboardKey;
@@ -10,9 +11,9 @@ export interface BuiltDashboard {
   title: string;
   model: dashboard.Dashboard;
   /** Alert id -> panel id of the panel that draws its value. */
-  alertPanels: Record<string, number>;
+  alertPanels: ReadonlyMap<AlertId, number>;
   /** Alerts whose home panel (time series with threshold line and state annotations) is here. */
-  homeAlerts: string[];
+  homeAlerts: AlertId[];
 }
 
 const titles: Record<DashboardKey, string> = {

@@ -1,4 +1,5 @@
 import { alertContext } from "../alerts/context";
+import { burnAlertIds } from "../alerts/slo";
 import { sloCatalog } from "../alerts/specs";
 import type { DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
@@ -30,7 +31,6 @@ const JOURNEY_HEIGHT = 4;
  */
 export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
-  const burns = (slo: string) => ["fast", "medium", "slow", "veryslow"].map((s) => `${slo}-burn-${s}`);
   const allErrors = {
     ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · 5xx share, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
     height: ALERTS_HEIGHT,
@@ -70,7 +70,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       {
         title: "Since when: error rates against the runbook's budgets",
         // The 5-minute ratio only: the tiles above show the hour, and the Overview stays under 25 queries.
-        panels: [errorRatio(ctx, overall, burns("overall"), 8, ["5m"]), errorRatio(ctx, email, burns("email"), 8, ["5m"]), errorRatio(ctx, pdf, burns("pdf"), 8, ["5m"])],
+        panels: [errorRatio(ctx, overall, burnAlertIds(overall), 8, ["5m"]), errorRatio(ctx, email, burnAlertIds(email), 8, ["5m"]), errorRatio(ctx, pdf, burnAlertIds(pdf), 8, ["5m"])],
       },
     ],
   );

@@ -3,7 +3,7 @@ import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeLogs, edgeSeries, requestsOver, series, supabaseMetrics } from "../alerts/signals";
-import { errorRatioExpr } from "../alerts/slo";
+import { errorRatioExpr, type Slo } from "../alerts/slo";
 import { sloCatalog } from "../alerts/specs";
 import type { Settings } from "../config/settings";
 import { runbookSections } from "../config/runbookItems";
@@ -34,7 +34,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
   const m = (name: string) => series(name, ctx.sel.supabase);
   const link = (text: string, url: string) => `[${text}](${url})`;
   const slos = new Map(sloCatalog({ settings: ctx.settings, sel: ctx.sel }).map((slo) => [slo.id, slo]));
-  const dayRatio = (sloId: string, title: string, budget: number, text: string): Placed => {
+  const dayRatio = (sloId: Slo["id"], title: string, budget: number, text: string): Placed => {
     const slo = slos.get(sloId);
     if (!slo) throw new Error(`no SLO ${sloId}`);
     return statTile(ctx, {
@@ -138,7 +138,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     });
   });
 
-  const keyAlerts = ctx.alertIds().filter((id) => id.startsWith("key-rotation-"));
+  const keyAlerts = ctx.alertIds().filter((id) => ctx.alert(id).area === "key-rotation");
   const keyAges: Placed[] = keyAlerts.length
     ? [
         statTile(ctx, {

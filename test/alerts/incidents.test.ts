@@ -9,6 +9,7 @@ import { tempDir } from "../support/processes";
 import { runPromtoolTestFiles, runPromtoolTests, type PromtoolRun, type PromtoolTestFile } from "../support/promtool";
 import { expressionsOf, notThePlans, rulesSeenBy } from "../support/ruleSubset";
 import { alertCatalog } from "../../src/alerts/catalog";
+import { isAlertName } from "../../src/alerts/names";
 import type { MeasuredDetection } from "../../src/alerts/types";
 import { measuredDetection } from "../../src/alerts/measured";
 import { EVALUATION_INTERVAL_SECONDS } from "../../src/alerts/types";
@@ -155,6 +156,7 @@ describe("the catalog's time to detect", () => {
     const severityOf = new Map(alertCatalog(settings).map((a) => [a.name, a.severity]));
     const rows = [...list, ...generic].flatMap((i) =>
       i.measure.map((alert) => {
+        if (!isAlertName(alert)) throw new Error(`${i.id} measures ${alert}, which no alert is called`);
         const firstFiring = got.get(`${i.id}/${alert}`);
         if (firstFiring === undefined) throw new Error(`${alert} never fired in ${i.id}`);
         const row: MeasuredDetection = {

@@ -1,6 +1,7 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
+import type { AlertId } from "../../alerts/names";
 import { edgeSeries } from "../../alerts/signals";
 import { alertBoundary, colouring, type Colouring } from "../thresholds";
 import { statTile, type StatSpec } from "./stats";
@@ -15,7 +16,7 @@ import { emailProxy } from "./traffic";
  * what is measured and where it stops being healthy, not an alarm sentence ("The database is
  * down") that is true only when the tile is red.
  */
-function explain(ctx: DashboardContext, alertId: string, when: "now" | "over time"): string {
+function explain(ctx: DashboardContext, alertId: AlertId, when: "now" | "over time"): string {
   const a = ctx.alert(alertId);
   const t = shownNumber(a.threshold);
   const sign = { ">": ">", ">=": "≥", "<": "<" }[a.comparator];
@@ -35,7 +36,7 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
  * the Metrics API or the database cannot be reached, probe results gone means Synthetic Monitoring
  * is silent. Keyed by alert id, in the dashboards layer: the words belong to the tiles.
  */
-const ABSENT_MEANS: Record<string, (ctx: DashboardContext) => string> = {
+const ABSENT_MEANS: Partial<Record<AlertId, (ctx: DashboardContext) => string>> = {
   "database-down": () => "pg_up missing: the Metrics API or the database is unreachable (not a sign of health)",
   "probe-location-failing": () => "no probe results in 3 min: Synthetic Monitoring is silent (not a sign of health)",
   "email-endpoints-503": () => "no 503 recorded in 5 min, or the drain is silent",
@@ -54,7 +55,7 @@ const ABSENT_MEANS: Record<string, (ctx: DashboardContext) => string> = {
  * a ratio, that there was nothing to divide, or for a count of failures, that none was recorded),
  * and the tile says so in grey.
  */
-export function emptyMeans(ctx: DashboardContext, alertId: string): string {
+export function emptyMeans(ctx: DashboardContext, alertId: AlertId): string {
   const a = ctx.alert(alertId);
   const absent = ABSENT_MEANS[alertId];
   if (absent) return absent(ctx);
@@ -78,7 +79,7 @@ export const titleWithLimit = (title: string, threshold: number): string => titl
  * panel: Grafana draws the rule's state changes as annotations here (the rule's
  * __dashboardUid__/__panelId__ point at it).
  */
-export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: string, width = 8, extraAlerts: string[] = []): Placed {
+export function alertTrend(ctx: DashboardContext, alertId: AlertId, shownTitle: string, width = 8, extraAlerts: AlertId[] = []): Placed {
   const a = ctx.alert(alertId);
   const title = titleWithLimit(shownTitle, a.threshold);
   if (a.source !== "prometheus") throw new Error(`${alertId} is not a Prometheus alert`);
@@ -99,10 +100,10 @@ export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: s
 /** The alert's value now, while its signal is fresh, and a link to where it is explained. */
 export function alertStat(
   ctx: DashboardContext,
-  alertId: string,
+  alertId: AlertId,
   shownTitle: string,
   width = 6,
-  extraAlerts: string[] = [],
+  extraAlerts: AlertId[] = [],
   next?: DashboardKey,
   /** Words for values ("READ-ONLY" for 1), a height. */
   extra: Pick<StatSpec, "mappings" | "height"> = {},
@@ -133,7 +134,7 @@ export function alertStat(
  * dashboard past its 25 queries a refresh. So the words say both conditions and that red here means
  * "enough minutes", and minutes, whole numbers, get no fractional warning band.
  */
-export function sparseFailureStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 3): Placed {
+export function sparseFailureStat(ctx: DashboardContext, alertId: AlertId, shownTitle: string, width = 3): Placed {
   const a = ctx.alert(alertId);
   if (!a.guard || a.guard.unit !== "ratio" || a.comparator !== ">=") throw new Error(`${alertId} is not a low-volume failure alert (a count of minutes guarded by a failed share)`);
   const window = ctx.settings.runbook.failureModes.sparseFailures.windowMinutes;

@@ -3,6 +3,7 @@ import { alertContext } from "../../alerts/context";
 import { probeSuccessShareByJob } from "../../alerts/probes";
 import { checkSpecs } from "../../synthetics/checks";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
+import type { AlertId } from "../../alerts/names";
 import { sloCatalog } from "../../alerts/specs";
 import { checkJob, functionCheckIds } from "../../synthetics/jobs";
 import { describe, legend, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
@@ -25,11 +26,14 @@ export interface Journey {
   /** The function the check calls: email's check is the runbook's health check, not the sender. */
   checkFunction: string;
   /** The alert whose value is the check tile: this journey's own check failing. */
-  checkAlert: string;
-  latencyAlert: string;
-  severeLatencyAlert: string;
-  /** The SLO whose error ratio is recorded, or an unrecorded scope held to the overall budget. */
-  errors: { slo: Slo; recorded: boolean };
+  checkAlert: AlertId;
+  latencyAlert: AlertId;
+  severeLatencyAlert: AlertId;
+  /**
+   * The functions whose error share is drawn and the budget it is held to: an SLO's, with the alert
+   * on that very ratio, or (VIN decode) a scope of its own held to the overall budget, with none.
+   */
+  errors: { slo: Pick<Slo, "functions" | "budgetPercent" | "runbookSection">; ratioAlert: AlertId | undefined };
   next: DashboardKey;
 }
 
@@ -46,7 +50,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       checkAlert: "pdf-check-failing",
       latencyAlert: "pdf-generation-latency-over",
       severeLatencyAlert: "pdf-generation-latency-severe",
-      errors: { slo: pdf, recorded: true },
+      errors: { slo: pdf, ratioAlert: "pdf-error-ratio-over-limit" },
       next: "emailPdf",
     },
     {
@@ -58,7 +62,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       checkAlert: "email-health-check-failing",
       latencyAlert: "email-delivery-latency-over",
       severeLatencyAlert: "email-delivery-latency-severe",
-      errors: { slo: email, recorded: true },
+      errors: { slo: email, ratioAlert: "email-error-ratio-over-limit" },
       next: "emailPdf",
     },
     {
@@ -70,7 +74,7 @@ export function journeys(ctx: DashboardContext): Journey[] {
       checkAlert: "vin-decode-check-failing",
       latencyAlert: "vin-decode-latency-over",
       severeLatencyAlert: "vin-decode-latency-severe",
-      errors: { slo: { ...overall, id: "vin", title: "VIN decode", functions: [fns.vinDecode] }, recorded: false },
+      errors: { slo: { ...overall, functions: [fns.vinDecode] }, ratioAlert: undefined },
       next: "emailPdf",
     },
   ];
@@ -86,8 +90,8 @@ export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, h
   const latency = alertStat(ctx, j.latencyAlert, `${j.title} · p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, width, [j.severeLatencyAlert], j.next);
   const title = `${j.title} · 5xx share, 1 h (< ${budget} %)`;
   // A recorded SLO has its steady-ratio alert on this very value; VIN decode has no recorded SLO.
-  const errors = j.errors.recorded
-    ? { ...alertStat(ctx, `${j.errors.slo.id}-error-ratio-over-limit`, title, width, [], j.next), height }
+  const errors = j.errors.ratioAlert
+    ? { ...alertStat(ctx, j.errors.ratioAlert, title, width, [], j.next), height }
     : statTile(ctx, {
         title,
         text: `Server errors (5xx) of ${j.functionName} as a share of its requests over the last hour. The runbook gives VIN decode no budget of its own: it is held to the overall < ${budget} %.`,

@@ -9,6 +9,7 @@ import { runbookSections } from "../../config/runbookItems";
 import { dashboardUid, describe, legend, link, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
 import type { Placed } from "../layout";
 import { colouring, type Colouring } from "../thresholds";
+import type { AlertId } from "../../alerts/names";
 
 /** Edge-function traffic and error budgets, from the series recorded out of the logs. */
 
@@ -112,7 +113,7 @@ export const budgetColours = (budgetPercent: number): Colouring =>
  * The error ratio of an SLO over the given windows (5 minutes and 1 hour unless said otherwise),
  * with the budget as a line; the home of its burn-rate alerts.
  */
-export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], width = 8, windows = ["5m", "1h"]): Placed {
+export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: AlertId[], width = 8, windows = ["5m", "1h"]): Placed {
   const ratio = (w: string) => `100 * (${errorRatioExpr(slo, ctx.sel, w)})`;
   const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()
