@@ -110,7 +110,7 @@ describe.concurrent("the escalation timings", () => {
         alert("DatabaseDown", "P0"),
         alert("EmailHealthCheckFailing", "P1"),
         alert("PdfGenerationFailing", "P1"),
-        alert("VINDecodeLatencyFarOverBudget", "P1"),
+        alert("VinDecodeLatencyFarOverBudget", "P1"),
       ]);
       // Ten scaled minutes: well past the gathering wait, well before any repeat or escalation.
       await sleepUntil(am, postedAt + 10 * 60_000 * scale);

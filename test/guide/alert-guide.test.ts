@@ -106,7 +106,7 @@ describe("the guide and the links follow the config", () => {
       what: "a PDF budget of 15 s moves the threshold in the entry and the panel title",
       set: { runbook: { latencyBudgets: { pdfGenerationSeconds: 15 } } },
       check: (g, _a, s) => {
-        const entry = g.split(/^## /m).find((e) => e.startsWith("PDFGenerationLatencyOverBudget\n")) ?? "";
+        const entry = g.split(/^## /m).find((e) => e.startsWith("PdfGenerationLatencyOverBudget\n")) ?? "";
         expect(entry).toContain("at or above **15 s** for 10 min");
         const titles = dashboardCatalog(s).flatMap((d) => (d.model.panels ?? []).map((p) => (p as { title?: string }).title));
         expect(titles).toContain("PDF · p95 latency (< 15 s)");
