@@ -49,7 +49,7 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     severityReason: "503s from the email endpoints are the runbook's symptom of the email service being down: a major feature is broken.",
     source: "prometheus",
     // The window is as long as the 'for', so a one-minute burst leaves it before the alert could fire.
-    value: `sum(${requestsOver(UNAVAILABLE_FOR_MINUTES, sel.edge(emailFunctions(ctx)), 'status="503"')})`,
+    value: `sum(${requestsOver(sel, UNAVAILABLE_FOR_MINUTES, sel.edge(emailFunctions(ctx)), 'status="503"')})`,
     comparator: ">=",
     threshold: modes.email503PerFiveMinutes,
     unit: "count",

@@ -1,7 +1,7 @@
 import type { RunbookItemId } from "../config/runbookItems";
 import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
-import { edgeSeries, freshRecorded } from "./signals";
+import { freshRecorded } from "./signals";
 import { handle } from "./names";
 import type { AlertSpec, Area } from "./types";
 
@@ -21,7 +21,7 @@ export interface LatencyBudget {
  */
 export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBudget): AlertSpec[] {
   // Fresh points only: a p95 recorded before the traffic stopped must not hold the alert up.
-  const value = `max(${freshRecorded(edgeSeries.latencyP95Seconds5m, sel.edge(budget.functionName))})`;
+  const value = `max(${freshRecorded(sel.recorded.latencyP95Seconds5m, sel.edge(budget.functionName))})`;
   const factor = settings.runbook.failureModes.severeLatencyFactor;
   const common = {
     area: budget.area,

@@ -37,7 +37,7 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     severityReason: "500s from generate-valuation-pdf mean valuation reports cannot be downloaded: a major feature is broken.",
     source: "prometheus",
     // The window is as long as the 'for', so a one-minute burst leaves it before the alert could fire.
-    value: `sum(${requestsOver(FAILING_FOR_MINUTES, sel.edge(fn), 'status="500"')})`,
+    value: `sum(${requestsOver(sel, FAILING_FOR_MINUTES, sel.edge(fn), 'status="500"')})`,
     comparator: ">=",
     threshold: settings.runbook.failureModes.pdf500PerFiveMinutes,
     unit: "count",

@@ -46,7 +46,7 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
       severityReason: "Many people hitting invalid or expired links: a minor feature issue, or tokens expiring early.",
       source: "prometheus",
       // Refusals over a window as long as the 'for', per hour: a burst leaves it before the alert could fire.
-      value: `sum(${requestsOver(SURGE_FOR_MINUTES, sel.edge(settings.functions.sharedReport), `status=~"${INVALID_TOKEN_STATUSES.join("|")}"`)}) * ${60 / SURGE_FOR_MINUTES}`,
+      value: `sum(${requestsOver(sel, SURGE_FOR_MINUTES, sel.edge(settings.functions.sharedReport), `status=~"${INVALID_TOKEN_STATUSES.join("|")}"`)}) * ${60 / SURGE_FOR_MINUTES}`,
       comparator: ">",
       threshold: tokens.invalidTokenUsesPerHour,
       unit: "per-hour",

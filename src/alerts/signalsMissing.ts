@@ -4,7 +4,7 @@ import type { AlertContext } from "./context";
 import { databaseChecksFailing, metricsApiAbsentSeconds } from "./database";
 import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
 import { bestLatestResult, latestExecutionWindowSeconds, reportingProbes, twoExecutionsWindowSeconds } from "./probes";
-import { edgeSeries, freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
+import { freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
 import { duration, type AlertSpec } from "./types";
 import { handle } from "./names";
 
@@ -113,12 +113,12 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       // (logDrain.executionTimeField): the latency series is then never recorded, and the latency
       // alerts would read "no data" as OK.
       value:
-        `(absent_over_time(${edgeSeries.requestsPerMinute}[${recordedWindow(drainSilenceMinutes)}])` +
-        ` or (absent_over_time(${edgeSeries.latencyP95Seconds5m}[${recordedWindow(drainSilenceMinutes)}]) and on () count(${freshRecorded(edgeSeries.requestsPerMinute)})))${unlessSystemDown}`,
+        `(absent_over_time(${sel.recorded.requestsPerMinute}[${recordedWindow(drainSilenceMinutes)}])` +
+        ` or (absent_over_time(${sel.recorded.latencyP95Seconds5m}[${recordedWindow(drainSilenceMinutes)}]) and on () count(${freshRecorded(sel.recorded.requestsPerMinute)})))${unlessSystemDown}`,
       forSeconds: 2 * 60,
       detection: { signal: "edge-logs", fillSeconds: 0, absentForSeconds: drainSilenceMinutes * 60 },
       summary: "No edge-function logs, or no execution times in them, are arriving from the Supabase log drain",
-      description: `Either no ${edgeSeries.requestsPerMinute} has been recorded for ${drainSilenceMinutes} minutes, although the synthetic checks call the functions every ${fastestCheckSeconds / 60} minutes, or requests are recorded but no ${edgeSeries.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains); then in Grafana Explore which service names arrive, sum by (service) (count_over_time({source="supabase"} [15m])), against logDrain.streamSelector ${settings.logDrain.streamSelector}; and the field on one line.`,
+      description: `Either no ${sel.recorded.requestsPerMinute} has been recorded for ${drainSilenceMinutes} minutes, although the synthetic checks call the functions every ${fastestCheckSeconds / 60} minutes, or requests are recorded but no ${sel.recorded.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains); then in Grafana Explore which service names arrive, sum by (service) (count_over_time({source="supabase"} [15m])), against logDrain.streamSelector ${settings.logDrain.streamSelector}; and the field on one line.`,
     },
   ];
 }

@@ -78,13 +78,13 @@ const scopeOf = (slo: Pick<Slo, "functions">, sel: Selectors) => (slo.functions 
 export function errorRatioExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
   const scope = scopeOf(slo, sel);
   const minutes = windowMinutes(w);
-  return `(sum(${requestsOver(minutes, scope, `status=~"${ERROR_STATUS}"`)}) or vector(0)) / sum(${requestsOver(minutes, scope)})`;
+  return `(sum(${requestsOver(sel, minutes, scope, `status=~"${ERROR_STATUS}"`)}) or vector(0)) / sum(${requestsOver(sel, minutes, scope)})`;
 }
 
 /** Requests per hour over a window, from the same counts. */
 export function requestsPerHourExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
   const minutes = windowMinutes(w);
-  return `sum(${requestsOver(minutes, scopeOf(slo, sel))}) / ${minutes / 60}`;
+  return `sum(${requestsOver(sel, minutes, scopeOf(slo, sel))}) / ${minutes / 60}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Severity } from "../config/runbook";
 import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { ERROR_STATUS } from "./slo";
-import { edgeSeries, recordedWindow, requestsOver, series } from "./signals";
+import { recordedWindow, requestsOver, series } from "./signals";
 import { handle } from "./names";
 import type { AlertSpec, Area } from "./types";
 
@@ -31,11 +31,11 @@ export interface Journey {
 export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Journey): AlertSpec {
   const { windowMinutes, minFailedMinutes, minFailedShare, lowestRequestsPerHour } = settings.runbook.failureModes.sparseFailures;
   const scope = sel.edge(journey.functionName);
-  const errors = series(edgeSeries.requestsPerMinute, scope, `status=~"${ERROR_STATUS}"`);
+  const errors = series(sel.recorded.requestsPerMinute, scope, `status=~"${ERROR_STATUS}"`);
   // A point of the per-minute count is a minute with such requests; two statuses in one minute count twice.
   const failedMinutes = `sum(count_over_time(${errors}[${recordedWindow(windowMinutes)}]))`;
-  const failures = `sum(${requestsOver(windowMinutes, scope, `status=~"${ERROR_STATUS}"`)})`;
-  const requests = `sum(${requestsOver(windowMinutes, scope)})`;
+  const failures = `sum(${requestsOver(sel, windowMinutes, scope, `status=~"${ERROR_STATUS}"`)})`;
+  const requests = `sum(${requestsOver(sel, windowMinutes, scope)})`;
   return {
     ...handle(`${journey.id}-failing-at-low-volume`),
     area: journey.area,

@@ -2,7 +2,7 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeLogs, edgeSeries, requestsOver, series, supabaseMetrics } from "../alerts/signals";
+import { edgeLogs, requestsOver, series, supabaseMetrics } from "../alerts/signals";
 import { errorRatioExpr, type Slo } from "../alerts/slo";
 import { sloCatalog } from "../alerts/specs";
 import type { Settings } from "../config/settings";
@@ -55,7 +55,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     .title("Server errors per hour, by function (24 h)")
     .description(describe(ctx.settings, "Check error rates and review edge function logs: 5xx responses per hour, from the edge-function logs, for the functions the Function variable selects (the Overview's error drill-down sets it).", SECTION))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${requestsOver(60, 'status=~"5.."', functionMatcher)})`, "A", "{{function}}").interval("1h"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(ctx.sel, 60, 'status=~"5.."', functionMatcher)})`, "A", "{{function}}").interval("1h"))
     .timeFrom("24h")
     .interval("1h")
     .drawStyle(common.GraphDrawStyle.Bars)
@@ -116,7 +116,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
       colours: colouring({ ...alertBoundary(a), what: "the runbook's budget" }),
       unit: "s",
       datasource: ctx.prometheus,
-      targets: [promTarget(`max(quantile_over_time(0.95, ${series(edgeSeries.latencyP95Seconds5m, ctx.sel.edge(j.functionName), ctx.sel.realTraffic)}[30d]))`, "A").instant()],
+      targets: [promTarget(`max(quantile_over_time(0.95, ${series(ctx.sel.recorded.latencyP95Seconds5m, ctx.sel.edge(j.functionName), ctx.sel.realTraffic)}[30d]))`, "A").instant()],
       noValue: "no requests in 30 days",
       sparkline: false,
       width: 4,

@@ -106,7 +106,7 @@ export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources, identit
 
 /** A recording rule's uid, from what it records: stable while the series exists, scoped by stack. */
 export function recordingUid(identity: Identity, rule: RecordingRule): string {
-  const slug = [rule.record.replace(/^ain:/, ""), ...Object.values(rule.labels)].join("-").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const slug = [rule.record.slice(identity.seriesPrefix.length + 1), ...Object.values(rule.labels)].join("-").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
   const uid = identity.uid(slug);
   if (uid.length > MAX_UID_LENGTH) throw new Error(`recording rule ${rule.record}: uid ${uid} is longer than ${MAX_UID_LENGTH} characters`);
   return uid;
@@ -140,13 +140,6 @@ const recordingRule = (identity: Identity, rule: RecordingRule, source: RuleData
   datas: [source],
 });
 
-/** The series this project records, scoped by stack wherever a rule writes or reads one (a no-op in prod). */
-const scopeRecorded = (identity: Identity, rule: GrafanaRule): GrafanaRule => ({
-  ...rule,
-  ...(rule.record ? { record: { ...rule.record, metric: identity.recorded(rule.record.metric) } } : {}),
-  datas: rule.datas.map((d) => ({ ...d, model: identity.recorded(d.model) })),
-});
-
 /** `dashboards`: the stack's dashboards when already built, on whose panels the rules are placed. */
 export function grafanaRuleGroups(settings: Settings, dashboards?: readonly BuiltDashboard[]): GrafanaRuleGroup[] {
   const { identity } = settings;
@@ -168,5 +161,5 @@ export function grafanaRuleGroups(settings: Settings, dashboards?: readonly Buil
       groups.push({ name: identity.uid(g.suffix ? `${area}-${g.suffix}` : area), intervalSeconds: g.intervalSeconds, rules });
     }
   }
-  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => scopeRecorded(identity, r)) }));
+  return groups;
 }

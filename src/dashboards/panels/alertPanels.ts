@@ -2,7 +2,6 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import type { AlertId } from "../../alerts/names";
-import { edgeSeries } from "../../alerts/signals";
 import { alertBoundary, colouring, type Colouring } from "../thresholds";
 import { statTile, type StatSpec } from "./stats";
 import { emailProxy } from "./traffic";
@@ -24,8 +23,9 @@ function explain(ctx: DashboardContext, alertId: AlertId, when: "now" | "over ti
   const proxy = a.area === "email" && a.unit === "percent" ? emailProxy(ctx, { functions: [ctx.settings.functions.emailDelivery] }) : "";
   // No hold ('for' 0): the value itself is the debounce (a count over a window), so no "for 0 min".
   const held = a.forSeconds > 0 ? ` for ${a.forSeconds / 60} min` : "";
-  // The latency alerts read the p95 of people's and the checks' requests apart and take the worse, on purpose: a slow check is a slow function.
-  const traffic = a.value.includes(edgeSeries.latencyP95Seconds5m) && !a.value.includes(ctx.sel.realTraffic) ? LATENCY_TRAFFIC : "";
+  // The latency alerts (seconds, from the edge logs) read the p95 of people's and the checks'
+  // requests apart and take the worse, on purpose: a slow check is a slow function.
+  const traffic = a.detection.signal === "edge-logs" && a.unit === "seconds" ? LATENCY_TRAFFIC : "";
   return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t}${held} the alert (${a.severity}) fires: "${a.summary}".${traffic}${proxy}`;
 }
 
