@@ -32,7 +32,7 @@ const JOURNEY_HEIGHT = 4;
 export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
   const allErrors = {
-    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · 5xx share, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
+    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, { text: "All functions · 5xx share, 1 h", limitUnit: "%" }, 4, [], "emailPdf"),
     height: ALERTS_HEIGHT,
   };
   // The database host's state beside the journeys: read-only mode breaks every write, a lagging
@@ -64,7 +64,7 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       {
         title: "Since when: latency against the runbook's budgets (p95)",
         panels: [
-          ...journeys(ctx).map((j) => alertTrend(ctx, j.latencyAlert, `${j.title} p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, 8, [j.severeLatencyAlert])),
+          ...journeys(ctx).map((j) => alertTrend(ctx, j.latencyAlert, { text: `${j.title} p95 latency`, limitUnit: "s" }, 8, [j.severeLatencyAlert])),
         ],
       },
       {

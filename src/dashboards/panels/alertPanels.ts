@@ -2,6 +2,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import type { AlertId } from "../../alerts/names";
+import type { AlertSpec } from "../../alerts/types";
 import { alertBoundary, colouring, type Colouring } from "../thresholds";
 import { statTile, type StatSpec } from "./stats";
 import { emailProxy } from "./traffic";
@@ -68,20 +69,24 @@ export const LATENCY_TRAFFIC = " The p95 is of people's and the checks' requests
 /** A number as the runbook writes it: 80, not 80.00000000000001. */
 export const shownNumber = (n: number): number => Number(n.toPrecision(12));
 
+/** A title that states the runbook's target, "PDF generation latency (< 10 s)", from the threshold itself. */
+export const limitTitle = (text: string, threshold: number, unit: string): string => `${text} (< ${shownNumber(threshold)} ${unit})`;
+
 /**
- * A title that states its limit, "PDF generation (< 10 s)", always shows the alert's configured
- * threshold: the number written at the call site is replaced, so a budget set to 15 reads (< 15 s).
+ * An alert tile's title: plain text, or text followed by the alert's own threshold as the runbook's
+ * target (`limitUnit`), so a budget set to 15 reads (< 15 s) with no number written at the call site.
  */
-export const titleWithLimit = (title: string, threshold: number): string => title.replace(/\(([<>≤≥]) [\d.]+ ([^)]+)\)$/, (_, op: string, unit: string) => `(${op} ${shownNumber(threshold)} ${unit})`);
+export type AlertTitle = string | { text: string; limitUnit: string };
+const titleOf = (title: AlertTitle, a: AlertSpec): string => (typeof title === "string" ? title : limitTitle(title.text, a.threshold, title.limitUnit));
 
 /**
  * The alert's value over the dashboard range, with its threshold line. This is the alert's home
  * panel: Grafana draws the rule's state changes as annotations here (the rule's
  * __dashboardUid__/__panelId__ point at it).
  */
-export function alertTrend(ctx: DashboardContext, alertId: AlertId, shownTitle: string, width = 8, extraAlerts: AlertId[] = []): Placed {
+export function alertTrend(ctx: DashboardContext, alertId: AlertId, shownTitle: AlertTitle, width = 8, extraAlerts: AlertId[] = []): Placed {
   const a = ctx.alert(alertId);
-  const title = titleWithLimit(shownTitle, a.threshold);
+  const title = titleOf(shownTitle, a);
   if (a.source !== "prometheus") throw new Error(`${alertId} is not a Prometheus alert`);
   const colours = colouring(alertBoundary(a));
   const panel = new timeseries.PanelBuilder()
@@ -101,7 +106,7 @@ export function alertTrend(ctx: DashboardContext, alertId: AlertId, shownTitle: 
 export function alertStat(
   ctx: DashboardContext,
   alertId: AlertId,
-  shownTitle: string,
+  shownTitle: AlertTitle,
   width = 6,
   extraAlerts: AlertId[] = [],
   next?: DashboardKey,
@@ -109,7 +114,7 @@ export function alertStat(
   extra: Pick<StatSpec, "mappings" | "height"> = {},
 ): Placed {
   const a = ctx.alert(alertId);
-  const title = titleWithLimit(shownTitle, a.threshold);
+  const title = titleOf(shownTitle, a);
   const sql = a.source === "postgres";
   return statTile(ctx, {
     title,

@@ -9,7 +9,7 @@ import { checkJob, functionCheckIds } from "../../synthetics/jobs";
 import { describe, legend, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
-import { alertStat } from "./alertPanels";
+import { alertStat, limitTitle } from "./alertPanels";
 import { budgetColours } from "./traffic";
 import { statTile } from "./stats";
 
@@ -87,13 +87,13 @@ export const journeyErrorExpr = (ctx: DashboardContext, j: Journey, window = "1h
 /** One journey as three tiles: check, p95 latency, error share, each linking to the journeys dashboard. */
 export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, height: number): Placed[] {
   const budget = j.errors.slo.budgetPercent;
-  const latency = alertStat(ctx, j.latencyAlert, `${j.title} · p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, width, [j.severeLatencyAlert], j.next);
-  const title = `${j.title} · 5xx share, 1 h (< ${budget} %)`;
+  const latency = alertStat(ctx, j.latencyAlert, { text: `${j.title} · p95 latency`, limitUnit: "s" }, width, [j.severeLatencyAlert], j.next);
+  const title = { text: `${j.title} · 5xx share, 1 h`, limitUnit: "%" };
   // A recorded SLO has its steady-ratio alert on this very value; VIN decode has no recorded SLO.
   const errors = j.errors.ratioAlert
     ? { ...alertStat(ctx, j.errors.ratioAlert, title, width, [], j.next), height }
     : statTile(ctx, {
-        title,
+        title: limitTitle(title.text, budget, title.limitUnit),
         text: `Server errors (5xx) of ${j.functionName} as a share of its requests over the last hour. The runbook gives VIN decode no budget of its own: it is held to the overall < ${budget} %.`,
         section: j.errors.slo.runbookSection,
         colours: budgetColours(budget),
