@@ -124,10 +124,3 @@ export const duration = (seconds: number): string => promDuration(seconds);
 /** Every rule group but the P0s' paging groups (signals.pageEvaluationSeconds) is evaluated this often; a recorded count covers one interval. */
 export const EVALUATION_INTERVAL_SECONDS = 60;
 
-/** "Email delivery" -> "EmailDelivery", for alertnames made from titles. */
-export const pascalCase = (title: string): string =>
-  title
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join("");

@@ -3,7 +3,9 @@ import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { edgeLogs, requestsOver, series, supabaseMetrics } from "../alerts/signals";
+import { rotationAlerts } from "../alerts/keyRotation";
 import { errorRatioExpr, type Slo } from "../alerts/slo";
+import { externalKeyNames } from "../config/schema";
 import { sloCatalog } from "../alerts/specs";
 import type { Settings } from "../config/settings";
 import { runbookSections } from "../config/runbookItems";
@@ -138,7 +140,9 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     });
   });
 
-  const keyAlerts = ctx.alertIds().filter((id) => ctx.alert(id).area === "key-rotation");
+  // Each dated external key's reminder, legended by the key as rotation.lastRotated names it.
+  const dated = externalKeyNames.filter((key) => s.rotation.lastRotated[key] !== undefined).sort((a, b) => a.localeCompare(b));
+  const keyAlerts = dated.map((key) => rotationAlerts[key]);
   const keyAges: Placed[] = keyAlerts.length
     ? [
         statTile(ctx, {
@@ -148,7 +152,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
           colours: colouring({ ...alertBoundary(ctx.alert(keyAlerts[0])), what: "the rotation is overdue" }),
           unit: "d",
           datasource: ctx.prometheus,
-          targets: keyAlerts.map((id, i) => promTarget(ctx.alert(id).value, String.fromCharCode(65 + i), ctx.alert(id).name.replace("RotationOverdue", "")).instant()),
+          targets: dated.map((key, i) => promTarget(ctx.alert(rotationAlerts[key]).value, String.fromCharCode(65 + i), key).instant()),
           noValue: "no rotation dates recorded",
           sparkline: false,
           width: 8,
