@@ -1,6 +1,6 @@
 import { lokiRuleFiles, prometheusRuleFiles } from "./alerts/render/prometheus";
-import { catalogMarkdown } from "./catalog";
-import { dashboardCatalog, dashboardJson } from "./dashboards/catalog";
+import { catalogMarkdown } from "./catalogMarkdown";
+import { dashboardCatalog, dashboardJson } from "./dashboards/all";
 import type { Settings } from "./config/settings";
 import { alertmanagerConfig } from "./escalation/alertmanager";
 import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
@@ -10,7 +10,7 @@ import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 import { budgetLines, fleetWarnings, readFleet, stackUsage } from "./config/budgets";
 import { projectDir } from "./projectDir";
 import { makesCheckAlerts } from "./synthetics/checkAlerts";
-import { alertCatalog } from "./alerts/catalog";
+import { alertCatalog } from "./alerts/decorate";
 import { severityNames } from "./config/runbook";
 import { dashboardUrl } from "./grafana/urls";
 import { GUIDE_PATH } from "./guide/anchors";

@@ -4,7 +4,8 @@ import { checkJob, type CheckId } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
 import { probeSuccessShare, sampleSpacingSeconds, twoExecutionsWindowSeconds } from "./probes";
 import type { AlertId, AlertName } from "./names";
-import { duration, type AlertSpec, type Area } from "./types";
+import { duration } from "./evaluation";
+import type { AlertSpec, Area } from "./types";
 
 export interface CheckFailing {
   id: AlertId;

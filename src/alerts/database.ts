@@ -4,7 +4,8 @@ import type { AlertContext } from "./context";
 import { latestExecutionWindowSeconds, worstLatestResult } from "./probes";
 import { probeMetrics, series, supabaseMetrics } from "./signals";
 import { checkJob } from "../synthetics/jobs";
-import { duration, type AlertSpec } from "./types";
+import { duration } from "./evaluation";
+import type { AlertSpec } from "./types";
 import { handle } from "./names";
 
 /**

@@ -1,7 +1,7 @@
 import type { Settings } from "../config/settings";
 import { edgeLogs, edgeSeriesOf, syntheticTraffic } from "./signals";
 import type { RecordingRule } from "./slo";
-import { duration, EVALUATION_INTERVAL_SECONDS } from "./types";
+import { duration, EVALUATION_INTERVAL_SECONDS } from "./evaluation";
 
 /**
  * The only recording rules: the edge-function logs (LogQL, in Loki) turned into Prometheus series.

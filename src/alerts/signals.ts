@@ -1,6 +1,6 @@
 import type { Settings } from "../config/settings";
 import type { Identity } from "../config/identity";
-import { EVALUATION_INTERVAL_SECONDS } from "./types";
+import { EVALUATION_INTERVAL_SECONDS } from "./evaluation";
 
 /**
  * Where every signal comes from, in one place: metric names of the Supabase Metrics API (a beta

@@ -5,7 +5,8 @@ import { databaseChecksFailing, metricsApiAbsentSeconds } from "./database";
 import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
 import { bestLatestResult, latestExecutionWindowSeconds, reportingProbes, twoExecutionsWindowSeconds } from "./probes";
 import { freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
-import { duration, type AlertSpec } from "./types";
+import { duration } from "./evaluation";
+import type { AlertSpec } from "./types";
 import { handle } from "./names";
 
 /**

@@ -4,7 +4,7 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { recordedWindow, series } from "../alerts/signals";
-import { duration } from "../alerts/types";
+import { duration } from "../alerts/evaluation";
 import { runbookSections } from "../config/runbookItems";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, SYNTHETIC_PDF_PREFIX, type ProductRows } from "../sql/queries";
 import { dashboardUid, describe, legend, Link, promNow, promTarget, SqlTarget, thresholdsOf, type DashboardContext } from "./common";

@@ -1,11 +1,11 @@
-import { alertCatalog } from "../alerts/catalog";
+import { alertCatalog } from "../alerts/decorate";
 import { detectionText, humanDuration, signalOf, type SignalKind } from "../alerts/detection";
 import { clocksOf } from "../alerts/timing";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "../escalation/waits";
 import type { DecoratedAlert } from "../alerts/types";
 import type { Settings } from "../config/settings";
 import { githubAnchor, runbookFirstSteps, runbookItems, type RunbookItemId } from "../config/runbookItems";
-import { dashboardCatalog } from "../dashboards/catalog";
+import { dashboardCatalog } from "../dashboards/all";
 import type { BuiltDashboard } from "../dashboards/compose";
 import { contactChain, contactPoints, severityRoutes } from "../escalation/policy";
 import { panelUrl } from "../grafana/urls";

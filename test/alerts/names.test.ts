@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import { alertIds, alertNames } from "../../src/alerts/names";
 import { externalKeyNames } from "../../src/config/schema";
 import { settingsFor } from "../support/offline";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import type { AlertId } from "../../src/alerts/names";
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { breaches, colourAt, COLOURS, nextUp, type Step } from "../../src/dashboards/thresholds";
 import { SILENT_COLOUR } from "../../src/dashboards/panels/stats";

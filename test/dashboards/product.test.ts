@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeSeriesOf } from "../../src/alerts/signals";
 import type { Settings } from "../../src/config/load";
 import { dashboardContext, type DashboardContext } from "../../src/dashboards/common";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { NO_WEEK_BEFORE, okResponsesLastWeekExpr, okResponsesPerDayExpr, weekOverWeekExpr } from "../../src/dashboards/product";
 import { SILENT_COLOUR } from "../../src/dashboards/panels/stats";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, PDF_BUCKET, SYNTHETIC_PDF_PREFIX } from "../../src/sql/queries";

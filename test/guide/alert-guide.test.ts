@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import type { DecoratedAlert } from "../../src/alerts/types";
-import { catalogMarkdown } from "../../src/catalog";
+import { catalogMarkdown } from "../../src/catalogMarkdown";
 import type { Settings } from "../../src/config/load";
 import { githubAnchor } from "../../src/config/runbookItems";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { grafanaSlug } from "../../src/grafana/urls";
 import { GUIDE_PATH } from "../../src/guide/anchors";
 import { alertGuideMarkdown } from "../../src/guide/render";

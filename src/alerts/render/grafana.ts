@@ -3,11 +3,12 @@ import type { Identity } from "../../config/identity";
 import { postgresDatasourceUid } from "../../grafana/datasources";
 import { companionSuffix, companionTitle, ESCALATION_STEP_LABEL, ruleRoutes, type RuleNotificationSettings } from "../../escalation/ruleRouting";
 import type { BuiltDashboard } from "../../dashboards/compose";
-import { alertCatalog, MAX_UID_LENGTH } from "../catalog";
+import { alertCatalog, MAX_UID_LENGTH } from "../decorate";
 import { logRecordingRules } from "../recording";
 import type { RecordingRule } from "../slo";
 import { clocksOf, evaluationSecondsOf, ruleGroupsOf } from "../timing";
-import { areas, duration, EVALUATION_INTERVAL_SECONDS, type DecoratedAlert } from "../types";
+import { duration, EVALUATION_INTERVAL_SECONDS } from "../evaluation";
+import { areas, type DecoratedAlert } from "../types";
 import { grafanaDescription, grafanaEvaluator } from "./templates";
 
 /**

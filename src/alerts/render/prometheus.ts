@@ -1,11 +1,12 @@
 import { stringify } from "yaml";
 import type { Settings } from "../../config/settings";
 import type { BuiltDashboard } from "../../dashboards/compose";
-import { alertCatalog } from "../catalog";
+import { alertCatalog } from "../decorate";
 import { logRecordingRules } from "../recording";
 import type { RecordingRule } from "../slo";
 import { clocksOf, evaluationSecondsOf, ruleGroupsOf } from "../timing";
-import { areas, duration, EVALUATION_INTERVAL_SECONDS, type DecoratedAlert } from "../types";
+import { duration, EVALUATION_INTERVAL_SECONDS } from "../evaluation";
+import { areas, type DecoratedAlert } from "../types";
 import { prometheusDescription } from "./templates";
 
 /**

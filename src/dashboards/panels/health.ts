@@ -1,10 +1,10 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { COMMON_LABELS } from "../../alerts/labels";
 import { probeSuccessShare, twoExecutionsWindowSeconds } from "../../alerts/probes";
-import { duration } from "../../alerts/types";
+import { duration } from "../../alerts/evaluation";
 import { checkSpecs } from "../../synthetics/checks";
 import type { Severity } from "../../config/runbook";
-import { alertFolderTitle } from "../../grafana/datasources";
+import { alertFolderTitle } from "../../grafana/folder";
 import { promNow, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { colouring } from "../thresholds";

@@ -1,5 +1,5 @@
 import type { Settings } from "../config/settings";
-import { alertPlacements, dashboardCatalog } from "../dashboards/catalog";
+import { alertPlacements, dashboardCatalog } from "../dashboards/all";
 import type { BuiltDashboard } from "../dashboards/compose";
 import { alertGuideLink } from "../guide/anchors";
 import { alertSpecs } from "./specs";

@@ -1,4 +1,4 @@
-import { alertCatalog } from "./alerts/catalog";
+import { alertCatalog } from "./alerts/decorate";
 import { quotasOf } from "./config/budgets";
 import { makesCheckAlerts } from "./synthetics/checkAlerts";
 import { detectionText, humanDuration, measuredTimeToDetect, signalOf } from "./alerts/detection";
@@ -9,7 +9,7 @@ import type { Settings } from "./config/settings";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
 import { checkSpecs, monthlyExecutions, pdfCheckStorage } from "./synthetics/checks";
 import { contactChain, enabledPagers, externalSupportLine, severityRoutes } from "./escalation/policy";
-import { dashboardCatalog } from "./dashboards/catalog";
+import { dashboardCatalog } from "./dashboards/all";
 import type { BuiltDashboard } from "./dashboards/compose";
 import { panelUrl } from "./grafana/urls";
 import { alertGuideLink } from "./guide/anchors";
