@@ -58,7 +58,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
   return [
     {
       ...handle("database-down"),
-      
       area: "database",
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -88,7 +87,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-unreachable"),
-      
       area: "database",
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -120,7 +118,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-read-only"),
-      
       area: "database",
       covers: ["databaseDown"],
       runbookSection: runbookSections.databaseScaling,
@@ -142,7 +139,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("monitoring-role-writes"),
-      
       area: "database",
       covers: ["credentialMisuse"],
       runbookSection: runbookSections.dataBreachResponse,
@@ -164,7 +160,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-connections-high"),
-      
       area: "database",
       covers: ["connections"],
       runbookSection: runbookSections.databaseScaling,
@@ -187,7 +182,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-queries-slow"),
-      
       area: "database",
       covers: ["queryTime"],
       runbookSection: runbookSections.databaseScaling,
@@ -208,7 +202,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-long-running-queries"),
-      
       area: "database",
       covers: ["longRunningQueries"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -229,7 +222,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-disk-high"),
-      
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -250,7 +242,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("database-disk-near-read-only"),
-      
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -272,7 +263,6 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...handle("root-disk-high"),
-      
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,

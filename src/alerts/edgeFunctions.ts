@@ -7,6 +7,7 @@ import { bestLatestResult, reportingProbes } from "./probes";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
 import { handle } from "./names";
+import { journeys } from "./journeys";
 
 /** Edge functions as a whole: the system being down, the overall error budget, VIN decode latency. */
 export function overallSlo({ settings }: AlertContext): Slo {
@@ -35,7 +36,6 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
   const modes = settings.runbook.failureModes;
   const systemDown: AlertSpec = {
     ...handle("edge-functions-down"),
-    
     area: "edge-functions",
     covers: ["systemDown"],
     runbookSection: runbookSections.severityLevels,
@@ -65,7 +65,6 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
   };
   const vinCheck = checkFailingAlert(ctx, {
     ...handle("vin-decode-check-failing"),
-    
     area: "edge-functions",
     covers: ["vinLatency"],
     runbookSection: runbookSections.keyMetrics,
@@ -74,14 +73,7 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     severityReason: "VIN decode failing on its own is a feature issue, not the system down (that is EdgeFunctionsDown): a ticket for the day.",
     what: `${settings.functions.vinDecode} (VIN decode)`,
   });
-  const vin = latencyAlerts(ctx, {
-    id: "vin-decode",
-    title: "VIN decode",
-    area: "edge-functions",
-    covers: "vinLatency",
-    functionName: settings.functions.vinDecode,
-    budgetSeconds: settings.runbook.latencyBudgets.vinDecodeSeconds,
-  });
+  const vin = latencyAlerts(ctx, journeys(settings).vinDecode);
   const budget = sloAlerts(overallSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [systemDown, vinCheck, ...vin, ...budget];
 }

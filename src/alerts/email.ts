@@ -6,6 +6,7 @@ import { requestsOver } from "./signals";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
 import { handle } from "./names";
+import { journeys } from "./journeys";
 
 /** "n 503s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
 const UNAVAILABLE_FOR_MINUTES = 5;
@@ -30,7 +31,6 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
   const modes = settings.runbook.failureModes;
   const healthCheck = checkFailingAlert(ctx, {
     ...handle("email-health-check-failing"),
-    
     area: "email",
     covers: ["healthCheck"],
     runbookSection: runbookSections.quickHealthCheck,
@@ -41,7 +41,6 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
   });
   const unavailable: AlertSpec = {
     ...handle("email-endpoints-503"),
-    
     area: "email",
     covers: ["email503s"],
     runbookSection: runbookSections.emailServiceDown,
@@ -61,14 +60,7 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     execError: "Error",
     stateReason: "No 503s recorded is the healthy state.",
   };
-  const latency = latencyAlerts(ctx, {
-    id: "email-delivery",
-    title: "Email delivery",
-    area: "email",
-    covers: "emailLatency",
-    functionName: settings.functions.emailDelivery,
-    budgetSeconds: settings.runbook.latencyBudgets.emailDeliverySeconds,
-  });
+  const latency = latencyAlerts(ctx, journeys(settings).emailDelivery);
   const budget = sloAlerts(emailSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [healthCheck, unavailable, ...latency, ...budget];
 }

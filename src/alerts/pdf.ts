@@ -7,6 +7,7 @@ import { checkFailingAlert } from "./checkFailing";
 import { pdfBucketQuery } from "../sql/queries";
 import type { AlertSpec } from "./types";
 import { handle } from "./names";
+import { journeys } from "./journeys";
 
 /** "n 500s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
 const FAILING_FOR_MINUTES = 5;
@@ -29,7 +30,6 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
   const fn = settings.functions.pdfGeneration;
   const serverErrors: AlertSpec = {
     ...handle("pdf-generation-500"),
-    
     area: "pdf",
     covers: ["pdf500s"],
     runbookSection: runbookSections.pdfGenerationFailures,
@@ -51,7 +51,6 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
   };
   const bucketMissing: AlertSpec = {
     ...handle("pdf-bucket-missing"),
-    
     area: "pdf",
     covers: ["pdfBucket"],
     runbookSection: runbookSections.pdfGenerationFailures,
@@ -70,18 +69,10 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     detection: { signal: "sql", fillSeconds: 0 },
     stateReason: "count(*) always answers; an empty answer means the query itself broke, which must not pass silently.",
   };
-  const latency = latencyAlerts(ctx, {
-    id: "pdf-generation",
-    title: "PDF generation",
-    area: "pdf",
-    covers: "pdfLatency",
-    functionName: fn,
-    budgetSeconds: settings.runbook.latencyBudgets.pdfGenerationSeconds,
-  });
+  const latency = latencyAlerts(ctx, journeys(settings).pdfGeneration);
   const budget = sloAlerts(pdfSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   const check = checkFailingAlert(ctx, {
     ...handle("pdf-check-failing"),
-    
     area: "pdf",
     covers: ["pdf500s"],
     runbookSection: runbookSections.pdfGenerationFailures,

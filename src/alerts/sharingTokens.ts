@@ -17,7 +17,6 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
   return [
     {
       ...handle("sharing-token-lifetime-over-policy"),
-      
       area: "sharing-tokens",
       covers: ["tokenLifetime"],
       runbookSection: runbookSections.publicSharingTokenIssues,
@@ -38,7 +37,6 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
     },
     {
       ...handle("sharing-invalid-token-surge"),
-      
       area: "sharing-tokens",
       covers: ["invalidTokens"],
       runbookSection: runbookSections.publicSharingTokenIssues,

@@ -39,7 +39,6 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const probeLocation: AlertSpec = {
     ...common,
     ...handle("probe-location-failing"),
-    
     severity: "P3",
     severityReason: "One probe location fails every check while another passes: that location's network, not the product. The P0 needs every location, so the watch is weaker until it recovers; a weekly look.",
     // The worst location's best latest result: 0 when every system-down check failed there.
@@ -68,7 +67,6 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const probeSilent: AlertSpec = {
     ...common,
     ...handle("probe-location-silent"),
-    
     severityReason: `EdgeFunctionsDown needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
     // Configured locations that report none of the system-down checks: when all are silent, ProbesSignalMissing says so.
     value: `${configured} - ${reportingProbes(sel, down.jobs, down.frequencySeconds)}`,
@@ -83,7 +81,6 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     {
       ...common,
       ...handle("signal-missing-metrics-api"),
-      
       severityReason: "The database alerts are blind while every check that needs the database passes, so the database itself is fine: the scrape is broken (a rotated key, a moved endpoint). A ticket for the day, never a page.",
       value:
         `absent_over_time(${series(supabaseMetrics.databaseUp, sel.supabasePrimary)}[${absentSeconds}s])${unlessSystemDown}` +
@@ -96,7 +93,6 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     {
       ...common,
       ...handle("signal-missing-probes"),
-      
       severityReason: "Synthetic Monitoring stopped reporting, so EdgeFunctionsDown cannot page: the product may be fine, the watch is not. A ticket for the day.",
       // Not suppressed by the probes' own verdict: when they are silent there is none.
       value: `absent_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(probeSilence)}])`,
@@ -107,7 +103,6 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     {
       ...common,
       ...handle("signal-missing-log-drain"),
-      
       severityReason: "The error-rate, latency and status alerts read the drain; without it they are blind, though the product may be fine. A ticket for the day.",
       // The checks call the functions every few minutes, so a drain that matches is never silent
       // for two of their runs. Also when lines arrive without the execution-time field

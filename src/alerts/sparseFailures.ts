@@ -1,24 +1,9 @@
-import type { Severity } from "../config/runbook";
-import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { ERROR_STATUS } from "./slo";
 import { recordedWindow, requestsOver, series } from "./signals";
 import { handle } from "./names";
-import type { AlertSpec, Area } from "./types";
-
-/** One journey a person takes through the product, by the function that serves it. */
-export interface Journey {
-  /** The journey's handle part: its alert is `<id>-failing-at-low-volume` (names.ts). */
-  id: "email-delivery" | "pdf-generation" | "vin-decode" | "shared-report";
-  name: string;
-  title: string;
-  area: Area;
-  functionName: string;
-  covers: RunbookItemId;
-  runbookSection: RunbookSection;
-  severity: Severity;
-  severityReason: string;
-}
+import type { Journey } from "./journeys";
+import type { AlertSpec } from "./types";
 
 /**
  * A journey failing at the product's real volume: a few requests an hour, far under the traffic
@@ -39,10 +24,10 @@ export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Jou
   return {
     ...handle(`${journey.id}-failing-at-low-volume`),
     area: journey.area,
-    covers: [journey.covers],
-    runbookSection: journey.runbookSection,
-    severity: journey.severity,
-    severityReason: journey.severityReason,
+    covers: [journey.lowVolume.covers],
+    runbookSection: journey.lowVolume.runbookSection,
+    severity: journey.lowVolume.severity,
+    severityReason: journey.lowVolume.severityReason,
     source: "prometheus",
     value: failedMinutes,
     comparator: ">=",
@@ -67,55 +52,4 @@ export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Jou
     execError: "Error",
     stateReason: "No requests, or no failed ones, in the window is the healthy state.",
   };
-}
-
-/** The journeys of the product, each with the severity of its function failing on its own. */
-export function journeys({ settings }: AlertContext): Journey[] {
-  const fn = settings.functions;
-  return [
-    {
-      id: "email-delivery",
-      name: "EmailDelivery",
-      title: "Email delivery",
-      area: "email",
-      functionName: fn.emailDelivery,
-      covers: "emailFailureRate",
-      runbookSection: runbookSections.keyMetrics,
-      severity: "P1",
-      severityReason: "Valuation emails are not going out: a major feature is broken, whatever the volume.",
-    },
-    {
-      id: "pdf-generation",
-      name: "PdfGeneration",
-      title: "PDF generation",
-      area: "pdf",
-      functionName: fn.pdfGeneration,
-      covers: "pdfFailureRate",
-      runbookSection: runbookSections.keyMetrics,
-      severity: "P1",
-      severityReason: "Valuation reports cannot be generated: a major feature is broken, whatever the volume.",
-    },
-    {
-      id: "vin-decode",
-      name: "VinDecode",
-      title: "VIN decode",
-      area: "edge-functions",
-      functionName: fn.vinDecode,
-      covers: "overallErrorRate",
-      runbookSection: runbookSections.keyMetrics,
-      severity: "P2",
-      severityReason: "VIN decode failing on its own is a feature issue (the P0 needs every system-down check failing): a ticket for the day.",
-    },
-    {
-      id: "shared-report",
-      name: "SharedReport",
-      title: "Shared reports",
-      area: "sharing-tokens",
-      functionName: fn.sharedReport,
-      covers: "invalidTokens",
-      runbookSection: runbookSections.publicSharingTokenIssues,
-      severity: "P2",
-      severityReason: "Shared links fail with server errors: a minor feature issue, the report itself is still there.",
-    },
-  ];
 }

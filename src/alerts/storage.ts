@@ -26,7 +26,6 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     {
       ...common,
       ...handle("storage-near-plan-limit"),
-      
       covers: ["storageLimit"],
       severityReason: "A capacity trend: clean up old PDFs or upgrade within the week.",
       value: `100 * max(${storageMb}) / ${limitMb}`,
@@ -38,7 +37,6 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     {
       ...common,
       ...handle("storage-full-soon"),
-      
       covers: ["storageGrowth"],
       severityReason: `Growth will reach the limit within ${capacity.storageDaysToFullWarning} days: time enough to act in working hours.`,
       value: `100 * max(predict_linear(${storageMb}[1d], ${horizonSeconds})) / ${limitMb}`,

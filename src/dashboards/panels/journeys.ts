@@ -3,6 +3,7 @@ import { alertContext } from "../../alerts/context";
 import { probeSuccessShareByJob } from "../../alerts/probes";
 import { checkSpecs } from "../../synthetics/checks";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
+import { journeys as productJourneys, type LatencyJourney } from "../../alerts/journeys";
 import type { AlertId } from "../../alerts/names";
 import { sloCatalog } from "../../alerts/specs";
 import { checkJob, functionCheckIds } from "../../synthetics/jobs";
@@ -39,42 +40,39 @@ export interface Journey {
 
 export function journeys(ctx: DashboardContext): Journey[] {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
+  const product = productJourneys(ctx.settings);
   const fns = ctx.settings.functions;
+  // The journey's function and latency alerts from the product's journey model (alerts/journeys.ts).
+  const fromModel = (j: LatencyJourney) => ({ functionName: j.functionName, latencyAlert: `${j.id}-latency-over`, severeLatencyAlert: `${j.id}-latency-severe` }) as const;
   return [
     {
       id: "pdf",
       title: "PDF",
-      functionName: fns.pdfGeneration,
+      ...fromModel(product.pdfGeneration),
       checkJob: checkJob(ctx.settings, "pdfGeneration"),
       checkFunction: fns.pdfGeneration,
       checkAlert: "pdf-check-failing",
-      latencyAlert: "pdf-generation-latency-over",
-      severeLatencyAlert: "pdf-generation-latency-severe",
       errors: { slo: pdf, ratioAlert: "pdf-error-ratio-over-limit" },
       next: "emailPdf",
     },
     {
       id: "email",
       title: "Email",
-      functionName: fns.emailDelivery,
+      ...fromModel(product.emailDelivery),
       checkJob: checkJob(ctx.settings, "healthCheck"),
       checkFunction: fns.healthCheck,
       checkAlert: "email-health-check-failing",
-      latencyAlert: "email-delivery-latency-over",
-      severeLatencyAlert: "email-delivery-latency-severe",
       errors: { slo: email, ratioAlert: "email-error-ratio-over-limit" },
       next: "emailPdf",
     },
     {
       id: "vin",
       title: "VIN",
-      functionName: fns.vinDecode,
+      ...fromModel(product.vinDecode),
       checkJob: checkJob(ctx.settings, "vinDecode"),
       checkFunction: fns.vinDecode,
       checkAlert: "vin-decode-check-failing",
-      latencyAlert: "vin-decode-latency-over",
-      severeLatencyAlert: "vin-decode-latency-severe",
-      errors: { slo: { ...overall, functions: [fns.vinDecode] }, ratioAlert: undefined },
+      errors: { slo: { ...overall, functions: [product.vinDecode.functionName] }, ratioAlert: undefined },
       next: "emailPdf",
     },
   ];
