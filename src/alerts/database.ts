@@ -6,7 +6,7 @@ import { probeMetrics, series, supabaseMetrics } from "./signals";
 import { checkJob } from "../synthetics/jobs";
 import { duration } from "./evaluation";
 import type { AlertSpec } from "./types";
-import { handle } from "./names";
+import { alertNames, handle } from "./names";
 
 /**
  * The Metrics API's own silence, in seconds: two scrapes missed and half of one more, so one late
@@ -83,7 +83,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: "pg_up has been {{value}} on the primary for two scrapes: the Metrics API answers, and says it cannot reach Postgres. Expect timeouts and connection refused errors.",
       noData: "OK",
       execError: "OK",
-      stateReason: "No pg_up at all is DatabaseUnreachable's case (with the functions failing) or the scrape's (MetricsApiSignalMissing); a first deploy with no scrape yet must not page.",
+      stateReason: `No pg_up at all is ${alertNames["database-unreachable"]}'s case (with the functions failing) or the scrape's (${alertNames["signal-missing-metrics-api"]}); a first deploy with no scrape yet must not page.`,
     },
     {
       ...handle("database-unreachable"),
@@ -105,7 +105,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
         query: `count(absent_over_time(${primary(supabaseMetrics.databaseUp)}[${absentSeconds}s]) and on () (${quietTogether}))`,
         min: 1,
         unit: "count",
-        why: `the Metrics API stopped within ${QUIET_TOGETHER_SECONDS / 60} minutes of the failing checks' last success; pg_up answering is DatabaseDown's to judge, and a scrape broken long before is MetricsApiSignalMissing's`,
+        why: `the Metrics API stopped within ${QUIET_TOGETHER_SECONDS / 60} minutes of the failing checks' last success; pg_up answering is ${alertNames["database-down"]}'s to judge, and a scrape broken long before is ${alertNames["signal-missing-metrics-api"]}'s`,
       },
       forSeconds: 0,
       keepFiringForSeconds: settings.runbook.failureModes.systemDownKeepFiringMinutes * 60,
@@ -114,7 +114,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `No pg_up from the Metrics API for ${absentSeconds} s, and the latest run of a check that needs the database (${dbChecks.join(", ")}) failed at every probe location ({{value}}). The instance itself is likely down: check the Supabase status page and the project's dashboard.`,
       noData: "OK",
       execError: "OK",
-      stateReason: "Absent pg_up with every database check passing is the scrape, not the database: MetricsApiSignalMissing says so at P2.",
+      stateReason: `Absent pg_up with every database check passing is the scrape, not the database: ${alertNames["signal-missing-metrics-api"]} says so at P2.`,
     },
     {
       ...handle("database-read-only"),
@@ -135,7 +135,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `default_transaction_read_only is {{value}} on the primary: writes fail. Supabase does this at ${capacity.readOnlyDiskPercent} % disk; free space or grow the disk, then turn read-only off in the dashboard (Database > Settings).`,
       noData: "OK",
       execError: "Error",
-      stateReason: "A silent Metrics API is MetricsApiSignalMissing's, or the database's absence DatabaseUnreachable's.",
+      stateReason: `A silent Metrics API is ${alertNames["signal-missing-metrics-api"]}'s, or the database's absence ${alertNames["database-unreachable"]}'s.`,
     },
     {
       ...handle("monitoring-role-writes"),
@@ -178,7 +178,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `{{value}} % of max_connections are in use on the fullest database instance (the primary, or a read replica); the runbook keeps them under ${capacity.databaseConnectionsPercent} %. Check connection pooling, then long-running queries.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API; this rule judges only numbers it has.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API; this rule judges only numbers it has.`,
     },
     {
       ...handle("database-queries-slow"),
@@ -238,7 +238,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `The database disk (/data) is {{value}} % full (runbook upgrade trigger: storage > ${capacity.storagePercent} % of limit).`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API.`,
     },
     {
       ...handle("database-disk-near-read-only"),
@@ -259,7 +259,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `The database disk (/data) is {{value}} points short of ${capacity.readOnlyDiskPercent} %, where Supabase switches the database to read-only. Free space (old PDFs' rows, bloat) or grow the disk now.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API.`,
     },
     {
       ...handle("root-disk-high"),
@@ -279,7 +279,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `/ is {{value}} % full on the database instance. It is Supabase's to manage: open a support ticket with the project ref.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API.`,
     },
   ];
 }

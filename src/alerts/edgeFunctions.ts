@@ -6,7 +6,7 @@ import { latencyAlerts } from "./latency";
 import { bestLatestResult, reportingProbes } from "./probes";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
-import { handle } from "./names";
+import { alertNames, handle } from "./names";
 import { journeys } from "./journeys";
 
 /** Edge functions as a whole: the system being down, the overall error budget, VIN decode latency. */
@@ -61,7 +61,7 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     noData: "OK",
     execError: "OK",
     stateReason:
-      "Checks that stop reporting are Synthetic Monitoring's silence, not the product's: ProbesSignalMissing says so at P2. A first deploy with no data yet must not page, nor may a failing query.",
+      `Checks that stop reporting are Synthetic Monitoring's silence, not the product's: ${alertNames["signal-missing-probes"]} says so at P2. A first deploy with no data yet must not page, nor may a failing query.`,
   };
   const vinCheck = checkFailingAlert(ctx, {
     ...handle("vin-decode-check-failing"),
@@ -70,7 +70,7 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     runbookSection: runbookSections.keyMetrics,
     check: "vinDecode",
     severity: "P2",
-    severityReason: "VIN decode failing on its own is a feature issue, not the system down (that is EdgeFunctionsDown): a ticket for the day.",
+    severityReason: `VIN decode failing on its own is a feature issue, not the system down (that is ${alertNames["edge-functions-down"]}): a ticket for the day.`,
     what: `${settings.functions.vinDecode} (VIN decode)`,
   });
   const vin = latencyAlerts(ctx, journeys(settings).vinDecode);

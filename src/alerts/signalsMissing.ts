@@ -7,7 +7,7 @@ import { bestLatestResult, latestExecutionWindowSeconds, reportingProbes, twoExe
 import { freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
 import { duration } from "./evaluation";
 import type { AlertSpec } from "./types";
-import { handle } from "./names";
+import { alertNames, handle } from "./names";
 
 /**
  * One alert per pipeline that feeds the rules: the Supabase Metrics API scrape, Synthetic
@@ -50,7 +50,7 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       query: bestLatestResult(sel, down.jobs, down.frequencySeconds),
       min: SYSTEM_DOWN_BELOW,
       unit: "up",
-      why: "when every location fails, it is the product, and EdgeFunctionsDown says so",
+      why: `when every location fails, it is the product, and ${alertNames["edge-functions-down"]} says so`,
     },
     forSeconds: 15 * 60,
     detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0 },
@@ -67,7 +67,7 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const probeSilent: AlertSpec = {
     ...common,
     ...handle("probe-location-silent"),
-    severityReason: `EdgeFunctionsDown needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
+    severityReason: `${alertNames["edge-functions-down"]} needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
     // Configured locations that report none of the system-down checks: when all are silent, ProbesSignalMissing says so.
     value: `${configured} - ${reportingProbes(sel, down.jobs, down.frequencySeconds)}`,
     forSeconds: 10 * 60,
@@ -93,7 +93,7 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     {
       ...common,
       ...handle("signal-missing-probes"),
-      severityReason: "Synthetic Monitoring stopped reporting, so EdgeFunctionsDown cannot page: the product may be fine, the watch is not. A ticket for the day.",
+      severityReason: `Synthetic Monitoring stopped reporting, so ${alertNames["edge-functions-down"]} cannot page: the product may be fine, the watch is not. A ticket for the day.`,
       // Not suppressed by the probes' own verdict: when they are silent there is none.
       value: `absent_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(probeSilence)}])`,
       detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0, absentForSeconds: probeSilence },

@@ -2,7 +2,7 @@ import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { series, supabaseMetrics } from "./signals";
 import type { AlertSpec } from "./types";
-import { handle } from "./names";
+import { alertNames, handle } from "./names";
 
 /** Runbook § Storage Scaling: usage against the plan limit, and growth that will reach it. */
 export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
@@ -20,7 +20,7 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     detection: { signal: "metrics-api", fillSeconds: 0 },
     noData: "OK",
     execError: "Error",
-    stateReason: "A capacity trend: a missing sample is not an emergency, and DatabaseDown covers a silent Metrics API.",
+    stateReason: `A capacity trend: a missing sample is not an emergency, and ${alertNames["database-down"]} covers a silent Metrics API.`,
   } as const;
   return [
     {
