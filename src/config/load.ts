@@ -3,7 +3,8 @@ import { projectDir } from "../projectDir";
 import { fleetProblems, readFleet } from "./budgets";
 import { secretKeyNames, PROJECT } from "./schema";
 import type { Settings } from "./settings";
-import { configErrorMessage, validateConfig } from "./validate";
+import { validateStack } from "../validateStack";
+import { configErrorMessage } from "./validate";
 
 export type { Settings } from "./settings";
 
@@ -27,7 +28,7 @@ export const stackFileOf = (stack: string) => process.env.AIN_STACK_FILE ?? `Pul
  */
 export function loadSettings(): Settings {
   const stack = pulumi.getStack();
-  const { plain, problems } = validateConfig(pulumi.runtime.allConfig(), stack);
+  const { plain, problems } = validateStack(pulumi.runtime.allConfig(), stack);
   if (!plain) throw new ConfigError(stackFileOf(stack), problems);
 
   const config = new pulumi.Config(PROJECT);
