@@ -103,11 +103,11 @@ function loadProgramAfresh(): unknown {
 /**
  * Runs the program once under Pulumi's mock engine, through its public API (setMocks, setAllConfig,
  * by way of startOfflineEngine), and records what it registered or the error it stopped with.
- * Only files vitest runs in a process of their own may start the engine (vitest.config.mts, the
- * "program" project), so no other file inherits the runtime's state.
+ * Only files of the "program" project (vitest.config.mts) may start the engine, so that no file of
+ * the model's ever shares a process with the runtime's state.
  */
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
-  if (!inject("startsPulumi")) throw new Error(`${expect.getState().testPath ?? "this file"} starts Pulumi's mock engine but vitest runs it in the shared project: import runStack, runValidStack or runStackAfresh from test/support/offline.ts in the test file itself, so vitest.config.mts puts it in the "program" project`);
+  if (!inject("startsPulumi")) throw new Error(`${expect.getState().testPath ?? "this file"} starts Pulumi's mock engine but vitest runs it in the "model" project: import runStack, runValidStack or runStackAfresh from test/support/offline.ts in the test file itself, so vitest.config.mts puts it in the "program" project`);
   const stackConfig = stackConfigWith(changes);
   const recording = await startOfflineEngine(stackConfig, engine);
   let error: Error | undefined;
@@ -118,7 +118,7 @@ export async function runStack(changes: StackChanges = {}, engine: EngineOptions
   }
   const resources = recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   // Every valid stack registers its Grafana foundation; a run with neither means index.ts was not evaluated.
-  if (!error && resources.length === 0) throw new Error("the program neither registered anything nor failed: index.ts came from the module registry instead of being evaluated");
+  if (!error && resources.length === 0) throw new Error("the program neither registered anything nor failed: index.ts came from require.cache instead of being evaluated");
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   const one = (type: string, name?: string) => {
     const found = ofType(type).filter((r) => name === undefined || r.name === name);
