@@ -119,7 +119,8 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       inputs: (percent) => traffic(percent, BURN_TRAFFIC_PER_SECOND),
       safe: alert.threshold * 0.8,
       breach: alert.threshold * 2.5,
-      exactBoundary: false,
+      // Steady traffic makes the ratio exact: the runbook's "< 1%" makes 1 % itself a breach.
+      exactBoundary: true,
       lowTraffic: () => traffic(100, 14 / 3600),
     };
   }
@@ -251,7 +252,8 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     "database-disk-high": {
       inputs: (percent) => [gauge(`node_filesystem_avail_bytes{${primary}, mountpoint="/data"}`, 1000 - percent * 10), gauge(`node_filesystem_size_bytes{${primary}, mountpoint="/data"}`, 1000)],
       ...around(alert, { safe: 0.125, breach: 0.16 }, 100),
-      exactBoundary: false,
+      // Whole percents of a 1000-byte disk are exact: "Storage > 80% of limit" leaves 80 % itself safe.
+      exactBoundary: true,
     },
     "storage-near-plan-limit": {
       inputs: (percent) => [gauge(`storage_storage_size_mb{${ref}}`, (percent / 100) * settings.runbook.capacity.storagePlanLimitGiB * 1024)],
