@@ -17,11 +17,29 @@ import type { Identity } from "../config/identity";
  */
 export const SEVERITY_TEMPLATE = `{{ or .CommonLabels.severity .CommonLabels.label_severity "no severity" }}`;
 
-/** Every alertname of the notification, once each, comma separated, in the order the alerts come. */
-export const ALERT_NAMES_TEMPLATE =
-  `{{ $names := "" }}{{ range .Alerts }}{{ if not (match (printf "(^|, )%s(, |$)" .Labels.alertname) $names) }}` +
-  `{{ if $names }}{{ $names = printf "%s, %s" $names .Labels.alertname }}{{ else }}{{ $names = .Labels.alertname }}{{ end }}{{ end }}{{ end }}{{ $names }}`;
+/**
+ * Gathers every alertname of the notification into `$names`, once each, comma separated, in the
+ * order the alerts come: an alert is named unless an earlier alert of the group has the same name.
+ * Compared with `eq`, not as a pattern: a non-prod rule's name ends in "(staging)", whose
+ * parentheses a regex reads as a group (its repeats were all named).
+ */
+const GATHER_ALERT_NAMES =
+  `{{ $names := "" }}{{ range $i, $a := .Alerts }}{{ $seen := false }}{{ range $j, $b := $.Alerts }}{{ if and (lt $j $i) (eq $b.Labels.alertname $a.Labels.alertname) }}{{ $seen = true }}{{ end }}{{ end }}` +
+  `{{ if not $seen }}{{ if $names }}{{ $names = printf "%s, %s" $names $a.Labels.alertname }}{{ else }}{{ $names = $a.Labels.alertname }}{{ end }}{{ end }}{{ end }}`;
 
+/** Every alertname of the notification, once each, comma separated. */
+export const ALERT_NAMES_TEMPLATE = `${GATHER_ALERT_NAMES}{{ $names }}`;
+
+/**
+ * The subject. A non-prod stack's rules already end in "(stack)" (their titles are the alertnames),
+ * so the stack is added only when no name carries it: Synthetic Monitoring's per-check alerts,
+ * whose names are SM's own.
+ */
 export function emailSubject(identity: Pick<Identity, "title">): string {
-  return identity.title(`{{ if eq .Status "resolved" }}RESOLVED {{ end }}[${SEVERITY_TEMPLATE}] ${ALERT_NAMES_TEMPLATE}`);
+  const head = `{{ if eq .Status "resolved" }}RESOLVED {{ end }}[${SEVERITY_TEMPLATE}] ${GATHER_ALERT_NAMES}{{ $names }}`;
+  const suffix = identity.title("");
+  if (suffix === "") return head;
+  // In a Go raw string (backquotes) the pattern's backslashes reach the regex engine as written.
+  const pattern = suffix.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return `${head}{{ if not (match \`${pattern}\` $names) }}${suffix}{{ end }}`;
 }

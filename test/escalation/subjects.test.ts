@@ -60,9 +60,23 @@ describe.concurrent("what a notification's subject says, on a real Alertmanager"
     expect(emails.map((e) => e.subject)).toContain(`[${check.labels.severity}] ProbeFailedExecutionsTooHigh`);
   });
 
-  it.concurrent("ends with the stack's name in a stack that is not prod", async () => {
+  it.concurrent("names a non-prod stack's rules as their titles carry the stack, each once, and the stack only once", async () => {
     const staging: Settings = { ...settings, identity: identityFor("staging", settings.unprefixedStack) };
-    const emails = await emailsFor(staging, [rule("DatabaseDown", "P0")]);
-    expect(emails.map((e) => e.subject)).toContain("[P0] DatabaseDown (staging)");
+    // A non-prod rule's alertname is its title, which ends in " (staging)" (render/grafana.ts).
+    const named = (name: string) => staging.identity.title(name);
+    const emails = await emailsFor(staging, [rule(named("DatabaseDown"), "P0"), rule(named("EdgeFunctionsDown"), "P0"), rule(named("EdgeFunctionsDown"), "P0", { function: "decode-vin" })]);
+    console.log(`staging P0 outage: ${JSON.stringify(emails.map((e) => e.subject))}`);
+    const subject = emails[0]?.subject ?? "";
+    expect(subject).toMatch(/^\[P0\] /);
+    expect(subject.slice(5).split(", ").sort()).toEqual(["DatabaseDown (staging)", "EdgeFunctionsDown (staging)"]);
+  });
+
+  it.concurrent("adds the stack to Synthetic Monitoring's alerts of a non-prod stack, whose names are SM's own", async () => {
+    const staging: Settings = { ...settings, identity: identityFor("staging", settings.unprefixedStack) };
+    const check = checkSpecs(staging)[0];
+    const emails = await emailsFor(staging, [
+      { labels: { alertname: "ProbeFailedExecutionsTooHigh", namespace: "synthetic_monitoring", job: check.job, instance: check.url, label_severity: check.labels.severity } },
+    ]);
+    expect(emails.map((e) => e.subject)).toContain(`[${check.labels.severity}] ProbeFailedExecutionsTooHigh (staging)`);
   });
 });
