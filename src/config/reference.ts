@@ -125,9 +125,10 @@ function howToSet(root: JsonSchemaNode): string[] {
   const value = Math.ceil(example.default / 2);
   const yaml = [`  ${PROJECT}:${top}:`, ...rest.map((part, i) => `${"  ".repeat(i + 2)}${part}:${i === rest.length - 1 ? ` ${value}` : ""}`)];
   return [
-    `Each row's key is a path. \`${PROJECT}:${EXAMPLE_PATH}\` is the value at \`${rest.join(".")}\``,
-    `inside the object key \`${PROJECT}:${top}\`; it is not a key of its own (written flat in a stack`,
-    `file, it is refused as an unknown key). Set it nested in \`Pulumi.<stack>.yaml\`:`,
+    `Each row's key is a path. \`${PROJECT}:${EXAMPLE_PATH}\` is the value at`,
+    `\`${rest.join(".")}\` inside the object key \`${PROJECT}:${top}\`; it is not a key of its`,
+    "own (written flat in a stack file, it is refused as an unknown key). Set it nested in",
+    "`Pulumi.<stack>.yaml`:",
     "",
     "```yaml",
     "config:",
