@@ -14,6 +14,7 @@ import { SupabaseMetricsScrape } from "./src/grafana/metricsScrape";
 import { RotatingSecrets } from "./src/rotation/component";
 import { SyntheticChecks } from "./src/synthetics/component";
 import { probeIdSource } from "./src/synthetics/probes";
+import { projectDir } from "./src/projectDir";
 
 // Validate the whole config first: a bad value must stop the run before anything is registered.
 const settings = loadSettings();
@@ -51,7 +52,7 @@ const access = new AccessControl(
 const delivery = settings.github.enabled && settings.stack === settings.unprefixedStack
   ? new GitHubDelivery("github", {
       settings,
-      delivery: readDelivery(__dirname),
+      delivery: readDelivery(projectDir()),
       generated: {
         grafanaViewerToken: access.viewerToken,
         pagingSigningPrevious: rotating.pagingSigning.previous,

@@ -37,6 +37,8 @@ class LongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The program reads the suite's own stacks, never the team's (test/stacks/README.md).
+    env: { AIN_MONITORING_PROJECT_DIR: resolve(__dirname, "test/stacks") },
     pool: "forks",
     // Files share a worker, so the provider SDKs load once per worker instead of once per file
     // (about a second of CPU each). The Pulumi runtime keeps global state: the setup file resets

@@ -13,6 +13,7 @@ import type * as Budgets from "../src/config/budgets";
 import type * as Reach from "../src/github/reach";
 import { configErrorMessage, validateConfig } from "../src/config/validate";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
+import { projectDir } from "../src/projectDir";
 
 /** What the providers read from the job's environment (docs/delivery.md § Credentials); the offline plan reads none. */
 const PROVIDER_CREDENTIALS = ["GRAFANA_AUTH", "GRAFANA_SM_ACCESS_TOKEN", "GRAFANA_ONCALL_ACCESS_TOKEN", "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN", "SUPABASE_SECRET_KEY", "GITHUB_TOKEN"];
@@ -59,7 +60,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const root = path.resolve(__dirname, "..");
+  // The program and out/ are the repository's; the stack files those of the project it plans.
+  const repo = path.resolve(__dirname, "..");
+  const root = projectDir();
   const stack = values.stack ?? "prod";
   const started = process.hrtime.bigint();
 
@@ -81,12 +84,12 @@ async function main(): Promise<number> {
   const { REDACTED, runProgram, startOfflineEngine } = require("../src/offline/engine") as typeof Engine;
   const { stateSecrets } = require("../src/github/reach") as typeof Reach;
   const { planDocument, planTree, writeArtifacts } = require("../src/offline/plan") as typeof Plan;
-  const { budgets, PROJECT_DIR, quotasOf, readFleet } = require("../src/config/budgets") as typeof Budgets;
+  const { budgets, quotasOf, readFleet } = require("../src/config/budgets") as typeof Budgets;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const recording = await startOfflineEngine(stackConfig);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    await runProgram(async () => require(path.join(root, "index.ts")));
+    await runProgram(async () => require(path.join(repo, "index.ts")));
   } catch (error) {
     if (error instanceof ConfigError) return refuseConfig(error.message);
     throw error;
@@ -95,12 +98,12 @@ async function main(): Promise<number> {
   const settings = loadSettings();
   const files = renderArtifacts(settings);
   // The budgets as data too, so plans of several stacks can be held against the quotas and each other.
-  const fleet = readFleet(PROJECT_DIR, settings);
+  const fleet = readFleet(root, settings);
   const budgetFacts = { plan: settings.grafanaCloud.plan, quotas: quotasOf(settings), thisStack: fleet.stacks[0], shared: budgets(settings, fleet) };
   files.set("plan.json", JSON.stringify({ ...planDocument(stack, recording), budgets: budgetFacts }, null, 2) + "\n");
   // What a token with stack:decrypt on this stack reads from its state (docs/delivery.md § Credentials).
   files.set("delivery/state-secrets.json", JSON.stringify(stateSecrets(recording.resources, recording.stackOutputs, REDACTED), null, 2) + "\n");
-  const outDir = values.out ? path.resolve(values.out) : path.join(root, "out", stack);
+  const outDir = values.out ? path.resolve(values.out) : path.join(repo, "out", stack);
   writeArtifacts(outDir, files);
 
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
@@ -108,7 +111,7 @@ async function main(): Promise<number> {
   console.log(`     ${"Type".padEnd(84)} Name`);
   for (const line of planTree(recording)) console.log(line);
   for (const line of planNotes(settings)) console.log(line);
-  const shownOut = path.relative(root, outDir).startsWith("..") ? outDir : path.relative(root, outDir);
+  const shownOut = path.relative(repo, outDir).startsWith("..") ? outDir : path.relative(repo, outDir);
   console.log(`\nArtifacts in ${shownOut}/: ${[...files.keys()].sort().join(", ")}`);
   for (const line of planSummary(settings, { outDir: shownOut })) console.log(line);
   const imports = recording.resources.filter((r) => r.importId).length;

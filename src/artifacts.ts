@@ -7,14 +7,14 @@ import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
 import { now } from "./rotation/clock";
 import { externalKeyStatus, rotationPeriod } from "./rotation/periods";
 import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
-import { budgetLines, fleetWarnings, PROJECT_DIR, readFleet, stackUsage } from "./config/budgets";
+import { budgetLines, fleetWarnings, readFleet, stackUsage } from "./config/budgets";
+import { projectDir } from "./projectDir";
 import { makesCheckAlerts } from "./synthetics/checkAlerts";
 import { alertCatalog } from "./alerts/catalog";
 import { severityNames } from "./config/runbook";
 import { dashboardUrl } from "./grafana/urls";
 import { GUIDE_PATH } from "./guide/anchors";
 import { alertGuideMarkdown } from "./guide/render";
-import * as path from "node:path";
 import { credentials, pulumiOidcPolicies } from "./github/credentials";
 import { rotationAdvice, type ExternalKey } from "./rotation/advice";
 import { credentialsTable, reach } from "./github/reach";
@@ -36,7 +36,7 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
   files.set("catalog.md", catalogMarkdown(settings));
   files.set("alerts.md", alertGuideMarkdown(settings));
   // Who holds which credential, and the OIDC rules the bootstrap registers in Pulumi Cloud.
-  const delivery = readDelivery(path.resolve(__dirname, ".."));
+  const delivery = readDelivery(projectDir());
   files.set("delivery/credentials.md", credentialsTable(reach(settings, delivery)));
   files.set("delivery/pulumi-oidc-policies.json", JSON.stringify(pulumiOidcPolicies(settings, delivery), null, 2) + "\n");
   return files;
@@ -45,7 +45,7 @@ export function renderArtifacts(settings: Settings): Map<string, string> {
 /** Lines the plan prints after the resource tree: what costs money, and what needs a person. */
 export function planNotes(settings: Settings): string[] {
   const notes: string[] = [];
-  const fleet = readFleet(PROJECT_DIR, settings);
+  const fleet = readFleet(projectDir(), settings);
   notes.push(...budgetLines(settings, fleet), ...fleetWarnings(settings, fleet));
   if (!settings.synthetics.enabled) notes.push("Synthetic Monitoring: off (synthetics.enabled is false)");
   else if (!makesCheckAlerts(settings)) {
@@ -66,7 +66,7 @@ export function planNotes(settings: Settings): string[] {
   if (due.length > 0) {
     const today = at.toISOString().slice(0, 10);
     // Each key's home comes from the credentials model, the table docs/delivery.md and the environments are rendered from.
-    const list = credentials(settings, readDelivery(path.resolve(__dirname, "..")));
+    const list = credentials(settings, readDelivery(projectDir()));
     notes.push(...rotationAdvice(settings, list, due.map((k) => k.key as ExternalKey), today));
   }
   return notes;

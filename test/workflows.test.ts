@@ -319,11 +319,15 @@ describe("the delivery workflows", () => {
 
 describe("the Pulumi Cloud OIDC policies the bootstrap registers", () => {
   it("give Stack Write only to a job in the production environment, and previews Stack Read", () => {
-    const policies = pulumiOidcPolicies(settings, readDelivery(ROOT));
+    const delivery = readDelivery(ROOT);
+    const policies = pulumiOidcPolicies(settings, delivery);
+    const org = delivery.pulumiOrganization;
+    const repo = `repo:${settings.github.owner}/${settings.github.repository}`;
+    const stacks = delivery.stacks.map((stack) => `${org}/ain-monitoring/${stack}`);
     expect(policies).toEqual([
-      { tokenType: "team", team: "ain-monitoring-preview", stackPermission: "Stack Read", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:preview:ref:refs/pull/*" } },
+      { tokenType: "team", team: delivery.previewTeam, stackPermission: "Stack Read", stacks, rules: { aud: `urn:pulumi:org:${org}`, sub: `${repo}:environment:preview:ref:refs/pull/*` } },
       // Pinned to main's ref: a pull request whose head is main, which production's branch policy lets through, presents refs/pull/<n>/merge.
-      { tokenType: "team", team: "ain-monitoring-deploy", stackPermission: "Stack Write", stacks: ["ain-mvp/ain-monitoring/prod"], rules: { aud: "urn:pulumi:org:ain-mvp", sub: "repo:ain-mvp/ain-monitoring:environment:production:ref:refs/heads/main" } },
+      { tokenType: "team", team: delivery.deployTeam, stackPermission: "Stack Write", stacks, rules: { aud: `urn:pulumi:org:${org}`, sub: `${repo}:environment:production:ref:refs/heads/main` } },
     ]);
   });
 });

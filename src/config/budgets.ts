@@ -16,9 +16,6 @@ import type { PlainSettings } from "./schema";
  * others' stack files are read offline). Over a Free quota the plan refuses, naming what to change.
  */
 
-/** Where Pulumi.yaml, .github/delivery.json and every stack's file are (Pulumi runs the program there). */
-export const PROJECT_DIR = path.resolve(__dirname, "../..");
-
 export type QuotaName = "rulesPerGrafanaStack" | "smExecutionsPerMonth" | "activeSeries" | "logsGBPerMonth";
 export type Plan = PlainSettings["grafanaCloud"]["plan"];
 

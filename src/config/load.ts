@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { fleetProblems, PROJECT_DIR, readFleet } from "./budgets";
+import { projectDir } from "../projectDir";
+import { fleetProblems, readFleet } from "./budgets";
 import { type SecretKey, secretKeyNames, PROJECT } from "./schema";
 import { configErrorMessage, validateConfig, type PlainValidated } from "./validate";
 
@@ -39,7 +40,7 @@ export function loadSettings(): Settings {
   ) as Settings["secrets"];
   const settings = { ...plain, secrets };
   // Budgets are shared with the other stacks, and a copy of prod must not monitor prod: both need their files.
-  const shared = fleetProblems(settings, readFleet(PROJECT_DIR, settings));
+  const shared = fleetProblems(settings, readFleet(projectDir(), settings));
   if (shared.length > 0) throw new ConfigError(stackFileOf(stack), shared.map(({ key, problem }) => `${PROJECT}:${key}: ${problem}`));
   return settings;
 }

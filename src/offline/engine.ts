@@ -1,7 +1,7 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settingsModule from "@pulumi/pulumi/runtime/settings";
 import { readDelivery } from "../github/delivery";
+import { projectDir } from "../projectDir";
 import { mockCall, mockResource } from "./providerMocks";
 import type { StackConfig } from "./stackConfig";
 
@@ -112,7 +112,7 @@ export async function startOfflineEngine(stackConfig: StackConfig, options: Engi
     stackConfig.stack,
     false,
     // The Pulumi Cloud organization the workflows use, so a stack's reference to itself names the real stack.
-    readDelivery(path.resolve(__dirname, "../..")).pulumiOrganization,
+    readDelivery(projectDir()).pulumiOrganization,
   );
   pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
   // The mock engine runs as an update (so applies resolve), but nothing is deployed: credentials a

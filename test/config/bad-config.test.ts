@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Settings } from "../../src/config/load";
 import { readStackConfig } from "../../src/offline/stackConfig";
-import { ROOT, runStack, settingsFor, type StackChanges } from "../support/offline";
+import { FIXTURE_PROJECT, runStack, settingsFor, type StackChanges } from "../support/offline";
 import { tempDir } from "../support/processes";
 
 /**
@@ -184,12 +184,12 @@ describe("a stack file that cannot be read", () => {
   ];
   it.each(yamlCases)("$what: names the file, line and column", ({ lines, expected }) => {
     const file = broken("Pulumi.dup.yaml", lines);
-    expect(() => readStackConfig(ROOT, "dup", file)).toThrow(expected);
+    expect(() => readStackConfig(FIXTURE_PROJECT, "dup", file)).toThrow(expected);
   });
 
   it("an unknown stack lists the stacks there are and how to make one", () => {
-    expect(() => readStackConfig(ROOT, "staging")).toThrow(
-      /no stack file Pulumi\.staging\.yaml.*\n\s+Stacks with a file: prod .*\n.*'pulumi stack init staging'.*\n\s+cp Pulumi\.prod\.yaml Pulumi\.staging\.yaml/,
+    expect(() => readStackConfig(FIXTURE_PROJECT, "no-such-stack")).toThrow(
+      /no stack file Pulumi\.no-such-stack\.yaml.*\n\s+Stacks with a file: prod, tuned .*\n.*'pulumi stack init no-such-stack'.*\n\s+cp Pulumi\.prod\.yaml Pulumi\.no-such-stack\.yaml/,
     );
   });
 });

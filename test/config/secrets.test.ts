@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startOfflineEngine } from "../../src/offline/engine";
-import { runValidStack, stackConfigWith } from "../support/offline";
+import { FIXTURE_STACK_FILE, runValidStack, stackConfigWith } from "../support/offline";
 import { readTree, runPlan, tempDir, type Finished } from "../support/processes";
 
 const sentinel = (key: string) => `SENTINEL-${key}-7f3a9c`;
@@ -42,7 +42,7 @@ describe("secret config", () => {
     beforeAll(() => {
       const dir = tempDir("sentinel");
       const stackFile = path.join(dir, "Pulumi.prod.yaml");
-      const prod = fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8");
+      const prod = fs.readFileSync(FIXTURE_STACK_FILE, "utf8");
       const withSentinels = prod.replace(/(ain-monitoring:(\w+)):\n\s+secure: .*/g, (_m, key: string, name: string) => `${key}: ${sentinel(name)}`);
       expect(withSentinels).not.toContain("secure:");
       expect(withSentinels).toContain(sentinel("functionsAuthToken"));

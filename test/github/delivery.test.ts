@@ -3,18 +3,21 @@ import { environmentSpecs } from "../../src/github/environments";
 import { externalKeyStatus, rotationPeriod, signingSlots } from "../../src/rotation/periods";
 import { credentials, programSecrets } from "../../src/github/credentials";
 import { readDelivery } from "../../src/github/delivery";
-import { ROOT, runValidStack, settingsFor, type StackRun } from "../support/offline";
+import type { Settings } from "../../src/config/load";
+import { FIXTURE_PROJECT, runValidStack, settingsFor, type StackRun } from "../support/offline";
 
 describe("the GitHub delivery of the prod stack", () => {
   let prod: StackRun;
+  let gh: Settings["github"];
   beforeAll(async () => {
     prod = await runValidStack();
+    gh = (await settingsFor()).github;
   });
 
   it("has a production environment on main only, with required reviewers and no self-review", () => {
-    const env = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", "ain-monitoring-production").inputs;
+    const env = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", `${gh.repository}-production`).inputs;
     expect(env).toMatchObject({
-      repository: "ain-monitoring",
+      repository: gh.repository,
       environment: "production",
       preventSelfReview: true,
       canAdminsBypass: false,
@@ -24,13 +27,13 @@ describe("the GitHub delivery of the prod stack", () => {
     const reviewers = (env.reviewers as { teams: number[]; users: number[] }[])[0];
     expect(reviewers.teams).toHaveLength(1);
     expect(Number.isInteger(reviewers.teams[0])).toBe(true);
-    const policy = prod.one("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", "ain-monitoring-production-main");
-    expect(policy.inputs).toMatchObject({ repository: "ain-monitoring", environment: "production", branchPattern: "main" });
+    const policy = prod.one("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", `${gh.repository}-production-main`);
+    expect(policy.inputs).toMatchObject({ repository: gh.repository, environment: "production", branchPattern: "main" });
   });
 
   it("puts each preview run behind a maintainer's approval, from any branch, which neither the author nor an admin can skip", () => {
-    const production = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", "ain-monitoring-production").inputs;
-    const env = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", "ain-monitoring-preview").inputs;
+    const production = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", `${gh.repository}-production`).inputs;
+    const env = prod.one("github:index/repositoryEnvironment:RepositoryEnvironment", `${gh.repository}-preview`).inputs;
     // The same reviewers as production: the preview's Pulumi token decrypts the state (src/github/reach.ts).
     expect(env.reviewers).toEqual(production.reviewers);
     expect(env).toMatchObject({ preventSelfReview: true, canAdminsBypass: false });
@@ -48,14 +51,15 @@ describe("the GitHub delivery of the prod stack", () => {
       expect(s.inputs.plaintextValue).toBeUndefined();
     }
     const names = (repo: string, env: string) => secrets.filter((s) => s.inputs.repository === repo && s.inputs.environment === env).map((s) => s.inputs.secretName).sort();
-    const model = credentials(await settingsFor(), readDelivery(ROOT));
+    const model = credentials(await settingsFor(), readDelivery(FIXTURE_PROJECT));
     for (const env of ["preview", "production"] as const) {
-      expect(names("ain-monitoring", env), env).toEqual(programSecrets(model, env).map((s) => s.secretName).sort());
+      expect(names(gh.repository, env), env).toEqual(programSecrets(model, env).map((s) => s.secretName).sort());
     }
-    expect(names("ain-monitoring", "production")).toEqual(["FUNCTIONS_AUTH_TOKEN", "GRAFANA_VIEWER_TOKEN"]);
-    expect(names("ain-monitoring", "preview")).toEqual(["GRAFANA_VIEWER_TOKEN"]);
+    expect(names(gh.repository, "production")).toEqual(["FUNCTIONS_AUTH_TOKEN", "GRAFANA_VIEWER_TOKEN"]);
+    expect(names(gh.repository, "preview")).toEqual(["GRAFANA_VIEWER_TOKEN"]);
     // The app's Supabase and Resend keys are the app team's: this stack never holds them.
-    expect(names("ain-mvp", "production")).toEqual([]);
+    expect(gh.appRepository).toBeDefined();
+    expect(names(gh.appRepository ?? "", "production")).toEqual([]);
   });
 
   it("publishes the previous, current and next signing secrets to production only, when the webhook pages", async () => {
@@ -71,7 +75,7 @@ describe("the GitHub delivery of the prod stack", () => {
 
   it("uses an explicit GitHub provider that takes no token from the stack (the job's GITHUB_TOKEN is its credential)", () => {
     const provider = prod.one("pulumi:providers:github");
-    expect(provider.inputs.owner).toBe("ain-mvp");
+    expect(provider.inputs.owner).toBe(gh.owner);
     expect(provider.inputs.token).toBeUndefined();
     expect(provider.secretPaths).toEqual([]);
     for (const r of prod.resources.filter((x) => x.type.startsWith("github:"))) expect(r.provider?.startsWith(`${provider.urn}::`), r.name).toBe(true);
@@ -79,7 +83,7 @@ describe("the GitHub delivery of the prod stack", () => {
 
   it("says for every secret who or what reads it", async () => {
     const settings = await settingsFor();
-    for (const env of environmentSpecs(settings, readDelivery(ROOT))) for (const s of env.secrets) expect(s.readBy.length, s.name).toBeGreaterThan(10);
+    for (const env of environmentSpecs(settings, readDelivery(FIXTURE_PROJECT))) for (const s of env.secrets) expect(s.readBy.length, s.name).toBeGreaterThan(10);
   });
 
   it("registers no GitHub resource when github.enabled is false", async () => {
@@ -254,7 +258,7 @@ describe("the app repository's production environment, which usually exists alre
 
   it("shows imports as a preview does, with the ids docs/adopting.md's pulumi import commands use", async () => {
     const settings = await settingsFor();
-    const specs = environmentSpecs({ ...settings, github: { ...settings.github, appRepository: app, appEnvironment: { adopt: "import", existingVariables: ["SUPABASE_PROJECT_REF"] } } }, readDelivery(ROOT));
+    const specs = environmentSpecs({ ...settings, github: { ...settings.github, appRepository: app, appEnvironment: { adopt: "import", existingVariables: ["SUPABASE_PROJECT_REF"] } } }, readDelivery(FIXTURE_PROJECT));
     const adopted = specs.find((s) => s.repository === app)?.adopt;
     expect(adopted).toEqual({ environmentId: `${app}:production`, keepProtection: true, variableIds: { SUPABASE_PROJECT_REF: `${app}:production:SUPABASE_PROJECT_REF` }, deploymentPolicyId: undefined });
   });

@@ -5,7 +5,7 @@ import { validateConfig } from "../../src/config/validate";
 import { APP_REPOSITORY_SECRETS, credentials, type Credential } from "../../src/github/credentials";
 import { readDelivery } from "../../src/github/delivery";
 import { rotationAdvice, rotationHome } from "../../src/rotation/advice";
-import { ROOT, settingsFor, stackConfigWith } from "../support/offline";
+import { FIXTURE_PROJECT, settingsFor, stackConfigWith } from "../support/offline";
 
 /**
  * The plan's advice for a key that is due must send the new value where the credentials model
@@ -17,7 +17,7 @@ let settings: Settings;
 let list: Credential[];
 beforeAll(async () => {
   settings = await settingsFor();
-  list = credentials(settings, readDelivery(ROOT));
+  list = credentials(settings, readDelivery(FIXTURE_PROJECT));
 });
 
 describe("the rotation advice", () => {

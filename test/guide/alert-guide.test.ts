@@ -10,7 +10,9 @@ import { dashboardCatalog } from "../../src/dashboards/catalog";
 import { grafanaSlug } from "../../src/grafana/urls";
 import { GUIDE_PATH } from "../../src/guide/anchors";
 import { alertGuideMarkdown } from "../../src/guide/render";
+import { offlineSettings } from "../../src/offline/settings";
 import { ROOT, runValidStack, settingsFor } from "../support/offline";
+import { stale } from "../support/regenerate";
 
 /**
  * The alert response guide (docs/alerts.md) and the artifacts that link into it: every link must
@@ -24,6 +26,7 @@ const headingsOf = (markdown: string) =>
     .split("\n")
     .filter((l) => /^#{1,6} /.test(l))
     .map((l) => githubAnchor(l.replace(/^#+ /, "")));
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const linksOf = (markdown: string) => [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
 
 let prod: Settings;
@@ -32,12 +35,15 @@ let guide: string;
 beforeAll(async () => {
   prod = await settingsFor();
   alerts = alertCatalog(prod);
-  guide = fs.readFileSync(path.join(ROOT, GUIDE_PATH), "utf8");
+  // What the guide says, rendered from the suite's stack; the committed one is the team's, checked for staleness below.
+  guide = alertGuideMarkdown(prod);
 });
 
 describe("docs/alerts.md, the alert response guide", () => {
-  it("is exactly what the prod stack's alerts, dashboards, checks and routing render (run `npm run docs` when this fails)", () => {
-    expect(guide === alertGuideMarkdown(prod), "docs/alerts.md is stale: run `npm run docs`").toBe(true);
+  it("is exactly what the team's prod stack renders, whatever its values", () => {
+    // The guide is the team's: rendered from their Pulumi.prod.yaml, not from the suite's stacks.
+    const committed = fs.readFileSync(path.join(ROOT, GUIDE_PATH), "utf8");
+    expect(committed === alertGuideMarkdown(offlineSettings(ROOT, "prod")), stale(GUIDE_PATH)).toBe(true);
   });
 
   it("has one entry per alert, each with every part an on-call engineer needs", () => {
@@ -87,7 +93,7 @@ describe("docs/alerts.md, the alert response guide", () => {
     // Its time to page: measured, and the worst case within the runbook's 3 minutes.
     expect(entry).toMatch(/Time to page: \d+ (s|min)[^;]* measured \(total-outage\); (\d+ s|[12] min( \d+ s)?|3 min) worst case/);
     expect(entry).toContain(`[Severity Levels](${prod.runbookUrl}#severity-levels)`);
-    expect(entry).toMatch(/\[AIN · Overview › [^\]]+\]\(https:\/\/ain\.grafana\.net\/d\/ain-overview\/ain-c2b7-overview\?viewPanel=\d+\)/);
+    expect(entry).toMatch(new RegExp(`\\[AIN · Overview › [^\\]]+\\]\\(${escapeRegExp(prod.grafanaUrl)}/d/ain-overview/ain-c2b7-overview\\?viewPanel=\\d+\\)`));
     expect(entry).toContain("npm run checks -- --only ain-health-check,ain-generate-valuation-pdf,ain-decode-vin");
     expect(entry).toContain("After the route's 10 s gathering wait: the on-call engineer, by email (contact point `ain-p0-on-call`).");
     expect(entry).toContain("If still firing after 30 min: the lead developer, by email (contact point `ain-p0-lead-developer`).");

@@ -1,16 +1,19 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Settings } from "../../src/config/load";
 import { runValidStack, settingsFor, type StackRun } from "../support/offline";
 
 describe("the prod stack's Grafana foundation", () => {
   let prod: StackRun;
+  let settings: Settings;
   beforeAll(async () => {
     prod = await runValidStack();
+    settings = await settingsFor();
   });
 
   it("configures the provider from config, with no credential: the job's environment supplies GRAFANA_AUTH", () => {
     const provider = prod.one("pulumi:providers:grafana");
-    expect(provider.inputs.url).toBe("https://ain.grafana.net");
+    expect(provider.inputs.url).toBe(settings.grafanaUrl);
     expect(provider.inputs.auth).toBeUndefined();
     expect(provider.inputs.smAccessToken).toBeUndefined();
     expect(provider.secretPaths).toEqual([]);
@@ -33,8 +36,9 @@ describe("the prod stack's Grafana foundation", () => {
     expect(ds.inputs).toMatchObject({
       type: "grafana-postgresql-datasource",
       uid: "ain-supabase-postgres",
-      url: "aws-0-eu-central-1.pooler.supabase.com:6543",
-      username: "grafana_readonly.xltxqqzattxogxtqrggt",
+      url: `${settings.postgresHost}:${settings.postgresPort}`,
+      // Through the pooler, the role is addressed with the project's ref.
+      username: `grafana_readonly.${settings.supabaseProjectRef}`,
     });
     const jsonData = JSON.parse(String(ds.inputs.jsonDataEncoded)) as Record<string, unknown>;
     // Field names from grafana/grafana pkg/tsdb/grafana-postgresql-datasource/tls: tlsCACert travels in secureJsonData.

@@ -3,14 +3,17 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { budgetLines, budgets, quotasOf, readFleet } from "../../src/config/budgets";
 import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
-import { ROOT, settingsFor } from "../support/offline";
+import type { Settings } from "../../src/config/load";
+import { FIXTURE_PROJECT, settingsFor } from "../support/offline";
 import { readTree, runCommand, runPlan, tempDir, type Finished } from "../support/processes";
 
 // The prod plan, run once as `npm run plan` runs it; the host's run below is the second run that
 // proves the artifacts byte-identical.
 let first: Finished;
 let firstOut: string;
-beforeAll(() => {
+let settings: Settings;
+beforeAll(async () => {
+  settings = await settingsFor();
   firstOut = path.join(tempDir("plan"), "prod");
   // Pinned clock: a run straddling midnight at a month's end must not change the rotation period.
   first = runPlan(["--stack", "prod", "--out", firstOut], { AIN_MONITORING_NOW: "2026-11-25T12:00:00Z" });
@@ -32,10 +35,10 @@ describe("npm run plan, end to end in a child process", () => {
   it("ends with a summary: rules by severity, dashboards, checks, executions, and where the catalog and the guide are", () => {
     const summary = first.stdout.slice(first.stdout.indexOf("\nSummary\n"));
     expect(summary).toMatch(/Alert rules: +\d+ \(\d+ P0, \d+ P1, \d+ P2, \d+ P3\); \d+ rules in the Grafana stack's rule table from this stack \(\d+ recording, \d+ escalation companions, \d+ SM per-check alerts\)/);
-    expect(summary).toContain("Dashboards:    7, e.g. https://ain.grafana.net/d/ain-overview/ain-c2b7-overview");
+    expect(summary).toContain(`Dashboards:    7, e.g. ${settings.grafanaUrl}/d/ain-overview/ain-c2b7-overview`);
     expect(summary).toMatch(/Checks: +4 \(ain-health-check, .*\), [\d,]+ executions a month \(the account's budget: see Grafana Cloud budgets above\)/);
     expect(summary).toContain(`Catalog:       ${firstOut}/catalog.md`);
-    expect(summary).toContain("Alert guide:   docs/alerts.md, rendered at https://github.com/ain-mvp/ain-monitoring/blob/main/docs/alerts.md");
+    expect(summary).toContain(`Alert guide:   docs/alerts.md, rendered at https://github.com/${settings.github.owner}/${settings.github.repository}/blob/main/docs/alerts.md`);
     expect(fs.existsSync(path.join(firstOut, "alerts.md"))).toBe(true);
   });
 
@@ -46,8 +49,7 @@ describe("npm run plan, end to end in a child process", () => {
   });
 
   it("reports each Grafana Cloud budget against its quota, as the budgets model counts them", async () => {
-    const settings = await settingsFor();
-    const fleet = readFleet(ROOT, settings);
+    const fleet = readFleet(FIXTURE_PROJECT, settings);
     for (const line of budgetLines(settings, fleet)) expect(first.stdout).toContain(line.replace(/^\n/, ""));
     const written = JSON.parse(fs.readFileSync(path.join(firstOut, "plan.json"), "utf8")) as { budgets: { shared: unknown; thisStack: unknown } };
     expect(written.budgets.shared).toEqual(JSON.parse(JSON.stringify(budgets(settings, fleet))));
@@ -77,7 +79,7 @@ describe("npm run plan, end to end in a child process", () => {
       resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
     };
     const provider = plan.resources.find((r) => r.type === "pulumi:providers:grafana");
-    expect(provider).toMatchObject({ name: "grafana", parent: "grafana", inputs: { url: "https://ain.grafana.net" } });
+    expect(provider).toMatchObject({ name: "grafana", parent: "grafana", inputs: { url: settings.grafanaUrl } });
     expect(plan.resources.find((r) => r.name === "supabase-postgres")?.inputs).toMatchObject({ secureJsonDataEncoded: "[secret]" });
     expect(JSON.stringify(plan)).not.toContain("offline-placeholder-for-");
   });

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import type { Settings } from "../../src/config/load";
-import { ROOT, runValidStack, settingsFor } from "../support/offline";
+import { FIXTURE_STACK_FILE, ROOT, runValidStack, settingsFor } from "../support/offline";
 import { runPlan, tempDir } from "../support/processes";
 
 /**
@@ -91,7 +91,7 @@ function guideStagingBlock(): Record<string, unknown> {
 /** `cp Pulumi.prod.yaml Pulumi.staging.yaml`, then the document's replacements (and `extra`), as a person would. */
 function stagingFile(extra: Record<string, unknown> = {}, withGuide = true): string {
   const copy = path.join(tempDir("staging-copy"), "Pulumi.staging.yaml");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), copy);
+  fs.copyFileSync(FIXTURE_STACK_FILE, copy);
   if (withGuide || Object.keys(extra).length > 0) {
     const doc = parseDocument(fs.readFileSync(copy, "utf8"));
     for (const [key, value] of Object.entries({ ...(withGuide ? guideStagingBlock() : {}), ...extra })) doc.setIn(["config", key], value);

@@ -11,6 +11,13 @@ import type { Settings } from "../../src/config/load";
  */
 export const ROOT = path.resolve(__dirname, "../..");
 export const PROJECT = "ain-monitoring";
+/**
+ * The suite's own project: its stack files stand in for the team's (test/stacks/README.md), and the
+ * program reads it instead of the repository (AIN_MONITORING_PROJECT_DIR, set in vitest.config.mts).
+ */
+export const FIXTURE_PROJECT = path.join(ROOT, "test/stacks");
+/** The suite's production stack file, for tests that copy a stack file and change it as a person would. */
+export const FIXTURE_STACK_FILE = path.join(FIXTURE_PROJECT, "Pulumi.prod.yaml");
 
 export interface StackChanges {
   stack?: string;
@@ -39,12 +46,12 @@ const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`)
  * copies to change.
  */
 const parsedStacks = new Map<string, { stamp: string; stackConfig: StackConfig }>();
-const stackFileStamp = (stack: string) => ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
+const stackFileStamp = (stack: string) => ["Pulumi.yaml", `Pulumi.${stack}.yaml`].map((file) => fs.statSync(path.join(FIXTURE_PROJECT, file), { throwIfNoEntry: false })?.mtimeMs).join(" ");
 function readStackOnce(stack: string): StackConfig {
   const stamp = stackFileStamp(stack);
   const cached = parsedStacks.get(stack);
   if (cached?.stamp === stamp) return cached.stackConfig;
-  const stackConfig = readStackConfig(ROOT, stack);
+  const stackConfig = readStackConfig(FIXTURE_PROJECT, stack);
   parsedStacks.set(stack, { stamp, stackConfig });
   return stackConfig;
 }

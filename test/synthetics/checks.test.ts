@@ -8,7 +8,7 @@ import { checksCommand } from "../../src/synthetics/command";
 import { probeIds } from "../../src/synthetics/probes";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
-import { ROOT, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
+import { FIXTURE_STACK_FILE, ROOT, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
 import { runCommandAsync, tempDir, type Finished } from "../support/processes";
 
 describe("the Synthetic Monitoring checks of the prod stack", () => {
@@ -161,7 +161,7 @@ describe("npm run checks, against a local endpoint", () => {
   /** A copy of the prod stack file with the given text appended under config:. */
   const stackFileWith = (name: string, extra: string[]) => {
     const file = path.join(tempDir(name), "Pulumi.prod.yaml");
-    fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace(/^config:\n/m, `config:\n${extra.map((l) => `  ${l}\n`).join("")}`));
+    fs.writeFileSync(file, fs.readFileSync(FIXTURE_STACK_FILE, "utf8").replace(/^config:\n/m, `config:\n${extra.map((l) => `  ${l}\n`).join("")}`));
     return file;
   };
   interface JsonRun {
@@ -256,7 +256,7 @@ describe("npm run checks, against a local endpoint", () => {
   it("takes the token from a stack file that holds it in plain text, when the environment has none", async () => {
     fake.setScenario("healthy");
     const dir = tempDir("checks-stack");
-    const prodFile = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    const prodFile = fs.readFileSync(FIXTURE_STACK_FILE, "utf8");
     const stackFile = path.join(dir, "Pulumi.prod.yaml");
     fs.writeFileSync(stackFile, prodFile.replace(/ain-monitoring:functionsAuthToken:\n\s+secure: .*/, `ain-monitoring:functionsAuthToken: ${token}`));
     const withoutEnv = await checksWith({ AIN_FUNCTIONS_AUTH_TOKEN: "" }, "--config-file", stackFile, "--base-url", fake.functionsBaseUrl, only);

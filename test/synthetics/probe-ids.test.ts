@@ -4,7 +4,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { PROBE_IDS_OUTPUT, probeIdSource, recordedProbeIds, SM_TOKEN_ENV } from "../../src/synthetics/probes";
-import { ROOT, runValidStack, type StackRun } from "../support/offline";
+import { FIXTURE_STACK_FILE, runValidStack, type StackRun } from "../support/offline";
 import { runPlan, tempDir } from "../support/processes";
 
 /**
@@ -47,7 +47,7 @@ describe("a preview, which holds no Synthetic Monitoring token", () => {
   it("in the offline plan too, even with an SM token left in the shell, which the plan never uses", () => {
     const dir = tempDir("probe-typo");
     const stackFile = path.join(dir, "Pulumi.typo.yaml");
-    fs.writeFileSync(stackFile, `${fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")}  ain-monitoring:synthetics:\n    probes: [Frankfurt, Londn]\n`);
+    fs.writeFileSync(stackFile, `${fs.readFileSync(FIXTURE_STACK_FILE, "utf8")}  ain-monitoring:synthetics:\n    probes: [Frankfurt, Londn]\n`);
     const plan = runPlan(["--stack", "prod", "--config-file", stackFile, "--out", path.join(dir, "out")], { [SM_TOKEN_ENV]: "glsm-left-in-the-shell" });
     expect(plan.status).toBe(1);
     expect(plan.stderr).toContain(`synthetics.probes: no probe named 'Londn'; known at the last deploy: ${Object.keys(OFFLINE_PROBES).sort().join(", ")}`);
