@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { REFERENCE_FILE, withReference } from "../../src/config/reference";
 import { plainSchema, secretKeys, secretKeyNames, type SecretKeySpec } from "../../src/config/schema";
 import { ROOT } from "../support/offline";
+import { stale } from "../support/regenerate";
 
 interface Declaration {
   type: string;
@@ -65,9 +66,9 @@ describe("Pulumi.yaml declares the scalar keys exactly as the schema does", () =
 describe("the configuration reference (docs/configuration.md)", () => {
   const reference = () => fs.readFileSync(path.join(ROOT, REFERENCE_FILE), "utf8");
 
-  it("is the one the schema generates (run `npm run docs` after changing the schema)", () => {
+  it("is the one the schema generates (run `npm run regenerate` after changing the schema)", () => {
     const doc = reference();
-    expect(withReference(doc) === doc, `${REFERENCE_FILE} is stale: run \`npm run docs\``).toBe(true);
+    expect(withReference(doc) === doc, stale(REFERENCE_FILE)).toBe(true);
   });
 
   it("lists every key with its default", () => {

@@ -114,3 +114,12 @@ describe("the front page", () => {
     expect(readme).toMatch(/^npm run regenerate$/m);
   });
 });
+
+describe("the commands the documents name", () => {
+  const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
+
+  it.each(DOCS)("every `npm run <script>` in %s is a script of package.json", (doc) => {
+    const named = [...read(doc).matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]);
+    expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
+  });
+});
