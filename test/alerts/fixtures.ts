@@ -2,8 +2,9 @@ import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";
 import { INVALID_TOKEN_STATUSES } from "../../src/alerts/sharingTokens";
 import { journeys } from "../../src/alerts/sparseFailures";
-import { selectors } from "../../src/alerts/signals";
+import { edgeSeries, selectors } from "../../src/alerts/signals";
 import { checkJob } from "../../src/synthetics/jobs";
+import { meaningOf } from "./runbookMeaning";
 
 /**
  * Input series that make each alert's value equal a chosen number. A gauge holds a level; a
@@ -51,11 +52,15 @@ const sparse = (series: string, perSample: number, everyMinutes: number): InputS
 const counter = (series: string, perSample: number): InputSeries => ({ series, kind: "counter", perSample });
 
 /**
- * probe_success at both probe locations, held at a level: a threshold test, not the producer's
- * shape (test/alerts/sm-scenarios.test.ts feeds executions as Synthetic Monitoring pushes them).
+ * A value `share` of the threshold past it on the side the runbook calls a breach, or back on the
+ * safe side: the scenarios follow whatever threshold the stack sets, and the side comes from
+ * runbookMeaning.ts, not from the rule's comparator. A percentage stays under `max`.
  */
-const probes = (jobs: string[]) => (level: number) =>
-  jobs.flatMap((job) => ["Frankfurt", "London"].map((probe) => gauge(`probe_success{job="${job}", probe="${probe}"}`, level)));
+function around(alert: DecoratedAlert, share: { safe: number; breach: number }, max = Infinity): Pick<AlertFixture, "safe" | "breach"> {
+  const up = meaningOf(alert.id).breachesWhen === "above" ? 1 : -1;
+  const breach = alert.threshold * (1 + up * share.breach);
+  return { safe: alert.threshold * (1 - up * share.safe), breach: up > 0 ? Math.min(breach, (alert.threshold + max) / 2) : breach };
+}
 
 /** Total request rate of the burn-rate fixtures: high enough that every traffic guard passes. */
 const BURN_TRAFFIC_PER_SECOND = 100;
@@ -67,9 +72,16 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   // The drain's recorded count, as Grafana's writer leaves it: one point per evaluation, the
   // requests of that minute (a steady rate here; incidents.ts has the sparse, bursty shapes).
   const edge = (functionName: string, status: string, perSecond: number) =>
-    gauge(`ain:edge_requests:count1m{function="${functionName}", status="${status}"}`, perSecond * 60);
-  const latency = (functionName: string) => (seconds: number) => [gauge(`ain:edge_latency_seconds:p95_5m{function="${functionName}"}`, seconds)];
+    gauge(`${edgeSeries.requestsPerMinute}{function="${functionName}", status="${status}"}`, perSecond * 60);
+  const latency = (functionName: string) => (seconds: number) => [gauge(`${edgeSeries.latencyP95Seconds5m}{function="${functionName}"}`, seconds)];
 
+  /**
+   * probe_success at every probe location, held at a level: a threshold test, not the producer's
+   * shape (incidents.ts feeds executions as Synthetic Monitoring pushes them).
+   */
+  const locations = settings.synthetics.probes;
+  const probes = (jobs: string[]) => (level: number) => jobs.flatMap((job) => locations.map((probe) => gauge(`probe_success{job="${job}", probe="${probe}"}`, level)));
+  const job = { health: checkJob(settings, "healthCheck"), pdf: checkJob(settings, "pdfGeneration"), vin: checkJob(settings, "vinDecode") };
   const databaseJobs = settings.synthetics.databaseChecks.map((id) => checkJob(settings, id));
   const systemDownJobs = settings.synthetics.systemDownChecks.map((id) => checkJob(settings, id));
 
@@ -79,8 +91,8 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     // `perHour` failed requests an hour, one every 60 / perHour minutes, as a drain count records
     // them at low volume: a point in a failing minute, nothing between. `successes` of them pass.
     const failing = (perHour: number, successesPerFailure: number) => [
-      sparse(`ain:edge_requests:count1m{function="${lowVolume.functionName}", status="503"}`, 1, Math.max(1, Math.round(60 / perHour))),
-      ...(successesPerFailure > 0 ? [sparse(`ain:edge_requests:count1m{function="${lowVolume.functionName}", status="200"}`, successesPerFailure, Math.max(1, Math.round(60 / perHour)))] : []),
+      sparse(`${edgeSeries.requestsPerMinute}{function="${lowVolume.functionName}", status="503"}`, 1, Math.max(1, Math.round(60 / perHour))),
+      ...(successesPerFailure > 0 ? [sparse(`${edgeSeries.requestsPerMinute}{function="${lowVolume.functionName}", status="200"}`, successesPerFailure, Math.max(1, Math.round(60 / perHour)))] : []),
     ];
     return {
       inputs: (perHour) => failing(perHour, 0),
@@ -115,8 +127,8 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     // The value is 1 while the pipeline is silent: 0 feeds its series, 1 feeds nothing.
     const present: Record<string, InputSeries[]> = {
       "signal-missing-metrics-api": [gauge(`pg_up{${primary}}`, 1)],
-      "signal-missing-probes": probes(["ain-health-check", "ain-decode-vin"])(1),
-      "signal-missing-log-drain": [edge(fn.vinDecode, "200", 0.4), gauge(`ain:edge_latency_seconds:p95_5m{function="${fn.vinDecode}"}`, 0.8)],
+      "signal-missing-probes": probes(systemDownJobs)(1),
+      "signal-missing-log-drain": [edge(fn.vinDecode, "200", 0.4), gauge(`${edgeSeries.latencyP95Seconds5m}{function="${fn.vinDecode}"}`, 0.8)],
       "signal-missing-metrics-api-checks": [],
     };
     const series = present[alert.id];
@@ -127,8 +139,8 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   const burn = /^(overall|email|pdf)-burn-/.exec(alert.id);
   if (burn) {
     const slo = burn[1] as keyof typeof burnFunction;
-    const budget = alert.value.match(/\/ ([0-9.]+)$/)?.[1];
-    const budgetRatio = Number(budget);
+    const budgets = settings.runbook.errorBudgets;
+    const budgetRatio = { overall: budgets.overallPercent, email: budgets.emailDeliveryFailurePercent, pdf: budgets.pdfGenerationFailurePercent }[slo] / 100;
     const traffic = (burnRate: number, total: number) => {
       const errors = Math.min(total, burnRate * budgetRatio * total);
       return [edge(burnFunction[slo], "500", errors), edge(burnFunction[slo], "200", total - errors)];
@@ -143,9 +155,10 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     };
   }
 
+  const surge = around(alert, { safe: 0.4, breach: 1.25 });
   const table: Record<string, AlertFixture> = {
     "edge-functions-down": {
-      inputs: probes(["ain-health-check", "ain-decode-vin"]),
+      inputs: probes(systemDownJobs),
       safe: 1,
       breach: 0,
       exactBoundary: true,
@@ -153,40 +166,38 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
       // checks, a 'for' would push the page past the 3-minute target (sm-scenarios measures it).
       firesOnOneSample: "no 'for': the latest execution of two functions at two probe locations failing together is the outage itself",
     },
-    "email-health-check-failing": { inputs: probes(["ain-health-check"]), safe: 0.75, breach: 0.25, exactBoundary: true },
+    "email-health-check-failing": { inputs: probes([job.health]), safe: 0.75, breach: 0.25, exactBoundary: true },
     "probe-location-silent": {
       // `silent` of the two locations report nothing; the others report passing results.
-      inputs: (silent) => ["Frankfurt", "London"].slice(silent).flatMap((probe) => systemDownJobs.map((job) => gauge(`probe_success{job="${job}", probe="${probe}"}`, 1))),
+      inputs: (silent) => locations.slice(silent).flatMap((probe) => systemDownJobs.map((j) => gauge(`probe_success{job="${j}", probe="${probe}"}`, 1))),
       safe: 0,
       breach: 1,
       exactBoundary: true,
     },
     "probe-location-failing": {
-      // Frankfurt at the level, London passing: the worst location's best latest result.
-      inputs: (level) => ["ain-health-check", "ain-decode-vin"].flatMap((job) => [gauge(`probe_success{job="${job}", probe="Frankfurt"}`, level), gauge(`probe_success{job="${job}", probe="London"}`, 1)]),
+      // The first location at the level, the others passing: the worst location's best latest result.
+      inputs: (level) => systemDownJobs.flatMap((j) => locations.map((probe, i) => gauge(`probe_success{job="${j}", probe="${probe}"}`, i === 0 ? level : 1))),
       safe: 1,
       breach: 0,
       exactBoundary: true,
     },
-    "pdf-check-failing": { inputs: probes(["ain-generate-valuation-pdf"]), safe: 1, breach: 0, exactBoundary: true },
-    "vin-decode-check-failing": { inputs: probes(["ain-decode-vin"]), safe: 0.6, breach: 0.1, exactBoundary: true },
-    "vin-decode-latency-over": { inputs: latency(fn.vinDecode), safe: 2.5, breach: 4, exactBoundary: true },
-    "vin-decode-latency-severe": { inputs: latency(fn.vinDecode), safe: 4.5, breach: 7.5, exactBoundary: true },
-    "email-delivery-latency-over": { inputs: latency(fn.emailDelivery), safe: 4.25, breach: 6, exactBoundary: true },
-    "email-delivery-latency-severe": { inputs: latency(fn.emailDelivery), safe: 8, breach: 12, exactBoundary: true },
-    "pdf-generation-latency-over": { inputs: latency(fn.pdfGeneration), safe: 9.5, breach: 12.5, exactBoundary: true },
-    "pdf-generation-latency-severe": { inputs: latency(fn.pdfGeneration), safe: 15, breach: 25, exactBoundary: true },
+    "pdf-check-failing": { inputs: probes([job.pdf]), safe: 1, breach: 0, exactBoundary: true },
+    "vin-decode-check-failing": { inputs: probes([job.vin]), safe: 0.6, breach: 0.1, exactBoundary: true },
+    "vin-decode-latency-over": { inputs: latency(fn.vinDecode), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
+    "vin-decode-latency-severe": { inputs: latency(fn.vinDecode), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
+    "email-delivery-latency-over": { inputs: latency(fn.emailDelivery), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
+    "email-delivery-latency-severe": { inputs: latency(fn.emailDelivery), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
+    "pdf-generation-latency-over": { inputs: latency(fn.pdfGeneration), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
+    "pdf-generation-latency-severe": { inputs: latency(fn.pdfGeneration), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
     "email-endpoints-503": {
       // count 503s in the 5-minute window: count / 5 a minute.
       inputs: (count) => [edge(fn.emailDelivery, "503", count / 300), edge(fn.emailDelivery, "200", 2)],
-      safe: 2,
-      breach: 6,
+      ...around(alert, { safe: 1 / 3, breach: 1 }),
       exactBoundary: false,
     },
     "pdf-generation-500": {
       inputs: (count) => [edge(fn.pdfGeneration, "500", count / 300), edge(fn.pdfGeneration, "200", 1)],
-      safe: 1,
-      breach: 9,
+      ...around(alert, { safe: 2 / 3, breach: 2 }),
       exactBoundary: false,
     },
     "database-down": {
@@ -226,26 +237,22 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     },
     "database-connections-high": {
       inputs: (percent) => [gauge(`connection_stats_connection_count{${primary}, username="authenticator"}`, percent), gauge(`max_connections_connection_count{${primary}}`, 100)],
-      safe: 79,
-      breach: 91,
+      ...around(alert, { safe: 0.2, breach: 0.15 }, 100),
       exactBoundary: true,
     },
     "database-queries-slow": {
       inputs: (seconds) => [counter(`pg_stat_statements_total_time_seconds{${ref}}`, seconds * 8), counter(`pg_stat_statements_total_queries{${ref}}`, 8)],
-      safe: 0.5,
-      breach: 1.75,
+      ...around(alert, { safe: 0.5, breach: 0.75 }),
       exactBoundary: true,
     },
     "database-disk-high": {
       inputs: (percent) => [gauge(`node_filesystem_avail_bytes{${primary}, mountpoint="/data"}`, 1000 - percent * 10), gauge(`node_filesystem_size_bytes{${primary}, mountpoint="/data"}`, 1000)],
-      safe: 70,
-      breach: 93,
+      ...around(alert, { safe: 0.125, breach: 0.16 }, 100),
       exactBoundary: false,
     },
     "storage-near-plan-limit": {
       inputs: (percent) => [gauge(`storage_storage_size_mb{${ref}}`, (percent / 100) * settings.runbook.capacity.storagePlanLimitGiB * 1024)],
-      safe: 60,
-      breach: 85,
+      ...around(alert, { safe: 0.25, breach: 0.0625 }, 100),
       exactBoundary: true,
     },
     "storage-full-soon": {
@@ -262,11 +269,10 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     },
     "sharing-invalid-token-surge": {
       inputs: (perHour) => [edge(fn.sharedReport, INVALID_TOKEN_STATUSES[3], perHour / 3600), edge(fn.sharedReport, "200", 0.5)],
-      safe: 12,
-      breach: 45,
+      ...surge,
       exactBoundary: false,
-      // The 15-minute window's count, per hour, passes the threshold after 15 x threshold / 45 minutes.
-      fillMinutes: Math.floor((15 * settings.runbook.sharingTokens.invalidTokenUsesPerHour) / 45),
+      // The 15-minute window's count, per hour, passes the threshold after 15 x threshold / breach minutes.
+      fillMinutes: Math.floor((15 * alert.threshold) / surge.breach),
     },
   };
   const fixture = table[alert.id];

@@ -1,6 +1,7 @@
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { PromtoolTest } from "../support/promtool";
 import type { AlertFixture, InputSeries } from "./fixtures";
+import { meaningOf } from "./runbookMeaning";
 
 /**
  * The promtool test groups for one alert, generated from its spec and fixture: silent on the
@@ -94,9 +95,15 @@ export function scenarios(alert: DecoratedAlert, fixture: AlertFixture): Promtoo
     { expr: everFiring(alert, settle), eval_time: at(settle - 1), exp_samples: none },
   ]);
 
+  // The side of the threshold and the boundary come from the runbook's words, not from the rule.
+  const meaning = meaningOf(alert.id);
+  const breaches = (value: number) => (value === alert.threshold ? meaning.atThreshold === "breach" : meaning.breachesWhen === "above" ? value > alert.threshold : value < alert.threshold);
+  if (!breaches(fixture.breach) || breaches(fixture.safe)) {
+    throw new Error(`${alert.id}: the fixture's breach ${fixture.breach} and safe ${fixture.safe} are not on the sides test/alerts/runbookMeaning.ts gives (${meaning.breachesWhen} ${alert.threshold})`);
+  }
   if (fixture.exactBoundary) {
-    const firesAtBoundary = alert.comparator === ">=";
-    test(`at the threshold ${alert.threshold} it ${firesAtBoundary ? "fires, as the runbook's '< X' makes X a breach" : "stays silent"}`, [{ value: alert.threshold, minutes: settle }], [
+    const firesAtBoundary = meaning.atThreshold === "breach";
+    test(`at the threshold ${alert.threshold} it ${firesAtBoundary ? `fires (${meaning.because})` : "stays silent"}`, [{ value: alert.threshold, minutes: settle }], [
       { expr: firing(alert), eval_time: at(settle - 1), exp_samples: firesAtBoundary ? one : none },
     ]);
   }

@@ -8,7 +8,7 @@ import { checksCommand } from "../../src/synthetics/command";
 import { probeIds } from "../../src/synthetics/probes";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
-import { FIXTURE_STACK_FILE, ROOT, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
+import { FIXTURE_PROJECT, FIXTURE_STACK_FILE, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";
 import { runCommandAsync, tempDir, type Finished } from "../support/processes";
 
 describe("the Synthetic Monitoring checks of the prod stack", () => {
@@ -150,7 +150,7 @@ describe("npm run checks, against a local endpoint", () => {
       vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)),
     ];
     try {
-      const status = await checksCommand(args, { ...process.env, ...env }, output, ROOT);
+      const status = await checksCommand(args, { ...process.env, ...env }, output, FIXTURE_PROJECT);
       return { status, stdout, stderr, ms: Date.now() - started };
     } finally {
       for (const stray of strays) stray.mockRestore();
