@@ -96,8 +96,8 @@ export const tokenStatesQuery = (expiringSoonHours: number): string =>
  */
 export const longestTokenLifetimeQuery = `SELECT coalesce(ceil(max(extract(epoch FROM expires_at - created_at)) / 3600), 0) AS longest_lifetime_hours FROM ${m}.token_lifetimes WHERE expires_at > now()`;
 
-/** Tokens issued per day over the panel's time range. */
-export const tokensIssuedPerDayQuery = `SELECT date_trunc('day', created_at) AS time, count(*) AS issued FROM ${m}.token_lifetimes WHERE $__timeFilter(created_at) GROUP BY 1 ORDER BY 1`;
+/** Tokens issued per UTC day over the panel's time range (a day as every other day in the dashboards). */
+export const tokensIssuedPerDayQuery = `SELECT date_trunc('day', created_at, 'UTC') AS time, count(*) AS issued FROM ${m}.token_lifetimes WHERE $__timeFilter(created_at) GROUP BY 1 ORDER BY 1`;
 
 /** The dashboard variable holding the token to check. */
 export const TOKEN_VARIABLE = "token";

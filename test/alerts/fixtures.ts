@@ -143,7 +143,9 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     const budgetRatio = { overall: budgets.overallPercent, email: budgets.emailDeliveryFailurePercent, pdf: budgets.pdfGenerationFailurePercent }[slo] / 100;
     const traffic = (burnRate: number, total: number) => {
       const errors = Math.min(total, burnRate * budgetRatio * total);
-      return [edge(burnFunction[slo], "500", errors), edge(burnFunction[slo], "200", total - errors)];
+      // 546, "Resource Limit": the edge runtime stopped the function (WORKER_RESOURCE_LIMIT, once
+      // WORKER_LIMIT; supabase.com/docs/guides/functions/status-codes). A server error, not a 50x.
+      return [edge(burnFunction[slo], "546", errors), edge(burnFunction[slo], "200", total - errors)];
     };
     return {
       inputs: (burnRate) => traffic(burnRate, BURN_TRAFFIC_PER_SECOND),

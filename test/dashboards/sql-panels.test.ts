@@ -95,6 +95,25 @@ describe("SQL panels on PostgreSQL", () => {
   });
 });
 
+describe("days in SQL panels", () => {
+  it("are UTC days, as the PromQL panels' are, whatever time zone the session has", async () => {
+    // Grafana sets no time zone on its PostgreSQL sessions: a role or database default decides, and
+    // date_trunc('day', t) truncates in it. Kiritimati is 14 hours from UTC, so its midnights never are.
+    const daily = panels.filter((p) => p.format === "time_series" && /date_trunc\('day'/.test(p.sql));
+    expect(daily.length).toBeGreaterThanOrEqual(2);
+    await monitor.query("SET TIME ZONE 'Pacific/Kiritimati'");
+    try {
+      for (const p of daily) {
+        const { rows } = await monitor.query<{ time: Date }>(interpolate(p));
+        expect(rows.length, p.title).toBeGreaterThan(0);
+        for (const row of rows) expect(row.time.toISOString(), `${p.dashboard} "${p.title}"`).toMatch(/T00:00:00\.000Z$/);
+      }
+    } finally {
+      await monitor.query("RESET TIME ZONE");
+    }
+  });
+});
+
 describe("units in tables", () => {
   it("name columns the query really returns, so bytes and seconds are not shown as plain numbers", async () => {
     const settings = await settingsFor();
