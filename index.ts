@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertRules } from "./src/alerts/component";
 import { grafanaRuleGroups } from "./src/alerts/render/grafana";
 import { loadSettings } from "./src/config/load";
-import { dashboardCatalog } from "./src/dashboards/catalog";
+import { dashboardCatalog } from "./src/dashboards/all";
 import { Dashboards } from "./src/dashboards/component";
 import { Escalation } from "./src/escalation/component";
 import { GitHubDelivery } from "./src/github/component";
@@ -13,7 +13,7 @@ import { GrafanaFoundation } from "./src/grafana/foundation";
 import { SupabaseMetricsScrape } from "./src/grafana/metricsScrape";
 import { RotatingSecrets } from "./src/rotation/component";
 import { SyntheticChecks } from "./src/synthetics/component";
-import { probeIdSource } from "./src/synthetics/probes";
+import { probeIdSource } from "./src/synthetics/probeIds";
 import { projectDir } from "./src/projectDir";
 
 // Validate the whole config first: a bad value must stop the run before anything is registered.
@@ -29,14 +29,15 @@ const withGrafana = { provider: grafana.provider };
 const metricsScrape = settings.metricsScrape.enabled ? new SupabaseMetricsScrape("supabase-metrics", { settings }, withGrafana) : undefined;
 const rotating = new RotatingSecrets("rotating-secrets", { settings });
 const escalation = new Escalation("escalation", { settings, webhookSigningSecret: rotating.pagingWebhookSigningSecret }, withGrafana);
+// Built once: the rules point at their panels, and the Dashboards component deploys them.
+const builtDashboards = dashboardCatalog(settings);
 // Rules routed per rule name contact points and a mute timing, which Grafana requires to exist first.
 const alerts = new AlertRules(
   "alerts",
-  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
+  { folderUid: grafana.folder.uid, groups: grafanaRuleGroups(settings, builtDashboards), postgresDatasourceUid: grafana.postgres.uid, renderedPostgresDatasourceUid: renderedPostgresUid(settings) },
   { ...withGrafana, dependsOn: [escalation] },
 );
 const synthetics = probeSource ? new SyntheticChecks("synthetics", { settings, probeIdSource: probeSource }, withGrafana) : undefined;
-const builtDashboards = dashboardCatalog(settings);
 const dashboards = new Dashboards("dashboards", { folderUid: grafana.folder.uid, dashboards: builtDashboards }, withGrafana);
 const access = new AccessControl(
   "access",
@@ -73,5 +74,5 @@ export const githubEnvironments = delivery?.environments.map((e) => pulumi.inter
 export const pagingWebhookSigningSecret = pulumi.secret(rotating.pagingWebhookSigningSecret);
 export const metricsScrapeJobs = metricsScrape?.jobs.map((j) => j.name) ?? [];
 export const syntheticCheckJobs = synthetics?.checks.map((c) => c.job) ?? [];
-/** Read back by the next preview, which holds no Synthetic Monitoring token (src/synthetics/probes.ts). */
+/** Read back by the next preview, which holds no Synthetic Monitoring token (src/synthetics/probeIds.ts). */
 export const syntheticProbeIds = synthetics?.probeIds ?? {};

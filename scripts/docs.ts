@@ -10,7 +10,7 @@ import { REFERENCE_FILE, withReference } from "../src/config/reference";
 import { GUIDE_PATH } from "../src/guide/anchors";
 import { alertGuideMarkdown } from "../src/guide/render";
 import { offlineSettings } from "../src/offline/settings";
-import { dashboardCatalog } from "../src/dashboards/catalog";
+import { dashboardCatalog } from "../src/dashboards/all";
 import { LAYOUT_DIR, layoutPicture, samePixels } from "../test/support/layoutPng";
 
 const root = path.resolve(__dirname, "..");

@@ -11,7 +11,8 @@ import type * as Engine from "../src/offline/engine";
 import type * as Plan from "../src/offline/plan";
 import type * as Budgets from "../src/config/budgets";
 import type * as Reach from "../src/github/reach";
-import { configErrorMessage, validateConfig } from "../src/config/validate";
+import { configErrorMessage } from "../src/config/validate";
+import { validateStack } from "../src/validateStack";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 import { projectDir } from "../src/projectDir";
 
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   if (values["config-file"]) process.env.AIN_STACK_FILE = stackConfig.stackFile;
   // A bad value answers before the runtime loads, in the words the program would use: it validates
   // with the same code (src/config/load.ts) before it registers anything.
-  const { plain, problems } = validateConfig(stackConfig.config, stack);
+  const { plain, problems } = validateStack(stackConfig.config, stack);
   if (!plain) return refuseConfig(configErrorMessage(stackConfig.stackFile, problems));
   // Only now the Pulumi runtime and the program's modules (a second of loading): --help, a wrong
   // option and a missing or unreadable stack file answer without them. require(), not import(),

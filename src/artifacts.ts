@@ -1,7 +1,7 @@
 import { lokiRuleFiles, prometheusRuleFiles } from "./alerts/render/prometheus";
-import { catalogMarkdown } from "./catalog";
-import { dashboardCatalog, dashboardJson } from "./dashboards/catalog";
-import type { Settings } from "./config/load";
+import { catalogMarkdown } from "./catalogMarkdown";
+import { dashboardCatalog, dashboardJson } from "./dashboards/all";
+import type { Settings } from "./config/settings";
 import { alertmanagerConfig } from "./escalation/alertmanager";
 import { blackboxConfig, probeTargets } from "./synthetics/blackbox";
 import { now } from "./rotation/clock";
@@ -10,7 +10,7 @@ import { checkSpecs, monthlyExecutions } from "./synthetics/checks";
 import { budgetLines, fleetWarnings, readFleet, stackUsage } from "./config/budgets";
 import { projectDir } from "./projectDir";
 import { makesCheckAlerts } from "./synthetics/checkAlerts";
-import { alertCatalog } from "./alerts/catalog";
+import { alertCatalog } from "./alerts/decorate";
 import { severityNames } from "./config/runbook";
 import { dashboardUrl } from "./grafana/urls";
 import { GUIDE_PATH } from "./guide/anchors";
@@ -26,15 +26,16 @@ import { readDelivery } from "./github/delivery";
  */
 export function renderArtifacts(settings: Settings): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [name, text] of prometheusRuleFiles(settings)) files.set(`prometheus/${name}`, text);
+  const dashboards = dashboardCatalog(settings);
+  for (const [name, text] of prometheusRuleFiles(settings, dashboards)) files.set(`prometheus/${name}`, text);
   for (const [name, text] of lokiRuleFiles(settings)) files.set(`loki/${name}`, text);
-  for (const d of dashboardCatalog(settings)) files.set(`dashboards/${d.uid}.json`, dashboardJson(d));
+  for (const d of dashboards) files.set(`dashboards/${d.uid}.json`, dashboardJson(d));
   files.set("alertmanager/routing.yml", alertmanagerConfig(settings));
   const checks = checkSpecs(settings);
   files.set("synthetics/blackbox.yml", blackboxConfig(checks));
   files.set("synthetics/targets.json", JSON.stringify(probeTargets(checks), null, 2) + "\n");
-  files.set("catalog.md", catalogMarkdown(settings));
-  files.set("alerts.md", alertGuideMarkdown(settings));
+  files.set("catalog.md", catalogMarkdown(settings, dashboards));
+  files.set("alerts.md", alertGuideMarkdown(settings, dashboards));
   // Who holds which credential, and the OIDC rules the bootstrap registers in Pulumi Cloud.
   const delivery = readDelivery(projectDir());
   files.set("delivery/credentials.md", credentialsTable(reach(settings, delivery)));
@@ -79,10 +80,10 @@ export interface PlanPlaces {
 
 /** The closing summary of a plan: what the stack watches, what it costs, and where to read more. */
 export function planSummary(settings: Settings, places: PlanPlaces): string[] {
-  const alerts = alertCatalog(settings);
+  const dashboards = dashboardCatalog(settings);
+  const alerts = alertCatalog(settings, dashboards);
   const bySeverity = severityNames.map((s) => `${alerts.filter((a) => a.severity === s).length} ${s}`).join(", ");
   const checks = checkSpecs(settings).filter((c) => c.enabled);
-  const dashboards = dashboardCatalog(settings);
   const usage = stackUsage(settings);
   return [
     "",

@@ -3,11 +3,13 @@ import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 import { checkJob, type CheckId } from "../synthetics/jobs";
 import type { AlertContext } from "./context";
 import { probeSuccessShare, sampleSpacingSeconds, twoExecutionsWindowSeconds } from "./probes";
-import { duration, type AlertSpec, type Area } from "./types";
+import { alertNames, type AlertId, type AlertName } from "./names";
+import { duration } from "./evaluation";
+import type { AlertSpec, Area } from "./types";
 
 export interface CheckFailing {
-  id: string;
-  name: string;
+  id: AlertId;
+  name: AlertName;
   area: Area;
   covers: RunbookItemId[];
   runbookSection: RunbookSection;
@@ -53,6 +55,6 @@ export function checkFailingAlert({ settings, sel }: AlertContext, c: CheckFaili
     description: `Only {{value}} of the ${job} check's executions over ${window} passed (it runs every ${duration(every)} from each probe location).`,
     noData: "OK",
     execError: "Error",
-    stateReason: "A check that stops reporting is Synthetic Monitoring's silence: ProbesSignalMissing names it at P2. A first deploy with no data yet must not page.",
+    stateReason: `A check that stops reporting is Synthetic Monitoring's silence: ${alertNames["signal-missing-probes"]} names it at P2. A first deploy with no data yet must not page.`,
   };
 }

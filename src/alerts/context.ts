@@ -1,4 +1,4 @@
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { selectors, type Selectors } from "./signals";
 
 /** What every area's alert factory reads: the validated settings and the selectors made from them. */

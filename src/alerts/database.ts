@@ -4,7 +4,9 @@ import type { AlertContext } from "./context";
 import { latestExecutionWindowSeconds, worstLatestResult } from "./probes";
 import { probeMetrics, series, supabaseMetrics } from "./signals";
 import { checkJob } from "../synthetics/jobs";
-import { duration, type AlertSpec } from "./types";
+import { duration } from "./evaluation";
+import type { AlertSpec } from "./types";
+import { alertNames, handle } from "./names";
 
 /**
  * The Metrics API's own silence, in seconds: two scrapes missed and half of one more, so one late
@@ -55,8 +57,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
   const readOnlyMargin = capacity.readOnlyDiskPercent - capacity.databaseDiskUrgentPercent;
   return [
     {
-      id: "database-down",
-      name: "DatabaseDown",
+      ...handle("database-down"),
       area: "database",
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -82,11 +83,10 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: "pg_up has been {{value}} on the primary for two scrapes: the Metrics API answers, and says it cannot reach Postgres. Expect timeouts and connection refused errors.",
       noData: "OK",
       execError: "OK",
-      stateReason: "No pg_up at all is DatabaseUnreachable's case (with the functions failing) or the scrape's (MetricsApiSignalMissing); a first deploy with no scrape yet must not page.",
+      stateReason: `No pg_up at all is ${alertNames["database-unreachable"]}'s case (with the functions failing) or the scrape's (${alertNames["signal-missing-metrics-api"]}); a first deploy with no scrape yet must not page.`,
     },
     {
-      id: "database-unreachable",
-      name: "DatabaseUnreachable",
+      ...handle("database-unreachable"),
       area: "database",
       covers: ["databaseDown", "systemDown"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -105,7 +105,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
         query: `count(absent_over_time(${primary(supabaseMetrics.databaseUp)}[${absentSeconds}s]) and on () (${quietTogether}))`,
         min: 1,
         unit: "count",
-        why: `the Metrics API stopped within ${QUIET_TOGETHER_SECONDS / 60} minutes of the failing checks' last success; pg_up answering is DatabaseDown's to judge, and a scrape broken long before is MetricsApiSignalMissing's`,
+        why: `the Metrics API stopped within ${QUIET_TOGETHER_SECONDS / 60} minutes of the failing checks' last success; pg_up answering is ${alertNames["database-down"]}'s to judge, and a scrape broken long before is ${alertNames["signal-missing-metrics-api"]}'s`,
       },
       forSeconds: 0,
       keepFiringForSeconds: settings.runbook.failureModes.systemDownKeepFiringMinutes * 60,
@@ -114,11 +114,10 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `No pg_up from the Metrics API for ${absentSeconds} s, and the latest run of a check that needs the database (${dbChecks.join(", ")}) failed at every probe location ({{value}}). The instance itself is likely down: check the Supabase status page and the project's dashboard.`,
       noData: "OK",
       execError: "OK",
-      stateReason: "Absent pg_up with every database check passing is the scrape, not the database: MetricsApiSignalMissing says so at P2.",
+      stateReason: `Absent pg_up with every database check passing is the scrape, not the database: ${alertNames["signal-missing-metrics-api"]} says so at P2.`,
     },
     {
-      id: "database-read-only",
-      name: "DatabaseReadOnly",
+      ...handle("database-read-only"),
       area: "database",
       covers: ["databaseDown"],
       runbookSection: runbookSections.databaseScaling,
@@ -136,11 +135,10 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `default_transaction_read_only is {{value}} on the primary: writes fail. Supabase does this at ${capacity.readOnlyDiskPercent} % disk; free space or grow the disk, then turn read-only off in the dashboard (Database > Settings).`,
       noData: "OK",
       execError: "Error",
-      stateReason: "A silent Metrics API is MetricsApiSignalMissing's, or the database's absence DatabaseUnreachable's.",
+      stateReason: `A silent Metrics API is ${alertNames["signal-missing-metrics-api"]}'s, or the database's absence ${alertNames["database-unreachable"]}'s.`,
     },
     {
-      id: "monitoring-role-writes",
-      name: "MonitoringRoleWrites",
+      ...handle("monitoring-role-writes"),
       area: "database",
       covers: ["credentialMisuse"],
       runbookSection: runbookSections.dataBreachResponse,
@@ -161,8 +159,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "own_writes() always answers one row; a failing query shows as an error rather than a page.",
     },
     {
-      id: "database-connections-high",
-      name: "DatabaseConnectionsHigh",
+      ...handle("database-connections-high"),
       area: "database",
       covers: ["connections"],
       runbookSection: runbookSections.databaseScaling,
@@ -181,11 +178,10 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `{{value}} % of max_connections are in use on the fullest database instance (the primary, or a read replica); the runbook keeps them under ${capacity.databaseConnectionsPercent} %. Check connection pooling, then long-running queries.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API; this rule judges only numbers it has.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API; this rule judges only numbers it has.`,
     },
     {
-      id: "database-queries-slow",
-      name: "DatabaseQueriesSlow",
+      ...handle("database-queries-slow"),
       area: "database",
       covers: ["queryTime"],
       runbookSection: runbookSections.databaseScaling,
@@ -205,8 +201,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "No queries in the window means nothing is slow.",
     },
     {
-      id: "database-long-running-queries",
-      name: "DatabaseLongRunningQueries",
+      ...handle("database-long-running-queries"),
       area: "database",
       covers: ["longRunningQueries"],
       runbookSection: runbookSections.databaseConnectionIssues,
@@ -226,8 +221,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       stateReason: "count(*) always answers; a failing query shows as an error rather than a page.",
     },
     {
-      id: "database-disk-high",
-      name: "DatabaseDiskNearLimit",
+      ...handle("database-disk-high"),
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -244,11 +238,10 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `The database disk (/data) is {{value}} % full (runbook upgrade trigger: storage > ${capacity.storagePercent} % of limit).`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API.`,
     },
     {
-      id: "database-disk-near-read-only",
-      name: "DatabaseDiskNearReadOnly",
+      ...handle("database-disk-near-read-only"),
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -266,11 +259,10 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `The database disk (/data) is {{value}} points short of ${capacity.readOnlyDiskPercent} %, where Supabase switches the database to read-only. Free space (old PDFs' rows, bloat) or grow the disk now.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API.`,
     },
     {
-      id: "root-disk-high",
-      name: "RootDiskNearFull",
+      ...handle("root-disk-high"),
       area: "database",
       covers: ["databaseDisk"],
       runbookSection: runbookSections.databaseScaling,
@@ -287,7 +279,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       description: `/ is {{value}} % full on the database instance. It is Supabase's to manage: open a support ticket with the project ref.`,
       noData: "OK",
       execError: "Error",
-      stateReason: "MetricsApiSignalMissing covers a silent Metrics API.",
+      stateReason: `${alertNames["signal-missing-metrics-api"]} covers a silent Metrics API.`,
     },
   ];
 }

@@ -1,8 +1,7 @@
-import type { Severity } from "../config/runbook";
-import type { RunbookItemId } from "../config/runbookItems";
 import { measuredDetection } from "./measured";
 import { worstCaseToPage, type Clocks } from "./timing";
-import type { AlertSpec, SignalKind } from "./types";
+import type { AlertName } from "./names";
+import type { AlertSpec, MeasuredDetection, SignalKind } from "./types";
 
 export type { SignalKind };
 
@@ -12,18 +11,9 @@ export type { SignalKind };
  * incident's start, is recorded in measured.ts. Bounded: the worst case from the configuration's
  * clocks (timing.ts), which a run can only meet or beat. The catalog and the guide show both.
  */
-export interface MeasuredDetection {
-  alert: string;
-  severity: Severity | undefined;
-  item: RunbookItemId;
-  scenario: string;
-  /** "producer": series shaped like the producer's; "threshold": the alert's own threshold fixture. */
-  shape: "producer" | "threshold";
-  seconds: number;
-}
 
 /** The measured time to detect of an alert: its producer-shaped scenario's, else its threshold fixture's. */
-export function measuredTimeToDetect(alertName: string): MeasuredDetection | undefined {
+export function measuredTimeToDetect(alertName: AlertName): MeasuredDetection | undefined {
   const rows = measuredDetection.filter((m) => m.alert === alertName);
   return rows.find((m) => m.shape === "producer") ?? rows[0];
 }

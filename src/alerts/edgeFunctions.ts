@@ -6,6 +6,8 @@ import { latencyAlerts } from "./latency";
 import { bestLatestResult, reportingProbes } from "./probes";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
+import { alertNames, handle } from "./names";
+import { journeys } from "./journeys";
 
 /** Edge functions as a whole: the system being down, the overall error budget, VIN decode latency. */
 export function overallSlo({ settings }: AlertContext): Slo {
@@ -33,8 +35,7 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
   const down = systemDownSignal(ctx);
   const modes = settings.runbook.failureModes;
   const systemDown: AlertSpec = {
-    id: "edge-functions-down",
-    name: "EdgeFunctionsDown",
+    ...handle("edge-functions-down"),
     area: "edge-functions",
     covers: ["systemDown"],
     runbookSection: runbookSections.severityLevels,
@@ -60,27 +61,19 @@ export function edgeFunctionAlerts(ctx: AlertContext): AlertSpec[] {
     noData: "OK",
     execError: "OK",
     stateReason:
-      "Checks that stop reporting are Synthetic Monitoring's silence, not the product's: ProbesSignalMissing says so at P2. A first deploy with no data yet must not page, nor may a failing query.",
+      `Checks that stop reporting are Synthetic Monitoring's silence, not the product's: ${alertNames["signal-missing-probes"]} says so at P2. A first deploy with no data yet must not page, nor may a failing query.`,
   };
   const vinCheck = checkFailingAlert(ctx, {
-    id: "vin-decode-check-failing",
-    name: "VinDecodeCheckFailing",
+    ...handle("vin-decode-check-failing"),
     area: "edge-functions",
     covers: ["vinLatency"],
     runbookSection: runbookSections.keyMetrics,
     check: "vinDecode",
     severity: "P2",
-    severityReason: "VIN decode failing on its own is a feature issue, not the system down (that is EdgeFunctionsDown): a ticket for the day.",
+    severityReason: `VIN decode failing on its own is a feature issue, not the system down (that is ${alertNames["edge-functions-down"]}): a ticket for the day.`,
     what: `${settings.functions.vinDecode} (VIN decode)`,
   });
-  const vin = latencyAlerts(ctx, {
-    id: "vin-decode",
-    title: "VIN decode",
-    area: "edge-functions",
-    covers: "vinLatency",
-    functionName: settings.functions.vinDecode,
-    budgetSeconds: settings.runbook.latencyBudgets.vinDecodeSeconds,
-  });
+  const vin = latencyAlerts(ctx, journeys(settings).vinDecode);
   const budget = sloAlerts(overallSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [systemDown, vinCheck, ...vin, ...budget];
 }

@@ -5,6 +5,8 @@ import { latencyAlerts } from "./latency";
 import { requestsOver } from "./signals";
 import { sloAlerts, type Slo } from "./slo";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
+import { journeys } from "./journeys";
 
 /** "n 503s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
 const UNAVAILABLE_FOR_MINUTES = 5;
@@ -28,8 +30,7 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
   const modes = settings.runbook.failureModes;
   const healthCheck = checkFailingAlert(ctx, {
-    id: "email-health-check-failing",
-    name: "EmailHealthCheckFailing",
+    ...handle("email-health-check-failing"),
     area: "email",
     covers: ["healthCheck"],
     runbookSection: runbookSections.quickHealthCheck,
@@ -39,8 +40,7 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     what: `${settings.functions.healthCheck} (the runbook's Quick Health Check: {"success": true, "email_service_status": "ready"})`,
   });
   const unavailable: AlertSpec = {
-    id: "email-endpoints-503",
-    name: "EmailEndpointsUnavailable",
+    ...handle("email-endpoints-503"),
     area: "email",
     covers: ["email503s"],
     runbookSection: runbookSections.emailServiceDown,
@@ -48,7 +48,7 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     severityReason: "503s from the email endpoints are the runbook's symptom of the email service being down: a major feature is broken.",
     source: "prometheus",
     // The window is as long as the 'for', so a one-minute burst leaves it before the alert could fire.
-    value: `sum(${requestsOver(UNAVAILABLE_FOR_MINUTES, sel.edge(emailFunctions(ctx)), 'status="503"')})`,
+    value: `sum(${requestsOver(sel, UNAVAILABLE_FOR_MINUTES, sel.edge(emailFunctions(ctx)), 'status="503"')})`,
     comparator: ">=",
     threshold: modes.email503PerFiveMinutes,
     unit: "count",
@@ -60,14 +60,7 @@ export function emailAlerts(ctx: AlertContext): AlertSpec[] {
     execError: "Error",
     stateReason: "No 503s recorded is the healthy state.",
   };
-  const latency = latencyAlerts(ctx, {
-    id: "email-delivery",
-    title: "Email delivery",
-    area: "email",
-    covers: "emailLatency",
-    functionName: settings.functions.emailDelivery,
-    budgetSeconds: settings.runbook.latencyBudgets.emailDeliverySeconds,
-  });
+  const latency = latencyAlerts(ctx, journeys(settings).emailDelivery);
   const budget = sloAlerts(emailSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   return [healthCheck, unavailable, ...latency, ...budget];
 }

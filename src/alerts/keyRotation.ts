@@ -1,7 +1,19 @@
 import { runbookSections } from "../config/runbookItems";
 import { periodDays } from "../rotation/periods";
 import type { AlertContext } from "./context";
-import { pascalCase, type AlertSpec } from "./types";
+import { externalKeyNames } from "../config/schema";
+import { handle, type AlertId } from "./names";
+import type { AlertSpec } from "./types";
+
+/** Each external key's reminder, by handle (names.ts). */
+export const rotationAlerts = {
+  grafanaAuth: "key-rotation-grafana-auth",
+  smAccessToken: "key-rotation-sm-access-token",
+  githubToken: "key-rotation-github-token",
+  pulumiAccessToken: "key-rotation-pulumi-access-token",
+  supabaseAccessToken: "key-rotation-supabase-access-token",
+  resendApiKey: "key-rotation-resend-api-key",
+} as const satisfies Record<(typeof externalKeyNames)[number], AlertId>;
 
 /** Days since a key was rotated, from the date recorded in config: PromQL's time() is the clock, as a vector so it can be compared. */
 export const daysSinceExpr = (lastRotated: string) => `(vector(time()) - ${Date.parse(`${lastRotated}T00:00:00Z`) / 1000}) / 86400`;
@@ -12,12 +24,14 @@ export const daysSinceExpr = (lastRotated: string) => `(vector(time()) - ${Date.
  */
 export function keyRotationAlerts({ settings }: AlertContext): AlertSpec[] {
   const due = periodDays[settings.rotation.every];
-  return Object.entries(settings.rotation.lastRotated)
-    .filter((entry): entry is [string, string] => typeof entry[1] === "string")
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, lastRotated]) => ({
-      id: `key-rotation-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-      name: `${pascalCase(key)}RotationOverdue`,
+  return externalKeyNames
+    .flatMap((key) => {
+      const lastRotated = settings.rotation.lastRotated[key];
+      return lastRotated === undefined ? [] : [{ key, lastRotated }];
+    })
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map(({ key, lastRotated }) => ({
+      ...handle(rotationAlerts[key]),
       area: "key-rotation",
       covers: ["keyRotation"],
       runbookSection: runbookSections.apiKeyRotation,

@@ -1,29 +1,21 @@
-import type { RunbookItemId } from "../config/runbookItems";
 import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
-import { edgeSeries, freshRecorded } from "./signals";
-import { pascalCase, type AlertSpec, type Area } from "./types";
-
-export interface LatencyBudget {
-  id: string;
-  title: string;
-  area: Area;
-  covers: RunbookItemId;
-  functionName: string;
-  budgetSeconds: number;
-}
+import { freshRecorded } from "./signals";
+import { handle } from "./names";
+import type { LatencyJourney } from "./journeys";
+import type { AlertSpec } from "./types";
 
 /**
  * Two alerts per latency budget: over budget is "performance slow but functional" (P2); far over
  * budget is "performance severely degraded" (P1). Real traffic's p95, from the edge logs.
  */
-export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBudget): AlertSpec[] {
+export function latencyAlerts({ settings, sel }: AlertContext, journey: LatencyJourney): AlertSpec[] {
   // Fresh points only: a p95 recorded before the traffic stopped must not hold the alert up.
-  const value = `max(${freshRecorded(edgeSeries.latencyP95Seconds5m, sel.edge(budget.functionName))})`;
+  const value = `max(${freshRecorded(sel.recorded.latencyP95Seconds5m, sel.edge(journey.functionName))})`;
   const factor = settings.runbook.failureModes.severeLatencyFactor;
   const common = {
-    area: budget.area,
-    covers: [budget.covers],
+    area: journey.area,
+    covers: [journey.latency.covers],
     runbookSection: runbookSections.keyMetrics,
     source: "prometheus",
     value,
@@ -38,25 +30,23 @@ export function latencyAlerts({ settings, sel }: AlertContext, budget: LatencyBu
   return [
     {
       ...common,
-      id: `${budget.id}-latency-over`,
-      name: `${pascalCase(budget.title)}LatencyOverBudget`,
+      ...handle(`${journey.id}-latency-over`),
       severity: "P2",
       severityReason: "Over budget but answering: performance slow but functional.",
-      threshold: budget.budgetSeconds,
+      threshold: journey.latency.budgetSeconds,
       forSeconds: 10 * 60,
-      summary: `${budget.title} p95 latency is at or over its ${budget.budgetSeconds} s budget`,
-      description: `${budget.title} (${budget.functionName}) answers in {{value}} s at p95 over 5 minutes; the runbook's budget is < ${budget.budgetSeconds} s.`,
+      summary: `${journey.title} p95 latency is at or over its ${journey.latency.budgetSeconds} s budget`,
+      description: `${journey.title} (${journey.functionName}) answers in {{value}} s at p95 over 5 minutes; the runbook's budget is < ${journey.latency.budgetSeconds} s.`,
     },
     {
       ...common,
-      id: `${budget.id}-latency-severe`,
-      name: `${pascalCase(budget.title)}LatencyFarOverBudget`,
+      ...handle(`${journey.id}-latency-severe`),
       severity: "P1",
       severityReason: `${factor}x over budget: performance severely degraded.`,
-      threshold: budget.budgetSeconds * factor,
+      threshold: journey.latency.budgetSeconds * factor,
       forSeconds: 10 * 60,
-      summary: `${budget.title} p95 latency is ${factor}x over its ${budget.budgetSeconds} s budget`,
-      description: `${budget.title} (${budget.functionName}) answers in {{value}} s at p95 over 5 minutes, ${factor}x or more over the runbook's < ${budget.budgetSeconds} s.`,
+      summary: `${journey.title} p95 latency is ${factor}x over its ${journey.latency.budgetSeconds} s budget`,
+      description: `${journey.title} (${journey.functionName}) answers in {{value}} s at p95 over 5 minutes, ${factor}x or more over the runbook's < ${journey.latency.budgetSeconds} s.`,
     },
   ];
 }

@@ -6,6 +6,8 @@ import { sloAlerts, type Slo } from "./slo";
 import { checkFailingAlert } from "./checkFailing";
 import { pdfBucketQuery } from "../sql/queries";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
+import { journeys } from "./journeys";
 
 /** "n 500s in 5 minutes", held for 5 minutes: failures that go on, not one burst. */
 const FAILING_FOR_MINUTES = 5;
@@ -27,8 +29,7 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
   const { settings, sel } = ctx;
   const fn = settings.functions.pdfGeneration;
   const serverErrors: AlertSpec = {
-    id: "pdf-generation-500",
-    name: "PdfGenerationFailing",
+    ...handle("pdf-generation-500"),
     area: "pdf",
     covers: ["pdf500s"],
     runbookSection: runbookSections.pdfGenerationFailures,
@@ -36,7 +37,7 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     severityReason: "500s from generate-valuation-pdf mean valuation reports cannot be downloaded: a major feature is broken.",
     source: "prometheus",
     // The window is as long as the 'for', so a one-minute burst leaves it before the alert could fire.
-    value: `sum(${requestsOver(FAILING_FOR_MINUTES, sel.edge(fn), 'status="500"')})`,
+    value: `sum(${requestsOver(sel, FAILING_FOR_MINUTES, sel.edge(fn), 'status="500"')})`,
     comparator: ">=",
     threshold: settings.runbook.failureModes.pdf500PerFiveMinutes,
     unit: "count",
@@ -49,8 +50,7 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     stateReason: "No 500s recorded is the healthy state.",
   };
   const bucketMissing: AlertSpec = {
-    id: "pdf-bucket-missing",
-    name: "PdfReportsBucketMissing",
+    ...handle("pdf-bucket-missing"),
     area: "pdf",
     covers: ["pdfBucket"],
     runbookSection: runbookSections.pdfGenerationFailures,
@@ -69,18 +69,10 @@ export function pdfAlerts(ctx: AlertContext): AlertSpec[] {
     detection: { signal: "sql", fillSeconds: 0 },
     stateReason: "count(*) always answers; an empty answer means the query itself broke, which must not pass silently.",
   };
-  const latency = latencyAlerts(ctx, {
-    id: "pdf-generation",
-    title: "PDF generation",
-    area: "pdf",
-    covers: "pdfLatency",
-    functionName: fn,
-    budgetSeconds: settings.runbook.latencyBudgets.pdfGenerationSeconds,
-  });
+  const latency = latencyAlerts(ctx, journeys(settings).pdfGeneration);
   const budget = sloAlerts(pdfSlo(ctx), sel, settings.runbook.errorBudgets.lowTrafficGuardRequestsPerHour);
   const check = checkFailingAlert(ctx, {
-    id: "pdf-check-failing",
-    name: "PdfGenerationCheckFailing",
+    ...handle("pdf-check-failing"),
     area: "pdf",
     covers: ["pdf500s"],
     runbookSection: runbookSections.pdfGenerationFailures,

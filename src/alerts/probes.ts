@@ -1,6 +1,6 @@
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { checkJob, type CheckId } from "../synthetics/jobs";
-import { EVALUATION_INTERVAL_SECONDS, duration } from "./types";
+import { EVALUATION_INTERVAL_SECONDS, duration } from "./evaluation";
 import { probeMetrics, series, type Selectors } from "./signals";
 
 /**

@@ -1,7 +1,7 @@
-import type { Settings } from "../config/load";
-import { edgeLogs, edgeSeries, syntheticTraffic } from "./signals";
+import type { Settings } from "../config/settings";
+import { edgeLogs, edgeSeriesOf, syntheticTraffic } from "./signals";
 import type { RecordingRule } from "./slo";
-import { duration, EVALUATION_INTERVAL_SECONDS } from "./types";
+import { duration, EVALUATION_INTERVAL_SECONDS } from "./evaluation";
 
 /**
  * The only recording rules: the edge-function logs (LogQL, in Loki) turned into Prometheus series.
@@ -10,6 +10,7 @@ import { duration, EVALUATION_INTERVAL_SECONDS } from "./types";
  */
 export function logRecordingRules(settings: Settings): RecordingRule[] {
   const stream = edgeLogs.stream(settings);
+  const edgeSeries = edgeSeriesOf(settings.identity);
   // Structured metadata, milliseconds as a string; absent on some lines (e.g. a boot error).
   const ms = settings.logDrain.executionTimeField;
   const traffic = syntheticTraffic.label;

@@ -3,6 +3,7 @@ import { tokensOverLifetimeQuery } from "../sql/queries";
 import type { AlertContext } from "./context";
 import { requestsOver } from "./signals";
 import type { AlertSpec } from "./types";
+import { handle } from "./names";
 
 /** Statuses a public link answers with when its token is invalid or expired. */
 export const INVALID_TOKEN_STATUSES = ["401", "403", "404", "410"];
@@ -15,8 +16,7 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
   const tokens = settings.runbook.sharingTokens;
   return [
     {
-      id: "sharing-token-lifetime-over-policy",
-      name: "SharingTokenLifetimeOverPolicy",
+      ...handle("sharing-token-lifetime-over-policy"),
       area: "sharing-tokens",
       covers: ["tokenLifetime"],
       runbookSection: runbookSections.publicSharingTokenIssues,
@@ -36,8 +36,7 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
       stateReason: "count(*) always answers; a failing query shows as an error rather than a page.",
     },
     {
-      id: "sharing-invalid-token-surge",
-      name: "SharingInvalidTokenSurge",
+      ...handle("sharing-invalid-token-surge"),
       area: "sharing-tokens",
       covers: ["invalidTokens"],
       runbookSection: runbookSections.publicSharingTokenIssues,
@@ -45,7 +44,7 @@ export function sharingTokenAlerts({ settings, sel }: AlertContext): AlertSpec[]
       severityReason: "Many people hitting invalid or expired links: a minor feature issue, or tokens expiring early.",
       source: "prometheus",
       // Refusals over a window as long as the 'for', per hour: a burst leaves it before the alert could fire.
-      value: `sum(${requestsOver(SURGE_FOR_MINUTES, sel.edge(settings.functions.sharedReport), `status=~"${INVALID_TOKEN_STATUSES.join("|")}"`)}) * ${60 / SURGE_FOR_MINUTES}`,
+      value: `sum(${requestsOver(sel, SURGE_FOR_MINUTES, sel.edge(settings.functions.sharedReport), `status=~"${INVALID_TOKEN_STATUSES.join("|")}"`)}) * ${60 / SURGE_FOR_MINUTES}`,
       comparator: ">",
       threshold: tokens.invalidTokenUsesPerHour,
       unit: "per-hour",

@@ -1,5 +1,6 @@
-import type { Settings } from "../config/load";
-import { EVALUATION_INTERVAL_SECONDS } from "./types";
+import type { Settings } from "../config/settings";
+import type { Identity } from "../config/identity";
+import { EVALUATION_INTERVAL_SECONDS } from "./evaluation";
 
 /**
  * Where every signal comes from, in one place: metric names of the Supabase Metrics API (a beta
@@ -48,10 +49,11 @@ export const probeMetrics = {
  * evaluations, and its last point for five more (Prometheus' lookback), so a `for` could not tell a
  * burst from a failure that lasts.
  */
-export const edgeSeries = {
-  requestsPerMinute: "ain:edge_requests:count1m",
-  latencyP95Seconds5m: "ain:edge_latency_seconds:p95_5m",
-} as const;
+export const edgeSeriesOf = (identity: Pick<Identity, "seriesPrefix">) => ({
+  requestsPerMinute: `${identity.seriesPrefix}:edge_requests:count1m`,
+  latencyP95Seconds5m: `${identity.seriesPrefix}:edge_latency_seconds:p95_5m`,
+});
+export type EdgeSeries = ReturnType<typeof edgeSeriesOf>;
 
 /**
  * A window holding exactly the last `minutes` recorded points, whatever the phase between the
@@ -72,8 +74,8 @@ export const recordedWindow = (minutes: number): string => {
 };
 
 /** Requests recorded over the last `minutes`, by the given grouping: a sum of per-minute counts. */
-export const requestsOver = (minutes: number, ...matchers: (string | undefined)[]): string =>
-  `sum_over_time(${series(edgeSeries.requestsPerMinute, ...matchers)}[${recordedWindow(minutes)}])`;
+export const requestsOver = (sel: Pick<Selectors, "recorded">, minutes: number, ...matchers: (string | undefined)[]): string =>
+  `sum_over_time(${series(sel.recorded.requestsPerMinute, ...matchers)}[${recordedWindow(minutes)}])`;
 
 /**
  * The latest value of a series Grafana records, only while it is fresh: without stale markers the
@@ -115,11 +117,13 @@ export interface Selectors {
   probes: (jobs: readonly string[]) => string;
   /** Edge-function series for one function, or several. */
   edge: (functions: string | string[]) => string;
+  /** The series recorded from the edge-function logs, named for this stack. */
+  recorded: EdgeSeries;
 }
 
 const quote = (s: string) => JSON.stringify(s);
 
-export function selectors(settings: Pick<Settings, "supabaseProjectRef">): Selectors {
+export function selectors(settings: Pick<Settings, "supabaseProjectRef" | "identity">): Selectors {
   const ref = quote(settings.supabaseProjectRef);
   return {
     supabase: `supabase_project_ref=${ref}`,
@@ -134,6 +138,7 @@ export function selectors(settings: Pick<Settings, "supabaseProjectRef">): Selec
     probes: (jobs) => (jobs.length === 1 ? `job=${quote(jobs[0])}` : `job=~${quote(jobs.join("|"))}`),
     // Function names are validated to letters, digits, '-' and '_', so they need no regex escaping.
     edge: (functions) => (Array.isArray(functions) ? `function=~${quote(functions.join("|"))}` : `function=${quote(functions)}`),
+    recorded: edgeSeriesOf(settings.identity),
   };
 }
 

@@ -4,8 +4,10 @@ import type { AlertContext } from "./context";
 import { databaseChecksFailing, metricsApiAbsentSeconds } from "./database";
 import { SYSTEM_DOWN_BELOW, systemDownSignal } from "./edgeFunctions";
 import { bestLatestResult, latestExecutionWindowSeconds, reportingProbes, twoExecutionsWindowSeconds } from "./probes";
-import { edgeSeries, freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
-import { duration, type AlertSpec } from "./types";
+import { freshRecorded, probeMetrics, recordedWindow, series, supabaseMetrics } from "./signals";
+import { duration } from "./evaluation";
+import type { AlertSpec } from "./types";
+import { alertNames, handle } from "./names";
 
 /**
  * One alert per pipeline that feeds the rules: the Supabase Metrics API scrape, Synthetic
@@ -36,8 +38,7 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const latestByProbe = `max by (probe) (last_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(latestExecutionWindowSeconds(down.frequencySeconds))}]))`;
   const probeLocation: AlertSpec = {
     ...common,
-    id: "probe-location-failing",
-    name: "ProbeLocationFailing",
+    ...handle("probe-location-failing"),
     severity: "P3",
     severityReason: "One probe location fails every check while another passes: that location's network, not the product. The P0 needs every location, so the watch is weaker until it recovers; a weekly look.",
     // The worst location's best latest result: 0 when every system-down check failed there.
@@ -49,7 +50,7 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
       query: bestLatestResult(sel, down.jobs, down.frequencySeconds),
       min: SYSTEM_DOWN_BELOW,
       unit: "up",
-      why: "when every location fails, it is the product, and EdgeFunctionsDown says so",
+      why: `when every location fails, it is the product, and ${alertNames["edge-functions-down"]} says so`,
     },
     forSeconds: 15 * 60,
     detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0 },
@@ -65,9 +66,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
   const configured = settings.synthetics.probes.length;
   const probeSilent: AlertSpec = {
     ...common,
-    id: "probe-location-silent",
-    name: "ProbeLocationSilent",
-    severityReason: `EdgeFunctionsDown needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
+    ...handle("probe-location-silent"),
+    severityReason: `${alertNames["edge-functions-down"]} needs the failure seen from ${Math.min(2, configured)} probe locations; with one silent it cannot page, though the product may be fine. A ticket for the day.`,
     // Configured locations that report none of the system-down checks: when all are silent, ProbesSignalMissing says so.
     value: `${configured} - ${reportingProbes(sel, down.jobs, down.frequencySeconds)}`,
     forSeconds: 10 * 60,
@@ -80,8 +80,7 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     probeSilent,
     {
       ...common,
-      id: "signal-missing-metrics-api",
-      name: "MetricsApiSignalMissing",
+      ...handle("signal-missing-metrics-api"),
       severityReason: "The database alerts are blind while every check that needs the database passes, so the database itself is fine: the scrape is broken (a rotated key, a moved endpoint). A ticket for the day, never a page.",
       value:
         `absent_over_time(${series(supabaseMetrics.databaseUp, sel.supabasePrimary)}[${absentSeconds}s])${unlessSystemDown}` +
@@ -93,9 +92,8 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...common,
-      id: "signal-missing-probes",
-      name: "ProbesSignalMissing",
-      severityReason: "Synthetic Monitoring stopped reporting, so EdgeFunctionsDown cannot page: the product may be fine, the watch is not. A ticket for the day.",
+      ...handle("signal-missing-probes"),
+      severityReason: `Synthetic Monitoring stopped reporting, so ${alertNames["edge-functions-down"]} cannot page: the product may be fine, the watch is not. A ticket for the day.`,
       // Not suppressed by the probes' own verdict: when they are silent there is none.
       value: `absent_over_time(${series(probeMetrics.success, sel.probes(down.jobs))}[${duration(probeSilence)}])`,
       detection: { signal: "probe", checks: { ids: settings.synthetics.systemDownChecks, need: "all" }, fillSeconds: 0, absentForSeconds: probeSilence },
@@ -104,20 +102,19 @@ export function signalMissingAlerts(ctx: AlertContext): AlertSpec[] {
     },
     {
       ...common,
-      id: "signal-missing-log-drain",
-      name: "LogDrainSignalMissing",
+      ...handle("signal-missing-log-drain"),
       severityReason: "The error-rate, latency and status alerts read the drain; without it they are blind, though the product may be fine. A ticket for the day.",
       // The checks call the functions every few minutes, so a drain that matches is never silent
       // for two of their runs. Also when lines arrive without the execution-time field
       // (logDrain.executionTimeField): the latency series is then never recorded, and the latency
       // alerts would read "no data" as OK.
       value:
-        `(absent_over_time(${edgeSeries.requestsPerMinute}[${recordedWindow(drainSilenceMinutes)}])` +
-        ` or (absent_over_time(${edgeSeries.latencyP95Seconds5m}[${recordedWindow(drainSilenceMinutes)}]) and on () count(${freshRecorded(edgeSeries.requestsPerMinute)})))${unlessSystemDown}`,
+        `(absent_over_time(${sel.recorded.requestsPerMinute}[${recordedWindow(drainSilenceMinutes)}])` +
+        ` or (absent_over_time(${sel.recorded.latencyP95Seconds5m}[${recordedWindow(drainSilenceMinutes)}]) and on () count(${freshRecorded(sel.recorded.requestsPerMinute)})))${unlessSystemDown}`,
       forSeconds: 2 * 60,
       detection: { signal: "edge-logs", fillSeconds: 0, absentForSeconds: drainSilenceMinutes * 60 },
       summary: "No edge-function logs, or no execution times in them, are arriving from the Supabase log drain",
-      description: `Either no ${edgeSeries.requestsPerMinute} has been recorded for ${drainSilenceMinutes} minutes, although the synthetic checks call the functions every ${fastestCheckSeconds / 60} minutes, or requests are recorded but no ${edgeSeries.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains); then in Grafana Explore which service names arrive, sum by (service) (count_over_time({source="supabase"} [15m])), against logDrain.streamSelector ${settings.logDrain.streamSelector}; and the field on one line.`,
+      description: `Either no ${sel.recorded.requestsPerMinute} has been recorded for ${drainSilenceMinutes} minutes, although the synthetic checks call the functions every ${fastestCheckSeconds / 60} minutes, or requests are recorded but no ${sel.recorded.latencyP95Seconds5m} (the lines lack ${settings.logDrain.executionTimeField}) ({{value}} pipeline silent). Check the log drain in Supabase (Project Settings, Log Drains); then in Grafana Explore which service names arrive, sum by (service) (count_over_time({source="supabase"} [15m])), against logDrain.streamSelector ${settings.logDrain.streamSelector}; and the field on one line.`,
     },
   ];
 }

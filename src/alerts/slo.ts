@@ -1,7 +1,11 @@
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 import { requestsOver, type Selectors } from "./signals";
-import { pascalCase, type AlertSpec, type Area } from "./types";
+import { handle, type AlertId } from "./names";
+import type { AlertSpec, Area } from "./types";
+
+/** toLowerCase, keeping the literal type: the burn alerts' handles are checked against names.ts. */
+const lowerCase = <S extends string>(s: S): Lowercase<S> => s.toLowerCase() as Lowercase<S>;
 
 /**
  * Multiwindow, multi-burn-rate alerts on the runbook's error budgets (Google SRE workbook, ch. 5).
@@ -12,8 +16,8 @@ import { pascalCase, type AlertSpec, type Area } from "./types";
  */
 
 export interface Slo {
-  /** Id prefix: `overall`, `email`, `pdf`. */
-  id: string;
+  /** Handle prefix: its alerts are `<id>-burn-<speed>` and `<id>-error-ratio-over-limit` (names.ts). */
+  id: "overall" | "email" | "pdf";
   title: string;
   area: Area;
   covers: RunbookItemId;
@@ -25,8 +29,8 @@ export interface Slo {
 }
 
 export interface BurnWindow {
-  /** Name part: Fast, Medium, Slow, VerySlow. */
-  speed: string;
+  /** Name part; in lower case, the handle's last part. */
+  speed: "Fast" | "Medium" | "Slow" | "VerySlow";
   long: string;
   short: string;
   factor: number;
@@ -49,6 +53,12 @@ export const windowMinutes = (w: string): number => {
   return n * { m: 1, h: 60, d: 1440 }[w.slice(-1) as "m" | "h" | "d"];
 };
 
+/** The handle of an SLO's burn-rate alert over one window (names.ts). */
+export const burnAlertId = (slo: Pick<Slo, "id">, window: Pick<BurnWindow, "speed">) => `${slo.id}-burn-${lowerCase(window.speed)}` as const;
+
+/** An SLO's burn-rate alerts, fastest first: the panels that draw its ratio carry their states. */
+export const burnAlertIds = (slo: Pick<Slo, "id">): AlertId[] => burnWindows.map((w) => burnAlertId(slo, w));
+
 export interface RecordingRule {
   record: string;
   expr: string;
@@ -68,13 +78,13 @@ const scopeOf = (slo: Pick<Slo, "functions">, sel: Selectors) => (slo.functions 
 export function errorRatioExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
   const scope = scopeOf(slo, sel);
   const minutes = windowMinutes(w);
-  return `(sum(${requestsOver(minutes, scope, `status=~"${ERROR_STATUS}"`)}) or vector(0)) / sum(${requestsOver(minutes, scope)})`;
+  return `(sum(${requestsOver(sel, minutes, scope, `status=~"${ERROR_STATUS}"`)}) or vector(0)) / sum(${requestsOver(sel, minutes, scope)})`;
 }
 
 /** Requests per hour over a window, from the same counts. */
 export function requestsPerHourExpr(slo: Pick<Slo, "functions">, sel: Selectors, w: string): string {
   const minutes = windowMinutes(w);
-  return `sum(${requestsOver(minutes, scopeOf(slo, sel))}) / ${minutes / 60}`;
+  return `sum(${requestsOver(sel, minutes, scopeOf(slo, sel))}) / ${minutes / 60}`;
 }
 
 /**
@@ -94,8 +104,7 @@ export function burnRateAlerts(slo: Slo, sel: Selectors, lowTrafficGuardRequests
   return burnWindows.map((window) => {
     const page = window.kind === "page";
     return {
-      id: `${slo.id}-burn-${window.speed.toLowerCase()}`,
-      name: `${pascalCase(slo.title)}ErrorBudgetBurn${window.speed}`,
+      ...handle(burnAlertId(slo, window)),
       area: slo.area,
       covers: [slo.covers],
       runbookSection: slo.runbookSection,
@@ -141,8 +150,7 @@ export const STEADY_RATIO_WINDOW = "1h";
  */
 export function steadyRatioAlert(slo: Slo, sel: Selectors, lowTrafficGuardRequestsPerHour: number): AlertSpec {
   return {
-    id: `${slo.id}-error-ratio-over-limit`,
-    name: `${pascalCase(slo.title)}ErrorRateOverLimit`,
+    ...handle(`${slo.id}-error-ratio-over-limit`),
     area: slo.area,
     covers: [slo.covers],
     runbookSection: slo.runbookSection,

@@ -1,22 +1,9 @@
-import type { Severity } from "../config/runbook";
-import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { ERROR_STATUS } from "./slo";
-import { edgeSeries, recordedWindow, requestsOver, series } from "./signals";
-import type { AlertSpec, Area } from "./types";
-
-/** One journey a person takes through the product, by the function that serves it. */
-export interface Journey {
-  id: string;
-  name: string;
-  title: string;
-  area: Area;
-  functionName: string;
-  covers: RunbookItemId;
-  runbookSection: RunbookSection;
-  severity: Severity;
-  severityReason: string;
-}
+import { recordedWindow, requestsOver, series } from "./signals";
+import { handle } from "./names";
+import type { Journey } from "./journeys";
+import type { AlertSpec } from "./types";
 
 /**
  * A journey failing at the product's real volume: a few requests an hour, far under the traffic
@@ -29,19 +16,18 @@ export interface Journey {
 export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Journey): AlertSpec {
   const { windowMinutes, minFailedMinutes, minFailedShare, lowestRequestsPerHour } = settings.runbook.failureModes.sparseFailures;
   const scope = sel.edge(journey.functionName);
-  const errors = series(edgeSeries.requestsPerMinute, scope, `status=~"${ERROR_STATUS}"`);
+  const errors = series(sel.recorded.requestsPerMinute, scope, `status=~"${ERROR_STATUS}"`);
   // A point of the per-minute count is a minute with such requests; two statuses in one minute count twice.
   const failedMinutes = `sum(count_over_time(${errors}[${recordedWindow(windowMinutes)}]))`;
-  const failures = `sum(${requestsOver(windowMinutes, scope, `status=~"${ERROR_STATUS}"`)})`;
-  const requests = `sum(${requestsOver(windowMinutes, scope)})`;
+  const failures = `sum(${requestsOver(sel, windowMinutes, scope, `status=~"${ERROR_STATUS}"`)})`;
+  const requests = `sum(${requestsOver(sel, windowMinutes, scope)})`;
   return {
-    id: `${journey.id}-failing-at-low-volume`,
-    name: `${journey.name}FailingAtLowVolume`,
+    ...handle(`${journey.id}-failing-at-low-volume`),
     area: journey.area,
-    covers: [journey.covers],
-    runbookSection: journey.runbookSection,
-    severity: journey.severity,
-    severityReason: journey.severityReason,
+    covers: [journey.lowVolume.covers],
+    runbookSection: journey.lowVolume.runbookSection,
+    severity: journey.lowVolume.severity,
+    severityReason: journey.lowVolume.severityReason,
     source: "prometheus",
     value: failedMinutes,
     comparator: ">=",
@@ -66,55 +52,4 @@ export function sparseFailureAlert({ settings, sel }: AlertContext, journey: Jou
     execError: "Error",
     stateReason: "No requests, or no failed ones, in the window is the healthy state.",
   };
-}
-
-/** The journeys of the product, each with the severity of its function failing on its own. */
-export function journeys({ settings }: AlertContext): Journey[] {
-  const fn = settings.functions;
-  return [
-    {
-      id: "email-delivery",
-      name: "EmailDelivery",
-      title: "Email delivery",
-      area: "email",
-      functionName: fn.emailDelivery,
-      covers: "emailFailureRate",
-      runbookSection: runbookSections.keyMetrics,
-      severity: "P1",
-      severityReason: "Valuation emails are not going out: a major feature is broken, whatever the volume.",
-    },
-    {
-      id: "pdf-generation",
-      name: "PdfGeneration",
-      title: "PDF generation",
-      area: "pdf",
-      functionName: fn.pdfGeneration,
-      covers: "pdfFailureRate",
-      runbookSection: runbookSections.keyMetrics,
-      severity: "P1",
-      severityReason: "Valuation reports cannot be generated: a major feature is broken, whatever the volume.",
-    },
-    {
-      id: "vin-decode",
-      name: "VinDecode",
-      title: "VIN decode",
-      area: "edge-functions",
-      functionName: fn.vinDecode,
-      covers: "overallErrorRate",
-      runbookSection: runbookSections.keyMetrics,
-      severity: "P2",
-      severityReason: "VIN decode failing on its own is a feature issue (the P0 needs every system-down check failing): a ticket for the day.",
-    },
-    {
-      id: "shared-report",
-      name: "SharedReport",
-      title: "Shared reports",
-      area: "sharing-tokens",
-      functionName: fn.sharedReport,
-      covers: "invalidTokens",
-      runbookSection: runbookSections.publicSharingTokenIssues,
-      severity: "P2",
-      severityReason: "Shared links fail with server errors: a minor feature issue, the report itself is still there.",
-    },
-  ];
 }

@@ -1,4 +1,4 @@
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { alertContext, type AlertContext } from "./context";
 import { databaseAlerts } from "./database";
 import { edgeFunctionAlerts, overallSlo } from "./edgeFunctions";
@@ -8,7 +8,8 @@ import { keyRotationAlerts } from "./keyRotation";
 import { sharingTokenAlerts } from "./sharingTokens";
 import type { Slo } from "./slo";
 import { signalMissingAlerts } from "./signalsMissing";
-import { journeys, sparseFailureAlert } from "./sparseFailures";
+import { journeys } from "./journeys";
+import { sparseFailureAlert } from "./sparseFailures";
 import { storageAlerts } from "./storage";
 import type { AlertSpec } from "./types";
 
@@ -26,7 +27,7 @@ export function alertSpecs(settings: PlainValidated): AlertSpec[] {
     ...sharingTokenAlerts(ctx),
     ...keyRotationAlerts(ctx),
     ...signalMissingAlerts(ctx),
-    ...journeys(ctx).map((journey) => sparseFailureAlert(ctx, journey)),
+    ...Object.values(journeys(ctx.settings)).map((journey) => sparseFailureAlert(ctx, journey)),
   ];
   const seen = new Set<string>();
   for (const spec of specs) {

@@ -2,6 +2,7 @@ import { runbookSections } from "../config/runbookItems";
 import type { AlertContext } from "./context";
 import { series, supabaseMetrics } from "./signals";
 import type { AlertSpec } from "./types";
+import { alertNames, handle } from "./names";
 
 /** Runbook § Storage Scaling: usage against the plan limit, and growth that will reach it. */
 export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
@@ -19,13 +20,12 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     detection: { signal: "metrics-api", fillSeconds: 0 },
     noData: "OK",
     execError: "Error",
-    stateReason: "A capacity trend: a missing sample is not an emergency, and DatabaseDown covers a silent Metrics API.",
+    stateReason: `A capacity trend: a missing sample is not an emergency, and ${alertNames["database-down"]} covers a silent Metrics API.`,
   } as const;
   return [
     {
       ...common,
-      id: "storage-near-plan-limit",
-      name: "StorageNearPlanLimit",
+      ...handle("storage-near-plan-limit"),
       covers: ["storageLimit"],
       severityReason: "A capacity trend: clean up old PDFs or upgrade within the week.",
       value: `100 * max(${storageMb}) / ${limitMb}`,
@@ -36,8 +36,7 @@ export function storageAlerts({ settings, sel }: AlertContext): AlertSpec[] {
     },
     {
       ...common,
-      id: "storage-full-soon",
-      name: "StorageFullWithinHorizon",
+      ...handle("storage-full-soon"),
       covers: ["storageGrowth"],
       severityReason: `Growth will reach the limit within ${capacity.storageDaysToFullWarning} days: time enough to act in working hours.`,
       value: `100 * max(predict_linear(${storageMb}[1d], ${horizonSeconds})) / ${limitMb}`,

@@ -1,9 +1,10 @@
 import type { Severity } from "../config/runbook";
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "../escalation/waits";
 import { checkSpecs } from "../synthetics/checks";
 import type { CheckId } from "../synthetics/jobs";
-import { EVALUATION_INTERVAL_SECONDS, type AlertSpec, type Detection } from "./types";
+import { EVALUATION_INTERVAL_SECONDS } from "./evaluation";
+import type { AlertSpec, Detection } from "./types";
 
 /**
  * Worst-case time to page, bounded from the configuration rather than sampled: every clock

@@ -1,7 +1,7 @@
-import { promDuration } from "../escalation/durations";
 import type { Severity } from "../config/runbook";
 import type { RunbookItemId, RunbookSection } from "../config/runbookItems";
 import type { CheckId } from "../synthetics/jobs";
+import type { AlertId, AlertName } from "./names";
 
 /** The runbook areas; one file of alert specs and one rule group each. */
 export const areas = ["edge-functions", "email", "pdf", "database", "storage", "sharing-tokens", "key-rotation", "signals"] as const;
@@ -61,10 +61,10 @@ export interface Guard {
  * renderers put `value`, `comparator` and `threshold` together.
  */
 export interface AlertSpec {
-  /** Stable identity: the Grafana rule uid is derived from it, never from the name. */
-  id: string;
-  /** The alertname, CamelCase. */
-  name: string;
+  /** Stable identity: the Grafana rule uid is derived from it, never from the name (names.ts). */
+  id: AlertId;
+  /** The alertname, CamelCase (names.ts). */
+  name: AlertName;
   area: Area;
   covers: readonly RunbookItemId[];
   runbookSection: RunbookSection;
@@ -92,27 +92,23 @@ export interface AlertSpec {
   panel?: { dashboardUid: string; panelId: number };
 }
 
+/**
+ * One promtool measurement of an alert's time to detect (measured.ts, written by
+ * test/alerts/incidents.test.ts; read through detection.ts).
+ */
+export interface MeasuredDetection {
+  alert: AlertName;
+  severity: Severity | undefined;
+  item: RunbookItemId;
+  scenario: string;
+  /** "producer": series shaped like the producer's; "threshold": the alert's own threshold fixture. */
+  shape: "producer" | "threshold";
+  seconds: number;
+}
+
 /** A spec after the cross-cutting concerns are applied (see decorate.ts). */
 export interface DecoratedAlert extends AlertSpec {
   uid: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
-
-/**
- * A duration as Prometheus prints it (common/model.Duration.String), which is also how Grafana
- * reads durations back (`7d` is `1w`, `90m` is `1h30m`): one implementation, in
- * src/escalation/durations.ts, for rules and notification policies alike.
- */
-export const duration = (seconds: number): string => promDuration(seconds);
-
-/** Every rule group but the P0s' paging groups (signals.pageEvaluationSeconds) is evaluated this often; a recorded count covers one interval. */
-export const EVALUATION_INTERVAL_SECONDS = 60;
-
-/** "Email delivery" -> "EmailDelivery", for alertnames made from titles. */
-export const pascalCase = (title: string): string =>
-  title
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join("");

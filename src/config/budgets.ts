@@ -6,7 +6,7 @@ import { readDelivery } from "../github/delivery";
 import { offlineSettings } from "../offline/settings";
 import { checkAlertRuleCount } from "../synthetics/checkAlerts";
 import { checkSpecs, monthlyExecutions, MINUTES_PER_MONTH } from "../synthetics/checks";
-import type { Settings } from "./load";
+import type { Settings } from "./settings";
 import type { PlainSettings } from "./schema";
 
 /**

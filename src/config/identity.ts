@@ -16,15 +16,13 @@ export interface Identity {
   /** A display name's suffix, so two stacks' folders and data sources read apart. */
   title(title: string): string;
   /**
-   * The series this project records (`ain:<what>:<how>`) in an expression, scoped the same way:
-   * two stacks recording into one Prometheus must not write the same series. Applied once, where
-   * rules and dashboards are rendered; prod's expressions are unchanged.
+   * The first part of every series this project records (`<seriesPrefix>:<what>:<how>`), scoped
+   * the same way: two stacks recording into one Prometheus must not write the same series. `ain`
+   * for the unprefixed stack, `ain_<stack>` for the others (a metric name has no `-`). The names
+   * are built with it (alerts/signals.ts), so rules, rule files and dashboards read the same series.
    */
-  recorded(expr: string): string;
+  seriesPrefix: string;
 }
-
-/** The prefix of every series this project records: `ain:edge_responses:rate5m`, `ain:slo_errors:ratio_rate1h`. */
-const RECORDED_SERIES = /\bain:(?=[a-z_]+:)/g;
 
 /** Grafana refuses uids longer than this. */
 export const MAX_UID_LENGTH = 40;
@@ -48,6 +46,6 @@ export function identityFor(stack: string, unprefixedStack: string): Identity {
       return `${full.slice(0, MAX_UID_LENGTH - hash.length - 1).replace(/-$/, "")}-${hash}`;
     },
     title: (title) => (stack === unprefixedStack ? title : `${title} (${stack})`),
-    recorded: (expr) => (stack === unprefixedStack ? expr : expr.replace(RECORDED_SERIES, `${prefix.replace(/-/g, "_")}:`)),
+    seriesPrefix: prefix.replace(/-/g, "_"),
   };
 }

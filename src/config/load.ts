@@ -1,14 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { projectDir } from "../projectDir";
 import { fleetProblems, readFleet } from "./budgets";
-import { type SecretKey, secretKeyNames, PROJECT } from "./schema";
-import { configErrorMessage, validateConfig, type PlainValidated } from "./validate";
+import { secretKeyNames, PROJECT } from "./schema";
+import type { Settings } from "./settings";
+import { validateStack } from "../validateStack";
+import { configErrorMessage } from "./validate";
 
-/** The validated settings: every plain value resolved, every secret still a Pulumi secret. */
-export interface Settings extends PlainValidated {
-  stack: string;
-  secrets: Record<SecretKey, pulumi.Output<string> | undefined>;
-}
+export type { Settings } from "./settings";
 
 /** Raised before any resource is registered; RunError makes Pulumi print the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {
@@ -30,7 +28,7 @@ export const stackFileOf = (stack: string) => process.env.AIN_STACK_FILE ?? `Pul
  */
 export function loadSettings(): Settings {
   const stack = pulumi.getStack();
-  const { plain, problems } = validateConfig(pulumi.runtime.allConfig(), stack);
+  const { plain, problems } = validateStack(pulumi.runtime.allConfig(), stack);
   if (!plain) throw new ConfigError(stackFileOf(stack), problems);
 
   const config = new pulumi.Config(PROJECT);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { streamSelectorProblem } from "./logql";
 import { runbookModel } from "./runbook";
 import { GRAFANA_CLOUD_REGIONS, isKnownRegion } from "./regions";
+import { alertNames } from "../alerts/names";
 
 /**
  * Every key of the `ain-monitoring` config namespace, validated once before anything is
@@ -116,7 +117,7 @@ export const synthetics = z
       .min(1)
       .default(["vinDecode", "pdfGeneration"])
       .describe(
-        "The checks whose functions need the database. With the Metrics API silent, one of them failing at every probe is the database gone (P0 DatabaseUnreachable); all of them passing is the scrape broken (P2 MetricsApiSignalMissing). Not confirmed: decode-vin is assumed to read the database (docs/assumptions.md).",
+        `The checks whose functions need the database. With the Metrics API silent, one of them failing at every probe is the database gone (P0 ${alertNames["database-unreachable"]}); all of them passing is the scrape broken (P2 ${alertNames["signal-missing-metrics-api"]}). Not confirmed: decode-vin is assumed to read the database (docs/assumptions.md).`,
       ),
     systemDownChecks: z
       .array(z.enum(["healthCheck", "pdfGeneration", "vinDecode"]))

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { alertSpecs } from "../alerts/specs";
-import { clocksOf, worstCaseToPage } from "../alerts/timing";
-import { identityFor, type Identity } from "./identity";
+import { identityFor } from "./identity";
+import type { PlainValidated } from "./settings";
 import { readCaCertificate } from "./caCertificate";
 import { GO_TEMPLATE_DELIMITERS } from "./logql";
 import { SECRET_PLACEHOLDER_PREFIX } from "../offline/placeholder";
 import { regionUrls } from "./regions";
-import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type PlainSettings, type SecretKeySpec } from "./schema";
+import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema, secretKeys, secretKeyNames, type SecretKeySpec } from "./schema";
 
 /**
  * Validation of the `ain-monitoring` namespace as plain data, without the Pulumi runtime: the
@@ -17,25 +16,7 @@ import { crossKeyProblems, movedPlainKeys, movedSecretKeys, PROJECT, plainSchema
  * is mechanical: the nearest known key, the keys a missing object needs, `--type float`.
  */
 
-/** Settings after validation, with the defaults that derive from other keys filled in. */
-export interface PlainValidated extends Omit<PlainSettings, "functionsBaseUrl" | "postgresHost" | "postgresUser" | "alertGuideUrl" | "folderUid" | "smUrl"> {
-  /** The Synthetic Monitoring API: smUrl, else derived from grafanaCloud.region; undefined only while synthetics are off and neither is set. */
-  smUrl: string | undefined;
-  /** postgresUser, else grafana_readonly (with `.<ref>` through Supabase's pooler). */
-  postgresUser: string;
-  folderUid: string;
-  stack: string;
-  /** Uids and names of every Grafana object, scoped by stack (see identity.ts). */
-  identity: Identity;
-  /** This stack is notificationPolicyOwner: it owns the org's notification policy tree. */
-  ownsNotificationPolicy: boolean;
-  /** The PEM text of postgresCaCertFile, read and checked; undefined when postgresSslMode opts out. */
-  postgresCaCertificate?: string;
-  functionsBaseUrl: string;
-  /** Undefined when neither alertGuideUrl nor github.owner is set: alerts then link the runbook itself. */
-  alertGuideUrl: string | undefined;
-  postgresHost: string;
-}
+export type { PlainValidated } from "./settings";
 
 export function configErrorMessage(stackFile: string, problems: string[]): string {
   return [
@@ -333,22 +314,5 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
     postgresUser: p.postgresUser ?? (/\.pooler\.supabase\.com$/.test(postgresHost) ? `grafana_readonly.${p.supabaseProjectRef}` : "grafana_readonly"),
     alertGuideUrl: p.alertGuideUrl ?? (p.github.owner ? `https://github.com/${p.github.owner}/${p.github.repository}/blob/main/docs/alerts.md` : undefined),
   };
-  // Every P0 must page within the runbook's "Immediate", in the worst phase of every clock: a
-  // config that cannot is refused, naming the clocks to change.
-  const clocks = clocksOf(plain);
-  const limit = plain.runbook.failureModes.systemDownDetectMinutes * 60;
-  for (const alert of alertSpecs(plain).filter((a) => a.severity === "P0")) {
-    const bound = worstCaseToPage(clocks, alert);
-    if (bound.totalSeconds > limit) {
-      // The key to change first: the check that bounds the signal, the slowest of "all", the fastest of "any".
-      const ids = [...(alert.detection.checks?.ids ?? [])].sort((a, b) => plain.synthetics.checks[b].frequencySeconds - plain.synthetics.checks[a].frequencySeconds);
-      const bounding = alert.detection.checks?.need === "any" ? ids.at(-1) : ids[0];
-      const key = bounding ? `synthetics.checks.${bounding}.frequencySeconds` : alert.detection.signal === "metrics-api" ? "metricsScrape.intervalSeconds" : "signals.pageEvaluationSeconds";
-      problems.push(
-        `${PROJECT}:${key}: ${alert.name} (P0) pages ${bound.totalSeconds} s after the failure in the worst case (signal ${bound.signalSeconds} s + window ${bound.fillSeconds} s + evaluation ${bound.evaluationSeconds} s + for ${bound.forSeconds} s + group wait ${bound.groupWaitSeconds} s), over runbook.failureModes.systemDownDetectMinutes (${limit} s); expected a faster ${key}, or shorter signals.arrivalDelaySeconds or signals.pageEvaluationSeconds`,
-      );
-    }
-  }
-  if (problems.length > 0) return { plain: undefined, problems };
   return { plain, problems };
 }

@@ -5,8 +5,9 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { alertContext } from "../alerts/context";
 import type { Selectors } from "../alerts/signals";
 import { alertSpecs } from "../alerts/specs";
+import type { AlertId } from "../alerts/names";
 import type { AlertSpec, Unit } from "../alerts/types";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { githubAnchor } from "../config/runbookItems";
 import { postgresDatasourceUid } from "../grafana/datasources";
 import type { Colouring } from "./thresholds";
@@ -37,8 +38,8 @@ export interface DashboardContext {
   settings: Settings;
   sel: Selectors;
   /** The alert specs by id: panels draw the same value and threshold the alerts use. */
-  alert: (id: string) => AlertSpec;
-  alertIds: () => string[];
+  alert: (id: AlertId) => AlertSpec;
+  alertIds: () => AlertId[];
   prometheus: common.DataSourceRef;
   postgres: common.DataSourceRef;
   loki: common.DataSourceRef;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { dashboardJson } from "./catalog";
+import { dashboardJson } from "./all";
 import type { BuiltDashboard } from "./compose";
 
 export interface DashboardsArgs {

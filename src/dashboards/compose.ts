@@ -1,8 +1,8 @@
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
-import type { Identity } from "../config/identity";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { DASHBOARD_TAGS, dashboardKeys, dashboardLink, dashboardUid, externalLink, supabaseDashboardUrl, type DashboardContext, type DashboardKey } from "./common";
 import { layout, type Row } from "./layout";
+import type { AlertId } from "../alerts/names";
 
 export interface BuiltDashboard {
   key: DashboardKey;
@@ -10,9 +10,9 @@ export interface BuiltDashboard {
   title: string;
   model: dashboard.Dashboard;
   /** Alert id -> panel id of the panel that draws its value. */
-  alertPanels: Record<string, number>;
+  alertPanels: ReadonlyMap<AlertId, number>;
   /** Alerts whose home panel (time series with threshold line and state annotations) is here. */
-  homeAlerts: string[];
+  homeAlerts: AlertId[];
 }
 
 const titles: Record<DashboardKey, string> = {
@@ -87,7 +87,7 @@ export function compose(
     else builder.withPanel(panel as cog.Builder<dashboard.Panel>);
   }
   // The series this project records, scoped by stack in every query, as the rules record them.
-  const model = scopeRecordedSeries(builder.build(), ctx.settings.identity);
+  const model = builder.build();
   return { key, uid: dashboardUid(ctx.settings, key), title, model, alertPanels, homeAlerts };
 }
 
@@ -135,16 +135,4 @@ function deployAnnotations() {
     .enable(true)
     .iconColor("purple")
     .target(new DeployTagsTarget());
-}
-
-/** Every `expr` of every target, scoped by the stack's identity (a no-op in prod). */
-function scopeRecordedSeries(model: dashboard.Dashboard, identity: Identity): dashboard.Dashboard {
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (k === "expr" || k === "query") && typeof v === "string" ? identity.recorded(v) : walk(v)]));
-    }
-    return value;
-  };
-  return walk(model) as dashboard.Dashboard;
 }

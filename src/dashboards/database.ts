@@ -31,10 +31,10 @@ export function databaseDashboard(ctx: DashboardContext): BuiltDashboard {
     {
       title: "Upgrade triggers",
       panels: [
-        alertTrend(ctx, "database-connections-high", `Connection utilisation (< ${s.runbook.capacity.databaseConnectionsPercent} %)`, 12),
-        alertTrend(ctx, "database-queries-slow", `Average query time (< ${s.runbook.capacity.averageQuerySeconds} s)`, 12),
+        alertTrend(ctx, "database-connections-high", { text: "Connection utilisation", limitUnit: "%" }, 12),
+        alertTrend(ctx, "database-queries-slow", { text: "Average query time", limitUnit: "s" }, 12),
         alertTrend(ctx, "database-unreachable", "Checks that need the database: worst latest result", 12),
-        alertTrend(ctx, "database-disk-near-read-only", `Database disk headroom before read-only (< ${s.runbook.capacity.readOnlyDiskPercent - s.runbook.capacity.databaseDiskUrgentPercent} points)`, 12),
+        alertTrend(ctx, "database-disk-near-read-only", { text: "Database disk headroom before read-only", limitUnit: "points" }, 12),
       ],
     },
     {

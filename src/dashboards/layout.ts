@@ -1,5 +1,6 @@
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type { AlertId } from "../alerts/names";
 
 /**
  * Placing panels: each dashboard composes rows of panels with their widths, and this assigns grid
@@ -15,7 +16,7 @@ export interface Placed {
   width: number;
   height?: number;
   /** Alert ids whose value this panel draws. */
-  alerts?: string[];
+  alerts?: AlertId[];
   /**
    * The panel the alert rule points at (a time series with the threshold line, where Grafana draws
    * the rule's state changes as annotations). Without one, the first panel drawing the alert is used.
@@ -33,15 +34,15 @@ export const GRID_WIDTH = 24;
 export interface LaidOut {
   panels: cog.Builder<dashboard.Panel | dashboard.RowPanel>[];
   /** Alert id -> the panel id that draws it, its home panel when it has one. */
-  alertPanels: Record<string, number>;
+  alertPanels: ReadonlyMap<AlertId, number>;
   /** Alerts that have a home panel on this dashboard. */
-  homeAlerts: string[];
+  homeAlerts: AlertId[];
 }
 
 export function layout(rows: Row[]): LaidOut {
   const panels: cog.Builder<dashboard.Panel | dashboard.RowPanel>[] = [];
-  const alertPanels: Record<string, number> = {};
-  const homeAlerts = new Set<string>();
+  const alertPanels = new Map<AlertId, number>();
+  const homeAlerts = new Set<AlertId>();
   let id = 1;
   let y = 0;
   for (const row of rows) {
@@ -63,7 +64,7 @@ export function layout(rows: Row[]): LaidOut {
       for (const alertId of placed.alerts ?? []) {
         if (homeAlerts.has(alertId)) continue;
         if (placed.alertHome) homeAlerts.add(alertId);
-        if (placed.alertHome || alertPanels[alertId] === undefined) alertPanels[alertId] = panelId;
+        if (placed.alertHome || !alertPanels.has(alertId)) alertPanels.set(alertId, panelId);
       }
       panels.push(placed.panel);
       x += placed.width;

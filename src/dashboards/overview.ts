@@ -1,4 +1,5 @@
 import { alertContext } from "../alerts/context";
+import { burnAlertIds } from "../alerts/slo";
 import { sloCatalog } from "../alerts/specs";
 import type { DashboardContext } from "./common";
 import { compose, type BuiltDashboard } from "./compose";
@@ -30,9 +31,8 @@ const JOURNEY_HEIGHT = 4;
  */
 export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
-  const burns = (slo: string) => ["fast", "medium", "slow", "veryslow"].map((s) => `${slo}-burn-${s}`);
   const allErrors = {
-    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, `All functions · 5xx share, 1 h (< ${overall.budgetPercent} %)`, 4, [], "emailPdf"),
+    ...alertStat(ctx, `${overall.id}-error-ratio-over-limit`, { text: "All functions · 5xx share, 1 h", limitUnit: "%" }, 4, [], "emailPdf"),
     height: ALERTS_HEIGHT,
   };
   // The database host's state beside the journeys: read-only mode breaks every write, a lagging
@@ -64,13 +64,13 @@ export function overviewDashboard(ctx: DashboardContext): BuiltDashboard {
       {
         title: "Since when: latency against the runbook's budgets (p95)",
         panels: [
-          ...journeys(ctx).map((j) => alertTrend(ctx, j.latencyAlert, `${j.title} p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, 8, [j.severeLatencyAlert])),
+          ...journeys(ctx).map((j) => alertTrend(ctx, j.latencyAlert, { text: `${j.title} p95 latency`, limitUnit: "s" }, 8, [j.severeLatencyAlert])),
         ],
       },
       {
         title: "Since when: error rates against the runbook's budgets",
         // The 5-minute ratio only: the tiles above show the hour, and the Overview stays under 25 queries.
-        panels: [errorRatio(ctx, overall, burns("overall"), 8, ["5m"]), errorRatio(ctx, email, burns("email"), 8, ["5m"]), errorRatio(ctx, pdf, burns("pdf"), 8, ["5m"])],
+        panels: [errorRatio(ctx, overall, burnAlertIds(overall), 8, ["5m"]), errorRatio(ctx, email, burnAlertIds(email), 8, ["5m"]), errorRatio(ctx, pdf, burnAlertIds(pdf), 8, ["5m"])],
       },
     ],
   );

@@ -3,8 +3,8 @@ import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeSeries, recordedWindow, series } from "../alerts/signals";
-import { duration } from "../alerts/types";
+import { recordedWindow, series } from "../alerts/signals";
+import { duration } from "../alerts/evaluation";
 import { runbookSections } from "../config/runbookItems";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, SYNTHETIC_PDF_PREFIX, type ProductRows } from "../sql/queries";
 import { dashboardUid, describe, legend, Link, promNow, promTarget, SqlTarget, thresholdsOf, type DashboardContext } from "./common";
@@ -50,7 +50,7 @@ interface Volume {
  */
 const DAY_WINDOW = recordedWindow(24 * 60);
 const okRealResponses = (ctx: DashboardContext, fn: string, modifiers = "") =>
-  `sum(sum_over_time(${series(edgeSeries.requestsPerMinute, ctx.sel.edge(fn), 'status=~"2.."', ctx.sel.realTraffic)}[${DAY_WINDOW}]${modifiers}))`;
+  `sum(sum_over_time(${series(ctx.sel.recorded.requestsPerMinute, ctx.sel.edge(fn), 'status=~"2.."', ctx.sel.realTraffic)}[${DAY_WINDOW}]${modifiers}))`;
 /** The (negative) offset that reads the day ending `daysAhead` days after the evaluation instant, its points the drain's delay later still. */
 const dayOffset = (ctx: DashboardContext, daysAhead: 0 | 1): string => {
   const seconds = daysAhead * 86400 + ctx.settings.signals.arrivalDelaySeconds.logDrain;
@@ -83,7 +83,7 @@ export const weekOverWeekExpr = (ctx: DashboardContext, fn: string) => `100 * ($
 
 /** Requests the synthetic checks made to each function per UTC day (all statuses): what the checks add. */
 export const syntheticPerDayExpr = (ctx: DashboardContext) =>
-  `sum by (function) (sum_over_time(${series(edgeSeries.requestsPerMinute, ctx.sel.syntheticTraffic)}[${DAY_WINDOW}]${dayOffset(ctx, 1)}))`;
+  `sum by (function) (sum_over_time(${series(ctx.sel.recorded.requestsPerMinute, ctx.sel.syntheticTraffic)}[${DAY_WINDOW}]${dayOffset(ctx, 1)}))`;
 
 const MIXED = { type: "datasource", uid: "-- Mixed --" };
 

@@ -2,10 +2,12 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as loki from "@grafana/grafana-foundation-sdk/loki";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeLogs, edgeSeries, requestsOver, series, supabaseMetrics } from "../alerts/signals";
-import { errorRatioExpr } from "../alerts/slo";
+import { edgeLogs, requestsOver, series, supabaseMetrics } from "../alerts/signals";
+import { rotationAlerts } from "../alerts/keyRotation";
+import { errorRatioExpr, type Slo } from "../alerts/slo";
+import { externalKeyNames } from "../config/schema";
 import { sloCatalog } from "../alerts/specs";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { runbookSections } from "../config/runbookItems";
 import { slowestQueriesQuery, storageAddedPerDayQuery } from "../sql/queries";
 import { dashboardUid, describe, legend, promNow, promTarget, supabaseDashboardUrl, type DashboardContext } from "./common";
@@ -34,7 +36,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
   const m = (name: string) => series(name, ctx.sel.supabase);
   const link = (text: string, url: string) => `[${text}](${url})`;
   const slos = new Map(sloCatalog({ settings: ctx.settings, sel: ctx.sel }).map((slo) => [slo.id, slo]));
-  const dayRatio = (sloId: string, title: string, budget: number, text: string): Placed => {
+  const dayRatio = (sloId: Slo["id"], title: string, budget: number, text: string): Placed => {
     const slo = slos.get(sloId);
     if (!slo) throw new Error(`no SLO ${sloId}`);
     return statTile(ctx, {
@@ -55,7 +57,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     .title("Server errors per hour, by function (24 h)")
     .description(describe(ctx.settings, "Check error rates and review edge function logs: 5xx responses per hour, from the edge-function logs, for the functions the Function variable selects (the Overview's error drill-down sets it).", SECTION))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${requestsOver(60, 'status=~"5.."', functionMatcher)})`, "A", "{{function}}").interval("1h"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(ctx.sel, 60, 'status=~"5.."', functionMatcher)})`, "A", "{{function}}").interval("1h"))
     .timeFrom("24h")
     .interval("1h")
     .drawStyle(common.GraphDrawStyle.Bars)
@@ -116,7 +118,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
       colours: colouring({ ...alertBoundary(a), what: "the runbook's budget" }),
       unit: "s",
       datasource: ctx.prometheus,
-      targets: [promTarget(`max(quantile_over_time(0.95, ${series(edgeSeries.latencyP95Seconds5m, ctx.sel.edge(j.functionName), ctx.sel.realTraffic)}[30d]))`, "A").instant()],
+      targets: [promTarget(`max(quantile_over_time(0.95, ${series(ctx.sel.recorded.latencyP95Seconds5m, ctx.sel.edge(j.functionName), ctx.sel.realTraffic)}[30d]))`, "A").instant()],
       noValue: "no requests in 30 days",
       sparkline: false,
       width: 4,
@@ -138,7 +140,9 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     });
   });
 
-  const keyAlerts = ctx.alertIds().filter((id) => id.startsWith("key-rotation-"));
+  // Each dated external key's reminder, legended by the key as rotation.lastRotated names it.
+  const dated = externalKeyNames.filter((key) => s.rotation.lastRotated[key] !== undefined).sort((a, b) => a.localeCompare(b));
+  const keyAlerts = dated.map((key) => rotationAlerts[key]);
   const keyAges: Placed[] = keyAlerts.length
     ? [
         statTile(ctx, {
@@ -148,7 +152,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
           colours: colouring({ ...alertBoundary(ctx.alert(keyAlerts[0])), what: "the rotation is overdue" }),
           unit: "d",
           datasource: ctx.prometheus,
-          targets: keyAlerts.map((id, i) => promTarget(ctx.alert(id).value, String.fromCharCode(65 + i), ctx.alert(id).name.replace("RotationOverdue", "")).instant()),
+          targets: dated.map((key, i) => promTarget(ctx.alert(rotationAlerts[key]).value, String.fromCharCode(65 + i), key).instant()),
           noValue: "no rotation dates recorded",
           sparkline: false,
           width: 8,

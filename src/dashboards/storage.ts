@@ -8,6 +8,7 @@ import { alertStat, alertTrend } from "./panels/alertPanels";
 import { sqlDailyBars, sqlTable } from "./panels/sql";
 import { statTile } from "./panels/stats";
 import { colouring } from "./thresholds";
+import { alertNames } from "../alerts/names";
 
 /** Runbook § Storage Scaling: usage by bucket, growth, share of the plan limit, days until full. */
 export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
@@ -25,9 +26,9 @@ export function storageDashboard(ctx: DashboardContext): BuiltDashboard {
     .legend(legend());
   const daysUntilFull = statTile(ctx, {
     title: "Days until the plan limit",
-    text: `At the last day's growth rate. Under ${capacity.storageDaysToFullWarning} days the StorageFullWithinHorizon alert fires.`,
+    text: `At the last day's growth rate. Under ${capacity.storageDaysToFullWarning} days the ${alertNames["storage-full-soon"]} alert fires.`,
     section: runbookSections.storageScaling,
-    colours: colouring({ comparator: "<", threshold: capacity.storageDaysToFullWarning, unit: "days", integer: false, what: "StorageFullWithinHorizon fires" }),
+    colours: colouring({ comparator: "<", threshold: capacity.storageDaysToFullWarning, unit: "days", integer: false, what: `${alertNames["storage-full-soon"]} fires` }),
     unit: "d",
     datasource: ctx.prometheus,
     targets: [promNow(`(${limitMb} - max(${storageMb})) / max(${growthMbPerDay} > 0)`, "A")],

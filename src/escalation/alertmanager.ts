@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { createHash } from "node:crypto";
 import { severityNames } from "../config/runbook";
 import { contactPoints, DEFAULT_GROUP_BY, maintenanceMuteTiming, severityRoutes, stepGroupWaitSeconds } from "./policy";

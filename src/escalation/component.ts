@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import type { Severity } from "../config/runbook";
 import {
   contactChain,

@@ -1,6 +1,6 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { severityNames, type Severity } from "../config/runbook";
-import { duration } from "../alerts/types";
+import { duration } from "../alerts/evaluation";
 import { checkSpecs } from "../synthetics/checks";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "./waits";
 

@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import type { Severity } from "../config/runbook";
 import { promDuration } from "./durations";
 import { severityRoutes, stepGroupWaitSeconds, type EscalationStep } from "./policy";

@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { OIDC_SUBJECT_CLAIM_KEYS, type GeneratedSecret } from "./credentials";
 import type { Delivery } from "./delivery";
 import { environmentSpecs } from "./environments";

@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { PROJECT, type externalKeyNames, type SecretKey } from "../config/schema";
 import type { Delivery } from "./delivery";
 

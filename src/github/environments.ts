@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { credentials, programSecrets, type EnvironmentName, type GeneratedSecret } from "./credentials";
 import type { Delivery } from "./delivery";
 import type { SecretKey } from "../config/schema";

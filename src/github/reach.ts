@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { PROJECT } from "../config/schema";
 import { credentials, OIDC_SUBJECT_CLAIM_KEYS, pulumiOidcPolicies, type Credential, type CredentialHome } from "./credentials";
 import type { Delivery } from "./delivery";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { periodDays } from "../rotation/periods";
 
 /**

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Settings } from "../config/load";
-import { alertFolderTitle, postgresDatasourceUid } from "./datasources";
+import type { Settings } from "../config/settings";
+import { postgresDatasourceUid } from "./datasources";
+import { alertFolderTitle } from "./folder";
 
 export interface GrafanaFoundationArgs {
   settings: Settings;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 
 /**
  * The Supabase Metrics API, scraped into Grafana Cloud's Prometheus by Grafana Cloud itself: one

@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { githubAnchor } from "../config/runbookItems";
 
 /**

@@ -1,11 +1,11 @@
-import { alertCatalog } from "../alerts/catalog";
+import { alertCatalog } from "../alerts/decorate";
 import { detectionText, humanDuration, signalOf, type SignalKind } from "../alerts/detection";
 import { clocksOf } from "../alerts/timing";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "../escalation/waits";
 import type { DecoratedAlert } from "../alerts/types";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { githubAnchor, runbookFirstSteps, runbookItems, type RunbookItemId } from "../config/runbookItems";
-import { dashboardCatalog } from "../dashboards/catalog";
+import { dashboardCatalog } from "../dashboards/all";
 import type { BuiltDashboard } from "../dashboards/compose";
 import { contactChain, contactPoints, severityRoutes } from "../escalation/policy";
 import { panelUrl } from "../grafana/urls";
@@ -48,7 +48,7 @@ interface PanelRef {
   title: string;
 }
 
-function findPanel(dashboards: BuiltDashboard[], uid: string, panelId: number): PanelRef | undefined {
+function findPanel(dashboards: readonly BuiltDashboard[], uid: string, panelId: number): PanelRef | undefined {
   const dashboard = dashboards.find((d) => d.uid === uid);
   if (!dashboard) return undefined;
   type PanelLike = { id?: number; title?: string; panels?: PanelLike[] };
@@ -91,7 +91,7 @@ function checksFor(checks: CheckSpec[], covers: readonly RunbookItemId[]): Check
   return checks.filter((c) => c.enabled && c.covers.some((id) => covers.includes(id)));
 }
 
-export function alertEntry(settings: Settings, alert: DecoratedAlert, dashboards: BuiltDashboard[], checks: CheckSpec[]): string[] {
+export function alertEntry(settings: Settings, alert: DecoratedAlert, dashboards: readonly BuiltDashboard[], checks: CheckSpec[]): string[] {
   const severity = settings.runbook.severities[alert.severity];
   const respond = severity.responseMinutes === 0 ? "immediately" : `within ${humanDuration(severity.responseMinutes * 60)}`;
   const signal = signalOf(alert);
@@ -138,9 +138,8 @@ export function alertEntry(settings: Settings, alert: DecoratedAlert, dashboards
   return out;
 }
 
-export function alertGuideMarkdown(settings: Settings): string {
-  const alerts = alertCatalog(settings);
-  const dashboards = dashboardCatalog(settings);
+export function alertGuideMarkdown(settings: Settings, dashboards: readonly BuiltDashboard[] = dashboardCatalog(settings)): string {
+  const alerts = alertCatalog(settings, dashboards);
   const checks = checkSpecs(settings);
   const lines = [
     "# Alert response guide",

@@ -11,7 +11,7 @@ export const OFFLINE_PROBES: Record<string, number> = { Frankfurt: 3, London: 4,
 /**
  * What the stack's last deploy exported, as a preview's StackReference to its own stack reads it
  * (Pulumi Cloud answers with the outputs of the last completed update): Synthetic Monitoring's
- * probe list (src/synthetics/probes.ts). Tests may stand in another record.
+ * probe list (src/synthetics/probeIds.ts). Tests may stand in another record.
  */
 export const OFFLINE_LAST_DEPLOY_OUTPUTS: Record<string, unknown> = { syntheticProbeIds: OFFLINE_PROBES };
 

@@ -1,6 +1,7 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { secretKeyNames } from "../config/schema";
-import { ConfigProblems, validateConfig } from "../config/validate";
+import { ConfigProblems } from "../config/validate";
+import { validateStack } from "../validateStack";
 import { readStackConfig } from "./stackConfig";
 
 /**
@@ -10,7 +11,7 @@ import { readStackConfig } from "./stackConfig";
  */
 export function offlineSettings(projectDir: string, stack: string, configFile?: string): Settings {
   const stackConfig = readStackConfig(projectDir, stack, configFile);
-  const { plain, problems } = validateConfig(stackConfig.config, stackConfig.stack);
+  const { plain, problems } = validateStack(stackConfig.config, stackConfig.stack);
   if (!plain) throw new ConfigProblems(stackConfig.stackFile, problems);
   const secrets = Object.fromEntries(secretKeyNames.map((key) => [key, undefined])) as Settings["secrets"];
   return { ...plain, stack, secrets };

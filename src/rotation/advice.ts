@@ -1,4 +1,4 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import type { externalKeyNames } from "../config/schema";
 import { APP_REPOSITORY_SECRETS, type Credential } from "../github/credentials";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { now } from "./clock";
 import { signingSlots, type SigningRole } from "./periods";
 

@@ -1,5 +1,5 @@
-import { runbookUrl } from "../alerts/catalog";
-import type { Settings } from "../config/load";
+import { runbookUrl } from "../alerts/labels";
+import type { Settings } from "../config/settings";
 import type { CheckSpec } from "./checks";
 
 /**

@@ -1,6 +1,6 @@
 import type { Severity } from "../config/runbook";
 import { runbookSections, type RunbookItemId, type RunbookSection } from "../config/runbookItems";
-import type { PlainValidated } from "../config/validate";
+import type { PlainValidated } from "../config/settings";
 import { syntheticTraffic } from "../alerts/signals";
 import { checkJob, type CheckId } from "./jobs";
 

@@ -4,7 +4,8 @@
  * the same code as the program (src/config/validate.ts). See USAGE for options and exit codes.
  */
 import { parseArgs } from "node:util";
-import { ConfigProblems, validateConfig } from "../config/validate";
+import { ConfigProblems } from "../config/validate";
+import { validateStack } from "../validateStack";
 import { PROJECT } from "../config/schema";
 import { readStackConfig, SECRET_PLACEHOLDER_PREFIX, StackFileError } from "../offline/stackConfig";
 import { checkSpecs } from "./checks";
@@ -88,7 +89,7 @@ async function checks(argv: string[], env: NodeJS.ProcessEnv, out: CommandOutput
     return EXIT_CODES.pass;
   }
   const stackConfig = readStackConfig(root, values.stack ?? "prod", values["config-file"]);
-  const { plain, problems } = validateConfig(stackConfig.config, stackConfig.stack);
+  const { plain, problems } = validateStack(stackConfig.config, stackConfig.stack);
   if (!plain) throw new ConfigProblems(stackConfig.stackFile, problems);
 
   const baseUrl = values["base-url"];

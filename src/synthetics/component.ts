@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { checkSpecs } from "./checks";
 import { checkAlerts, makesCheckAlerts } from "./checkAlerts";
 
 export { alertPeriodFor, checkAlerts, FAILED_EXECUTIONS_THRESHOLD, failedExecutionsPeriodFor, SM_ALERT_PERIODS } from "./checkAlerts";
-import { probeIds, recordedList, recordedProbeIds, sortedByName, PROBE_IDS_OUTPUT, type ProbeIdSource } from "./probes";
+import { probeIds, recordedList, recordedProbeIds, sortedByName, PROBE_IDS_OUTPUT, type ProbeIdSource } from "./probeIds";
 
 
 export interface SyntheticChecksArgs {

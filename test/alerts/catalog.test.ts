@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
-import { catalogMarkdown } from "../../src/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
+import { catalogMarkdown } from "../../src/catalogMarkdown";
 import { runbookItems } from "../../src/config/runbookItems";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";

@@ -1,8 +1,8 @@
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";
 import { INVALID_TOKEN_STATUSES } from "../../src/alerts/sharingTokens";
-import { journeys } from "../../src/alerts/sparseFailures";
-import { edgeSeries, selectors } from "../../src/alerts/signals";
+import { journeys } from "../../src/alerts/journeys";
+import { edgeSeriesOf } from "../../src/alerts/signals";
 import { checkJob } from "../../src/synthetics/jobs";
 import { meaningOf } from "./runbookMeaning";
 
@@ -69,6 +69,7 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   const ref = `supabase_project_ref="${settings.supabaseProjectRef}"`;
   const primary = `${ref}, supabase_identifier="${settings.supabaseProjectRef}"`;
   const fn = settings.functions;
+  const edgeSeries = edgeSeriesOf(settings.identity);
   // The drain's recorded count, as Grafana's writer leaves it: one point per evaluation, the
   // requests of that minute (a steady rate here; incidents.ts has the sparse, bursty shapes).
   const edge = (functionName: string, status: string, perSecond: number) =>
@@ -85,7 +86,7 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   const databaseJobs = settings.synthetics.databaseChecks.map((id) => checkJob(settings, id));
   const systemDownJobs = settings.synthetics.systemDownChecks.map((id) => checkJob(settings, id));
 
-  const lowVolume = journeys({ settings, sel: selectors(settings) }).find((j) => alert.id === `${j.id}-failing-at-low-volume`);
+  const lowVolume = Object.values(journeys(settings)).find((j) => alert.id === `${j.id}-failing-at-low-volume`);
   if (lowVolume) {
     const { minFailedMinutes } = settings.runbook.failureModes.sparseFailures;
     // `perHour` failed requests an hour, one every 60 / perHour minutes, as a drain count records

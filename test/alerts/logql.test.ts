@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { logRecordingRules } from "../../src/alerts/recording";
 import { grafanaRuleGroups } from "../../src/alerts/render/grafana";
-import { edgeSeries } from "../../src/alerts/signals";
+import { edgeSeriesOf } from "../../src/alerts/signals";
 import type { Settings } from "../../src/config/load";
 import { drainRecords, EDGE_SERVICE, RELAY_SERVICE } from "../fixtures/signals/log-drain";
 import { parseLogQuery, runLogPipeline } from "../support/logql";
@@ -34,7 +34,7 @@ const countBy = (rows: { labels: Record<string, string> }[], keys: string[]) => 
 
 describe("the requests recording rule, over drain-format records", () => {
   it("counts requests by function slug (from either URL form), status and the checks' marker, without preflights, other services or non-request lines", () => {
-    const q = parseLogQuery(expr(edgeSeries.requestsPerMinute));
+    const q = parseLogQuery(expr(edgeSeriesOf(settings.identity).requestsPerMinute));
     expect(q.groupBy).toEqual(["function", "status", "traffic"]);
     const rows = runLogPipeline(q, drainRecords(settings.supabaseProjectRef));
     expect(countBy(rows, q.groupBy)).toEqual({
@@ -54,17 +54,17 @@ describe("the requests recording rule, over drain-format records", () => {
   });
 
   it("counts per evaluation minute, a minute behind for lines that reach Loki late, so consecutive points add up to any window", () => {
-    const q = expr(edgeSeries.requestsPerMinute);
+    const q = expr(edgeSeriesOf(settings.identity).requestsPerMinute);
     expect(q).toMatch(/count_over_time\(.*\[1m\] offset 1m\)\)$/);
   });
 
   it("keeps only the labels it aggregates on, so per-line metadata such as id never becomes a series", () => {
-    const rows = runLogPipeline(parseLogQuery(expr(edgeSeries.requestsPerMinute)), drainRecords(settings.supabaseProjectRef));
+    const rows = runLogPipeline(parseLogQuery(expr(edgeSeriesOf(settings.identity).requestsPerMinute)), drainRecords(settings.supabaseProjectRef));
     for (const r of rows) for (const key of Object.keys(r.labels)) expect(["function", "status", "traffic"]).toContain(key);
   });
 
   it("selects both service names the drain may use, and matches nothing under the old selector's labels", () => {
-    const q = parseLogQuery(expr(edgeSeries.requestsPerMinute));
+    const q = parseLogQuery(expr(edgeSeriesOf(settings.identity).requestsPerMinute));
     expect(q.selector).toEqual([
       { name: "source", op: "=", value: "supabase" },
       { name: "service", op: "=~", value: `${EDGE_SERVICE}|${RELAY_SERVICE}` },
@@ -83,7 +83,7 @@ describe("the requests recording rule, over drain-format records", () => {
 
 describe("the latency recording rule, over drain-format records", () => {
   it("unwraps the execution time from structured metadata, drops lines without one through __error__, and groups by function", () => {
-    const q = parseLogQuery(expr(edgeSeries.latencyP95Seconds5m));
+    const q = parseLogQuery(expr(edgeSeriesOf(settings.identity).latencyP95Seconds5m));
     expect(q.groupBy).toEqual(["function", "traffic"]);
     const stages = q.stages.map((s) => s.kind);
     // __error__ must come after unwrap, or the lines unwrap fails on stay in the sample.

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import type { DecoratedAlert } from "../../src/alerts/types";
 import { renderArtifacts } from "../../src/artifacts";
 import type { Settings } from "../../src/config/load";

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
+import type { AlertId } from "../../src/alerts/names";
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";
 import { settingsFor } from "../support/offline";
@@ -23,7 +24,7 @@ const RUNBOOK_THRESHOLDS = {
   "database-queries-slow": 1,
   "database-disk-high": 80,
   "storage-near-plan-limit": 80,
-} as const;
+} as const satisfies Partial<Record<AlertId, number>>;
 
 /** Escalation Procedures › Severity Levels, in minutes; Contact Escalation; Public Sharing Token Issues. */
 const RUNBOOK_RESPONSE_MINUTES = { P0: 0, P1: 2 * 60, P2: 24 * 60, P3: 7 * 24 * 60 } as const;
@@ -59,7 +60,7 @@ describe("a stack that leaves the runbook's numbers as they are", () => {
 describe("a stack that changes them", () => {
   it("alerts on its own numbers instead (the suite's tuned stack)", async () => {
     const tuned = await settingsFor({ stack: "tuned" });
-    const byId = new Map(alertCatalog(tuned).map((a) => [a.id, a.threshold]));
+    const byId = new Map<string, number>(alertCatalog(tuned).map((a) => [a.id, a.threshold]));
     const { latencyBudgets, errorBudgets, capacity } = tuned.runbook;
     expect(Object.fromEntries(Object.keys(RUNBOOK_THRESHOLDS).map((id) => [id, byId.get(id)]))).toEqual({
       "pdf-generation-latency-over": latencyBudgets.pdfGenerationSeconds,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import { clocksOf, worstCaseToPage } from "../../src/alerts/timing";
 import { renderArtifacts } from "../../src/artifacts";
 import type { Settings } from "../../src/config/load";

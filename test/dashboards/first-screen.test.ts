@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { COMMON_LABELS } from "../../src/alerts/catalog";
+import { COMMON_LABELS } from "../../src/alerts/labels";
 import { alertSpecs } from "../../src/alerts/specs";
 import type { Settings } from "../../src/config/load";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { dashboardContext } from "../../src/dashboards/common";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { FIRST_SCREEN_ROWS } from "../../src/dashboards/overview";
 import { journeyErrorExpr, journeys } from "../../src/dashboards/panels/journeys";
 import { failedRequestsLogQuery } from "../../src/dashboards/reviews";
-import { alertFolderTitle } from "../../src/grafana/datasources";
+import { alertFolderTitle } from "../../src/grafana/folder";
 import { logqlErrors } from "../support/logql";
 import { healthyInstances, metricsApiSeries } from "../fixtures/signals/supabase-metrics";
 import { SM_STEP_SECONDS } from "../fixtures/signals/synthetic-monitoring";

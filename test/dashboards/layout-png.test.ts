@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PNG } from "pngjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { FIRST_SCREEN_ROWS } from "../../src/dashboards/overview";
 import { CANVAS_WIDTH, HEADER_PX, LAYOUT_DIR, layoutPicture, PALETTE, ROW_PX, samePixels, swatchAt, type LayoutPanel } from "../support/layoutPng";

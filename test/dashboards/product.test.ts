@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { edgeSeries } from "../../src/alerts/signals";
+import { edgeSeriesOf } from "../../src/alerts/signals";
 import type { Settings } from "../../src/config/load";
 import { dashboardContext, type DashboardContext } from "../../src/dashboards/common";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { NO_WEEK_BEFORE, okResponsesLastWeekExpr, okResponsesPerDayExpr, weekOverWeekExpr } from "../../src/dashboards/product";
 import { SILENT_COLOUR } from "../../src/dashboards/panels/stats";
 import { createdLastWeekQuery, createdPerDayQuery, createdWeekOverWeekQuery, PDF_BUCKET, SYNTHETIC_PDF_PREFIX } from "../../src/sql/queries";
@@ -95,7 +95,7 @@ const about = (expr: string, evalTime: string, value: number) => ({
 
 function productSeries(fn: string): PromtoolTest["input_series"] {
   const delay = settings.signals.arrivalDelaySeconds.logDrain;
-  const s = (status: string, traffic?: string) => `${edgeSeries.requestsPerMinute}{function="${fn}", status="${status}"${traffic ? `, traffic="${traffic}"` : ""}}`;
+  const s = (status: string, traffic?: string) => `${edgeSeriesOf(settings.identity).requestsPerMinute}{function="${fn}", status="${status}"${traffic ? `, traffic="${traffic}"` : ""}}`;
   const failures = real.filter((_, i) => i % 7 === 3).map((e) => e + 30);
   return [
     // People's requests carry no traffic label; the checks' carry traffic="synthetic".
@@ -129,7 +129,7 @@ describe("VINs decoded and emails sent (PromQL on promtool)", () => {
   it("reads a week that dropped to zero as 0 and -100 %, and a week after an empty one as no change", async () => {
     const fn = settings.functions.vinDecode;
     const delay = settings.signals.arrivalDelaySeconds.logDrain;
-    const s = `${edgeSeries.requestsPerMinute}{function="${fn}", status="200"}`;
+    const s = `${edgeSeriesOf(settings.identity).requestsPerMinute}{function="${fn}", status="200"}`;
     // Real use only on days 6..12 (the week before the last 7 whole days), none since; and, apart,
     // real use only in the last 7 whole days (days 13..19), none before.
     const inDays = (from: number, to: number) => real.filter((e) => e >= from * DAY && e < to * DAY);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { slowestQueriesQuery, storageByBucketQuery, tableChurnQuery, tokenStatesQuery } from "../../src/sql/queries";
 import { grafanaSql } from "../support/grafanaSql";
 import { settingsFor } from "../support/offline";

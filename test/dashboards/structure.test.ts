@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import type { DecoratedAlert } from "../../src/alerts/types";
 import type { Settings } from "../../src/config/load";
-import { dashboardCatalog, dashboardJson } from "../../src/dashboards/catalog";
+import { dashboardCatalog, dashboardJson } from "../../src/dashboards/all";
 import type { BuiltDashboard } from "../../src/dashboards/compose";
 import { settingsFor, runValidStack } from "../support/offline";
 import { tempDir } from "../support/processes";

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { alertCatalog } from "../../src/alerts/catalog";
+import { alertCatalog } from "../../src/alerts/decorate";
 import type { DecoratedAlert } from "../../src/alerts/types";
-import { catalogMarkdown } from "../../src/catalog";
+import { catalogMarkdown } from "../../src/catalogMarkdown";
 import type { Settings } from "../../src/config/load";
 import { githubAnchor } from "../../src/config/runbookItems";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { grafanaSlug } from "../../src/grafana/urls";
 import { GUIDE_PATH } from "../../src/guide/anchors";
 import { alertGuideMarkdown } from "../../src/guide/render";
@@ -112,7 +112,7 @@ describe("the guide and the links follow the config", () => {
       what: "a PDF budget of 15 s moves the threshold in the entry and the panel title",
       set: { runbook: { latencyBudgets: { pdfGenerationSeconds: 15 } } },
       check: (g, _a, s) => {
-        const entry = g.split(/^## /m).find((e) => e.startsWith("PDFGenerationLatencyOverBudget\n")) ?? "";
+        const entry = g.split(/^## /m).find((e) => e.startsWith("PdfGenerationLatencyOverBudget\n")) ?? "";
         expect(entry).toContain("at or above **15 s** for 10 min");
         const titles = dashboardCatalog(s).flatMap((d) => (d.model.panels ?? []).map((p) => (p as { title?: string }).title));
         expect(titles).toContain("PDF · p95 latency (< 15 s)");

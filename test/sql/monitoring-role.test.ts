@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Client, DatabaseError } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "../../src/config/load";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { largeObjectBytesQuery, MONITORING_SCHEMA, monitoringRoleWritesQuery } from "../../src/sql/queries";
 import { grafanaSql, interpolateVariables, variableUses } from "../support/grafanaSql";
 import { settingsFor } from "../support/offline";

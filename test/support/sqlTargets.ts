@@ -1,6 +1,6 @@
 import { grafanaRuleGroups } from "../../src/alerts/render/grafana";
 import type { Settings } from "../../src/config/load";
-import { dashboardCatalog } from "../../src/dashboards/catalog";
+import { dashboardCatalog } from "../../src/dashboards/all";
 import { postgresDatasourceUid } from "../../src/grafana/datasources";
 
 /** One SQL query Grafana sends to the PostgreSQL data source: a panel's target or a rule's query. */

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { checkSpecs, monthlyExecutions } from "../../src/synthetics/checks";
 import { alertPeriodFor } from "../../src/synthetics/component";
 import { checksCommand } from "../../src/synthetics/command";
-import { probeIds } from "../../src/synthetics/probes";
+import { probeIds } from "../../src/synthetics/probeIds";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { startFakeEdge, type FakeEdge } from "../support/fakeEdge";
 import { FIXTURE_PROJECT, FIXTURE_STACK_FILE, runStack, runValidStack, settingsFor, type StackRun } from "../support/offline";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
-import { PROBE_IDS_OUTPUT, probeIdSource, recordedProbeIds, SM_TOKEN_ENV } from "../../src/synthetics/probes";
+import { PROBE_IDS_OUTPUT, probeIdSource, recordedProbeIds, SM_TOKEN_ENV } from "../../src/synthetics/probeIds";
 import { FIXTURE_STACK_FILE, runValidStack, type StackRun } from "../support/offline";
 import { runPlan, tempDir } from "../support/processes";
 

@@ -1,12 +1,14 @@
-import type { Settings } from "../../config/load";
+import type { Settings } from "../../config/settings";
 import type { Identity } from "../../config/identity";
 import { postgresDatasourceUid } from "../../grafana/datasources";
 import { companionSuffix, companionTitle, ESCALATION_STEP_LABEL, ruleRoutes, type RuleNotificationSettings } from "../../escalation/ruleRouting";
-import { alertCatalog, MAX_UID_LENGTH } from "../catalog";
+import type { BuiltDashboard } from "../../dashboards/compose";
+import { alertCatalog, MAX_UID_LENGTH } from "../decorate";
 import { logRecordingRules } from "../recording";
 import type { RecordingRule } from "../slo";
 import { clocksOf, evaluationSecondsOf, ruleGroupsOf } from "../timing";
-import { areas, duration, EVALUATION_INTERVAL_SECONDS, type DecoratedAlert } from "../types";
+import { duration, EVALUATION_INTERVAL_SECONDS } from "../evaluation";
+import { areas, type DecoratedAlert } from "../types";
 import { grafanaDescription, grafanaEvaluator } from "./templates";
 
 /**
@@ -105,7 +107,7 @@ export function grafanaAlertRule(alert: DecoratedAlert, ds: Datasources, identit
 
 /** A recording rule's uid, from what it records: stable while the series exists, scoped by stack. */
 export function recordingUid(identity: Identity, rule: RecordingRule): string {
-  const slug = [rule.record.replace(/^ain:/, ""), ...Object.values(rule.labels)].join("-").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const slug = [rule.record.slice(identity.seriesPrefix.length + 1), ...Object.values(rule.labels)].join("-").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
   const uid = identity.uid(slug);
   if (uid.length > MAX_UID_LENGTH) throw new Error(`recording rule ${rule.record}: uid ${uid} is longer than ${MAX_UID_LENGTH} characters`);
   return uid;
@@ -139,17 +141,11 @@ const recordingRule = (identity: Identity, rule: RecordingRule, source: RuleData
   datas: [source],
 });
 
-/** The series this project records, scoped by stack wherever a rule writes or reads one (a no-op in prod). */
-const scopeRecorded = (identity: Identity, rule: GrafanaRule): GrafanaRule => ({
-  ...rule,
-  ...(rule.record ? { record: { ...rule.record, metric: identity.recorded(rule.record.metric) } } : {}),
-  datas: rule.datas.map((d) => ({ ...d, model: identity.recorded(d.model) })),
-});
-
-export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
+/** `dashboards`: the stack's dashboards when already built, on whose panels the rules are placed. */
+export function grafanaRuleGroups(settings: Settings, dashboards?: readonly BuiltDashboard[]): GrafanaRuleGroup[] {
   const { identity } = settings;
   const ds = { prometheusUid: settings.prometheusDatasourceUid, lokiUid: settings.lokiDatasourceUid, postgresUid: postgresDatasourceUid(settings) };
-  const alerts = alertCatalog(settings);
+  const alerts = alertCatalog(settings, dashboards);
   const interval = EVALUATION_INTERVAL_SECONDS;
   const groups: GrafanaRuleGroup[] = [
     {
@@ -166,5 +162,5 @@ export function grafanaRuleGroups(settings: Settings): GrafanaRuleGroup[] {
       groups.push({ name: identity.uid(g.suffix ? `${area}-${g.suffix}` : area), intervalSeconds: g.intervalSeconds, rules });
     }
   }
-  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => scopeRecorded(identity, r)) }));
+  return groups;
 }

@@ -1,7 +1,8 @@
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { describe, grafanaUnit, legend, promNow, promTarget, SqlTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
-import { edgeSeries } from "../../alerts/signals";
+import type { AlertId } from "../../alerts/names";
+import type { AlertSpec } from "../../alerts/types";
 import { alertBoundary, colouring, type Colouring } from "../thresholds";
 import { statTile, type StatSpec } from "./stats";
 import { emailProxy } from "./traffic";
@@ -15,7 +16,7 @@ import { emailProxy } from "./traffic";
  * what is measured and where it stops being healthy, not an alarm sentence ("The database is
  * down") that is true only when the tile is red.
  */
-function explain(ctx: DashboardContext, alertId: string, when: "now" | "over time"): string {
+function explain(ctx: DashboardContext, alertId: AlertId, when: "now" | "over time"): string {
   const a = ctx.alert(alertId);
   const t = shownNumber(a.threshold);
   const sign = { ">": ">", ">=": "≥", "<": "<" }[a.comparator];
@@ -23,8 +24,9 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
   const proxy = a.area === "email" && a.unit === "percent" ? emailProxy(ctx, { functions: [ctx.settings.functions.emailDelivery] }) : "";
   // No hold ('for' 0): the value itself is the debounce (a count over a window), so no "for 0 min".
   const held = a.forSeconds > 0 ? ` for ${a.forSeconds / 60} min` : "";
-  // The latency alerts read the p95 of people's and the checks' requests apart and take the worse, on purpose: a slow check is a slow function.
-  const traffic = a.value.includes(edgeSeries.latencyP95Seconds5m) && !a.value.includes(ctx.sel.realTraffic) ? LATENCY_TRAFFIC : "";
+  // The latency alerts (seconds, from the edge logs) read the p95 of people's and the checks'
+  // requests apart and take the worse, on purpose: a slow check is a slow function.
+  const traffic = a.detection.signal === "edge-logs" && a.unit === "seconds" ? LATENCY_TRAFFIC : "";
   return `Shows, ${when}, the value the alert \`${a.name}\` judges. Healthy while it is ${healthy}. At ${sign} ${t}${held} the alert (${a.severity}) fires: "${a.summary}".${traffic}${proxy}`;
 }
 
@@ -35,7 +37,7 @@ function explain(ctx: DashboardContext, alertId: string, when: "now" | "over tim
  * the Metrics API or the database cannot be reached, probe results gone means Synthetic Monitoring
  * is silent. Keyed by alert id, in the dashboards layer: the words belong to the tiles.
  */
-const ABSENT_MEANS: Record<string, (ctx: DashboardContext) => string> = {
+const ABSENT_MEANS: Partial<Record<AlertId, (ctx: DashboardContext) => string>> = {
   "database-down": () => "pg_up missing: the Metrics API or the database is unreachable (not a sign of health)",
   "probe-location-failing": () => "no probe results in 3 min: Synthetic Monitoring is silent (not a sign of health)",
   "email-endpoints-503": () => "no 503 recorded in 5 min, or the drain is silent",
@@ -54,7 +56,7 @@ const ABSENT_MEANS: Record<string, (ctx: DashboardContext) => string> = {
  * a ratio, that there was nothing to divide, or for a count of failures, that none was recorded),
  * and the tile says so in grey.
  */
-export function emptyMeans(ctx: DashboardContext, alertId: string): string {
+export function emptyMeans(ctx: DashboardContext, alertId: AlertId): string {
   const a = ctx.alert(alertId);
   const absent = ABSENT_MEANS[alertId];
   if (absent) return absent(ctx);
@@ -67,20 +69,24 @@ export const LATENCY_TRAFFIC = " The p95 is of people's and the checks' requests
 /** A number as the runbook writes it: 80, not 80.00000000000001. */
 export const shownNumber = (n: number): number => Number(n.toPrecision(12));
 
+/** A title that states the runbook's target, "PDF generation latency (< 10 s)", from the threshold itself. */
+export const limitTitle = (text: string, threshold: number, unit: string): string => `${text} (< ${shownNumber(threshold)} ${unit})`;
+
 /**
- * A title that states its limit, "PDF generation (< 10 s)", always shows the alert's configured
- * threshold: the number written at the call site is replaced, so a budget set to 15 reads (< 15 s).
+ * An alert tile's title: plain text, or text followed by the alert's own threshold as the runbook's
+ * target (`limitUnit`), so a budget set to 15 reads (< 15 s) with no number written at the call site.
  */
-export const titleWithLimit = (title: string, threshold: number): string => title.replace(/\(([<>≤≥]) [\d.]+ ([^)]+)\)$/, (_, op: string, unit: string) => `(${op} ${shownNumber(threshold)} ${unit})`);
+export type AlertTitle = string | { text: string; limitUnit: string };
+const titleOf = (title: AlertTitle, a: AlertSpec): string => (typeof title === "string" ? title : limitTitle(title.text, a.threshold, title.limitUnit));
 
 /**
  * The alert's value over the dashboard range, with its threshold line. This is the alert's home
  * panel: Grafana draws the rule's state changes as annotations here (the rule's
  * __dashboardUid__/__panelId__ point at it).
  */
-export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: string, width = 8, extraAlerts: string[] = []): Placed {
+export function alertTrend(ctx: DashboardContext, alertId: AlertId, shownTitle: AlertTitle, width = 8, extraAlerts: AlertId[] = []): Placed {
   const a = ctx.alert(alertId);
-  const title = titleWithLimit(shownTitle, a.threshold);
+  const title = titleOf(shownTitle, a);
   if (a.source !== "prometheus") throw new Error(`${alertId} is not a Prometheus alert`);
   const colours = colouring(alertBoundary(a));
   const panel = new timeseries.PanelBuilder()
@@ -99,16 +105,16 @@ export function alertTrend(ctx: DashboardContext, alertId: string, shownTitle: s
 /** The alert's value now, while its signal is fresh, and a link to where it is explained. */
 export function alertStat(
   ctx: DashboardContext,
-  alertId: string,
-  shownTitle: string,
+  alertId: AlertId,
+  shownTitle: AlertTitle,
   width = 6,
-  extraAlerts: string[] = [],
+  extraAlerts: AlertId[] = [],
   next?: DashboardKey,
   /** Words for values ("READ-ONLY" for 1), a height. */
   extra: Pick<StatSpec, "mappings" | "height"> = {},
 ): Placed {
   const a = ctx.alert(alertId);
-  const title = titleWithLimit(shownTitle, a.threshold);
+  const title = titleOf(shownTitle, a);
   const sql = a.source === "postgres";
   return statTile(ctx, {
     title,
@@ -133,7 +139,7 @@ export function alertStat(
  * dashboard past its 25 queries a refresh. So the words say both conditions and that red here means
  * "enough minutes", and minutes, whole numbers, get no fractional warning band.
  */
-export function sparseFailureStat(ctx: DashboardContext, alertId: string, shownTitle: string, width = 3): Placed {
+export function sparseFailureStat(ctx: DashboardContext, alertId: AlertId, shownTitle: string, width = 3): Placed {
   const a = ctx.alert(alertId);
   if (!a.guard || a.guard.unit !== "ratio" || a.comparator !== ">=") throw new Error(`${alertId} is not a low-volume failure alert (a count of minutes guarded by a failed share)`);
   const window = ctx.settings.runbook.failureModes.sparseFailures.windowMinutes;

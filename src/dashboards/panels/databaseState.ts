@@ -44,5 +44,5 @@ export function replicaLagTile(ctx: DashboardContext, width: number, height: num
 
 /** The root filesystem (/), as its alert (P3, below /data's) judges it. */
 export function rootDiskTile(ctx: DashboardContext, width: number, height: number): Placed {
-  return alertStat(ctx, "root-disk-high", `Root filesystem / used (< ${ctx.alert("root-disk-high").threshold} %)`, width, [], "database", { height });
+  return alertStat(ctx, "root-disk-high", { text: "Root filesystem / used", limitUnit: "%" }, width, [], "database", { height });
 }

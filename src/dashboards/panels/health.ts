@@ -1,17 +1,18 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { COMMON_LABELS } from "../../alerts/catalog";
+import { COMMON_LABELS } from "../../alerts/labels";
 import { probeSuccessShare, twoExecutionsWindowSeconds } from "../../alerts/probes";
-import { duration } from "../../alerts/types";
+import { duration } from "../../alerts/evaluation";
 import { checkSpecs } from "../../synthetics/checks";
 import type { Severity } from "../../config/runbook";
-import { alertFolderTitle } from "../../grafana/datasources";
+import { alertFolderTitle } from "../../grafana/folder";
 import { promNow, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { colouring } from "../thresholds";
 import { statTile } from "./stats";
+import type { AlertId } from "../../alerts/names";
 
 /** Synthetic check health and the list of firing alerts: the first things an on-call engineer reads. */
-export function checkSuccess(ctx: DashboardContext, job: string, title: string, section: string, alertIds: string[] = [], next?: DashboardKey, width = 6, height = 5): Placed {
+export function checkSuccess(ctx: DashboardContext, job: string, title: string, section: string, alertIds: AlertId[] = [], next?: DashboardKey, width = 6, height = 5): Placed {
   const threshold = ctx.settings.runbook.failureModes.healthCheckMinSuccessRatio;
   const check = checkSpecs(ctx.settings).find((c) => c.job === job);
   if (!check) throw new Error(`no synthetic check with job ${job}`);

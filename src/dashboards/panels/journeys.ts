@@ -3,12 +3,14 @@ import { alertContext } from "../../alerts/context";
 import { probeSuccessShareByJob } from "../../alerts/probes";
 import { checkSpecs } from "../../synthetics/checks";
 import { errorRatioExpr, type Slo } from "../../alerts/slo";
+import { journeys as productJourneys, type LatencyJourney } from "../../alerts/journeys";
+import type { AlertId } from "../../alerts/names";
 import { sloCatalog } from "../../alerts/specs";
 import { checkJob, functionCheckIds } from "../../synthetics/jobs";
 import { describe, legend, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import { alertBoundary, colouring } from "../thresholds";
-import { alertStat } from "./alertPanels";
+import { alertStat, limitTitle } from "./alertPanels";
 import { budgetColours } from "./traffic";
 import { statTile } from "./stats";
 
@@ -25,52 +27,52 @@ export interface Journey {
   /** The function the check calls: email's check is the runbook's health check, not the sender. */
   checkFunction: string;
   /** The alert whose value is the check tile: this journey's own check failing. */
-  checkAlert: string;
-  latencyAlert: string;
-  severeLatencyAlert: string;
-  /** The SLO whose error ratio is recorded, or an unrecorded scope held to the overall budget. */
-  errors: { slo: Slo; recorded: boolean };
+  checkAlert: AlertId;
+  latencyAlert: AlertId;
+  severeLatencyAlert: AlertId;
+  /**
+   * The functions whose error share is drawn and the budget it is held to: an SLO's, with the alert
+   * on that very ratio, or (VIN decode) a scope of its own held to the overall budget, with none.
+   */
+  errors: { slo: Pick<Slo, "functions" | "budgetPercent" | "runbookSection">; ratioAlert: AlertId | undefined };
   next: DashboardKey;
 }
 
 export function journeys(ctx: DashboardContext): Journey[] {
   const [overall, email, pdf] = sloCatalog(alertContext(ctx.settings));
+  const product = productJourneys(ctx.settings);
   const fns = ctx.settings.functions;
+  // The journey's function and latency alerts from the product's journey model (alerts/journeys.ts).
+  const fromModel = (j: LatencyJourney) => ({ functionName: j.functionName, latencyAlert: `${j.id}-latency-over`, severeLatencyAlert: `${j.id}-latency-severe` }) as const;
   return [
     {
       id: "pdf",
       title: "PDF",
-      functionName: fns.pdfGeneration,
+      ...fromModel(product.pdfGeneration),
       checkJob: checkJob(ctx.settings, "pdfGeneration"),
       checkFunction: fns.pdfGeneration,
       checkAlert: "pdf-check-failing",
-      latencyAlert: "pdf-generation-latency-over",
-      severeLatencyAlert: "pdf-generation-latency-severe",
-      errors: { slo: pdf, recorded: true },
+      errors: { slo: pdf, ratioAlert: "pdf-error-ratio-over-limit" },
       next: "emailPdf",
     },
     {
       id: "email",
       title: "Email",
-      functionName: fns.emailDelivery,
+      ...fromModel(product.emailDelivery),
       checkJob: checkJob(ctx.settings, "healthCheck"),
       checkFunction: fns.healthCheck,
       checkAlert: "email-health-check-failing",
-      latencyAlert: "email-delivery-latency-over",
-      severeLatencyAlert: "email-delivery-latency-severe",
-      errors: { slo: email, recorded: true },
+      errors: { slo: email, ratioAlert: "email-error-ratio-over-limit" },
       next: "emailPdf",
     },
     {
       id: "vin",
       title: "VIN",
-      functionName: fns.vinDecode,
+      ...fromModel(product.vinDecode),
       checkJob: checkJob(ctx.settings, "vinDecode"),
       checkFunction: fns.vinDecode,
       checkAlert: "vin-decode-check-failing",
-      latencyAlert: "vin-decode-latency-over",
-      severeLatencyAlert: "vin-decode-latency-severe",
-      errors: { slo: { ...overall, id: "vin", title: "VIN decode", functions: [fns.vinDecode] }, recorded: false },
+      errors: { slo: { ...overall, functions: [product.vinDecode.functionName] }, ratioAlert: undefined },
       next: "emailPdf",
     },
   ];
@@ -83,13 +85,13 @@ export const journeyErrorExpr = (ctx: DashboardContext, j: Journey, window = "1h
 /** One journey as three tiles: check, p95 latency, error share, each linking to the journeys dashboard. */
 export function journeyTiles(ctx: DashboardContext, j: Journey, width: number, height: number): Placed[] {
   const budget = j.errors.slo.budgetPercent;
-  const latency = alertStat(ctx, j.latencyAlert, `${j.title} · p95 latency (< ${ctx.alert(j.latencyAlert).threshold} s)`, width, [j.severeLatencyAlert], j.next);
-  const title = `${j.title} · 5xx share, 1 h (< ${budget} %)`;
+  const latency = alertStat(ctx, j.latencyAlert, { text: `${j.title} · p95 latency`, limitUnit: "s" }, width, [j.severeLatencyAlert], j.next);
+  const title = { text: `${j.title} · 5xx share, 1 h`, limitUnit: "%" };
   // A recorded SLO has its steady-ratio alert on this very value; VIN decode has no recorded SLO.
-  const errors = j.errors.recorded
-    ? { ...alertStat(ctx, `${j.errors.slo.id}-error-ratio-over-limit`, title, width, [], j.next), height }
+  const errors = j.errors.ratioAlert
+    ? { ...alertStat(ctx, j.errors.ratioAlert, title, width, [], j.next), height }
     : statTile(ctx, {
-        title,
+        title: limitTitle(title.text, budget, title.limitUnit),
         text: `Server errors (5xx) of ${j.functionName} as a share of its requests over the last hour. The runbook gives VIN decode no budget of its own: it is held to the overall < ${budget} %.`,
         section: j.errors.slo.runbookSection,
         colours: budgetColours(budget),

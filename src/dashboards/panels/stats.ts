@@ -5,6 +5,7 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import { describe, drillDown, thresholdsOf, type DashboardContext, type DashboardKey } from "../common";
 import type { Placed } from "../layout";
 import type { Colouring } from "../thresholds";
+import type { AlertId } from "../../alerts/names";
 
 /**
  * Every stat on every dashboard is made here: explicit thresholds from a colour policy, the policy
@@ -38,7 +39,7 @@ export interface StatSpec {
   max?: number;
   width?: number;
   height?: number;
-  alerts?: string[];
+  alerts?: AlertId[];
   /** A unit per query, when one stat shows two figures (a count and its change in percent). */
   unitsByQuery?: Record<string, string>;
   /** Field overrides of one query: its display name, its own thresholds. */

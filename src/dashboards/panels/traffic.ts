@@ -2,13 +2,14 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { edgeSeries, requestsOver, series, type Selectors } from "../../alerts/signals";
+import { requestsOver, series, type Selectors } from "../../alerts/signals";
 import { errorRatioExpr } from "../../alerts/slo";
 import type { Slo } from "../../alerts/slo";
 import { runbookSections } from "../../config/runbookItems";
 import { dashboardUid, describe, legend, link, promNow, promTarget, thresholdLine, thresholdsOf, type DashboardContext } from "../common";
 import type { Placed } from "../layout";
 import { colouring, type Colouring } from "../thresholds";
+import type { AlertId } from "../../alerts/names";
 
 /** Edge-function traffic and error budgets, from the series recorded out of the logs. */
 
@@ -21,7 +22,7 @@ export function functionVariable(ctx: DashboardContext): dashboard.QueryVariable
   return new dashboard.QueryVariableBuilder(FUNCTION_VARIABLE)
     .label("Function")
     .datasource(ctx.prometheus)
-    .query(`label_values(${edgeSeries.requestsPerMinute}, function)`)
+    .query(`label_values(${ctx.sel.recorded.requestsPerMinute}, function)`)
     .multi(true)
     .includeAll(true)
     .allValue(".*")
@@ -31,7 +32,7 @@ export function functionVariable(ctx: DashboardContext): dashboard.QueryVariable
 }
 
 /** Each function's 5xx share over the last `minutes`, in percent, worst first. */
-export const errorsByFunctionExpr = (minutes = 60) => `sort_desc(100 * sum by (function) (${requestsOver(minutes, 'status=~"5.."')}) / sum by (function) (${requestsOver(minutes)}))`;
+export const errorsByFunctionExpr = (sel: Selectors, minutes = 60) => `sort_desc(100 * sum by (function) (${requestsOver(sel, minutes, 'status=~"5.."')}) / sum by (function) (${requestsOver(sel, minutes)}))`;
 
 /**
  * The error drill-down: every function's 5xx share over the last hour as a bar, worst first, each
@@ -52,7 +53,7 @@ export function errorsByFunction(ctx: DashboardContext, budgetPercent: number, w
       ),
     )
     .datasource(ctx.prometheus)
-    .withTarget(promNow(errorsByFunctionExpr(), "A", "{{function}}"))
+    .withTarget(promNow(errorsByFunctionExpr(ctx.sel), "A", "{{function}}"))
     .unit("percent")
     .decimals(2)
     .min(0)
@@ -75,7 +76,7 @@ export function invocations(ctx: DashboardContext, width = 12): Placed {
       ),
     )
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`sum by (function) (${requestsOver(1, functionMatcher, ctx.sel.realTraffic)})`, "A", "{{function}}"))
+    .withTarget(promTarget(`sum by (function) (${requestsOver(ctx.sel, 1, functionMatcher, ctx.sel.realTraffic)})`, "A", "{{function}}"))
     .unit("reqpm")
     .noValue("no requests recorded")
     .legend(legend());
@@ -88,7 +89,7 @@ export function latencyByFunction(ctx: DashboardContext, width = 12): Placed {
     .title("p95 latency per function")
     .description(describe(ctx.settings, "p95 execution time over 5 minutes by function, from the edge-function logs, for the functions the Function variable selects: people's and the checks' requests, each function's worse p95 of the two, as the latency alerts judge it. The journeys' budgets are on their own panels.", runbookSections.keyMetrics))
     .datasource(ctx.prometheus)
-    .withTarget(promTarget(`max by (function) (${series(edgeSeries.latencyP95Seconds5m, functionMatcher)})`, "A", "{{function}}"))
+    .withTarget(promTarget(`max by (function) (${series(ctx.sel.recorded.latencyP95Seconds5m, functionMatcher)})`, "A", "{{function}}"))
     .unit("s")
     .noValue("no requests in the range: no latency to judge")
     .legend(legend());
@@ -112,7 +113,7 @@ export const budgetColours = (budgetPercent: number): Colouring =>
  * The error ratio of an SLO over the given windows (5 minutes and 1 hour unless said otherwise),
  * with the budget as a line; the home of its burn-rate alerts.
  */
-export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: string[], width = 8, windows = ["5m", "1h"]): Placed {
+export function errorRatio(ctx: DashboardContext, slo: Slo, alertIds: AlertId[], width = 8, windows = ["5m", "1h"]): Placed {
   const ratio = (w: string) => `100 * (${errorRatioExpr(slo, ctx.sel, w)})`;
   const colours = budgetColours(slo.budgetPercent);
   const panel = new timeseries.PanelBuilder()

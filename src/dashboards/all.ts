@@ -1,6 +1,10 @@
-import type { Settings } from "../config/load";
+import type { Settings } from "../config/settings";
 import { dashboardContext } from "./common";
+import type { AlertId } from "../alerts/names";
+import type { AlertSpec } from "../alerts/types";
 import type { BuiltDashboard } from "./compose";
+
+type PanelRef = NonNullable<AlertSpec["panel"]>;
 import { databaseDashboard } from "./database";
 import { emailPdfDashboard } from "./emailPdf";
 import { overviewDashboard } from "./overview";
@@ -20,15 +24,13 @@ export function dashboardCatalog(settings: Settings): BuiltDashboard[] {
  * line, where its state changes show) on the first dashboard in catalog order that has one, so
  * the Overview wins; an alert with no home anywhere points at the first panel that draws it.
  */
-export function alertPlacements(settings: Settings): Record<string, { dashboardUid: string; panelId: number }> {
-  const placements: Record<string, { dashboardUid: string; panelId: number }> = {};
-  const catalog = dashboardCatalog(settings);
-  for (const d of catalog) {
-    for (const alertId of d.homeAlerts) placements[alertId] ??= { dashboardUid: d.uid, panelId: d.alertPanels[alertId] };
-  }
-  for (const d of catalog) {
-    for (const [alertId, panelId] of Object.entries(d.alertPanels)) placements[alertId] ??= { dashboardUid: d.uid, panelId };
-  }
+export function alertPlacements(catalog: readonly BuiltDashboard[]): Map<AlertId, PanelRef> {
+  const placements = new Map<AlertId, PanelRef>();
+  const place = (alertId: AlertId, dashboardUid: string, panelId: number | undefined) => {
+    if (panelId !== undefined && !placements.has(alertId)) placements.set(alertId, { dashboardUid, panelId });
+  };
+  for (const d of catalog) for (const alertId of d.homeAlerts) place(alertId, d.uid, d.alertPanels.get(alertId));
+  for (const d of catalog) for (const [alertId, panelId] of d.alertPanels) place(alertId, d.uid, panelId);
   return placements;
 }
 

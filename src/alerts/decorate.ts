@@ -1,17 +1,13 @@
-import type { Settings } from "../config/load";
-import { githubAnchor } from "../config/runbookItems";
-import { alertPlacements } from "../dashboards/catalog";
+import type { Settings } from "../config/settings";
+import { alertPlacements, dashboardCatalog } from "../dashboards/all";
+import type { BuiltDashboard } from "../dashboards/compose";
 import { alertGuideLink } from "../guide/anchors";
 import { alertSpecs } from "./specs";
+import { COMMON_LABELS } from "./labels";
 import type { AlertSpec, DecoratedAlert } from "./types";
 
 /** Grafana refuses uids longer than this. */
 export const MAX_UID_LENGTH = 40;
-
-/** The labels every rule carries, for routing and for finding the rule's owner. */
-export const COMMON_LABELS = { team: "ain", service: "ain-mvp" } as const;
-
-export const runbookUrl = (settings: Pick<Settings, "runbookUrl">, section: string): string => `${settings.runbookUrl}#${githubAnchor(section)}`;
 
 /**
  * The cross-cutting concerns, applied to every rule in one place: uid, severity and common labels,
@@ -38,8 +34,13 @@ export function decorate(spec: AlertSpec, settings: Settings): DecoratedAlert {
   };
 }
 
-/** Every alert, decorated, each pointing at the dashboard panel that draws its value. */
-export function alertCatalog(settings: Settings): DecoratedAlert[] {
-  const placements = alertPlacements(settings);
-  return alertSpecs(settings).map((spec) => decorate({ ...spec, panel: placements[spec.id] ?? spec.panel }, settings));
+/**
+ * Every alert, decorated, each pointing at the dashboard panel that draws its value. Placing the
+ * alerts is the last linking step: the dashboards are built from the alert specs (never from this
+ * catalog), then each alert is pointed at its panel. Pass the dashboards when they are built
+ * already, so one run builds them once.
+ */
+export function alertCatalog(settings: Settings, dashboards: readonly BuiltDashboard[] = dashboardCatalog(settings)): DecoratedAlert[] {
+  const placements = alertPlacements(dashboards);
+  return alertSpecs(settings).map((spec) => decorate({ ...spec, panel: placements.get(spec.id) ?? spec.panel }, settings));
 }

@@ -1,15 +1,15 @@
-import { alertCatalog } from "./alerts/catalog";
+import { alertCatalog } from "./alerts/decorate";
 import { quotasOf } from "./config/budgets";
 import { makesCheckAlerts } from "./synthetics/checkAlerts";
 import { detectionText, humanDuration, measuredTimeToDetect, signalOf } from "./alerts/detection";
 import { clocksOf, worstCaseToPage } from "./alerts/timing";
 import { FIRST_STEP_GROUP_WAIT_SECONDS } from "./escalation/waits";
 import type { DecoratedAlert } from "./alerts/types";
-import type { Settings } from "./config/load";
+import type { Settings } from "./config/settings";
 import { githubAnchor, runbookItems, type RunbookItemId } from "./config/runbookItems";
 import { checkSpecs, monthlyExecutions, pdfCheckStorage } from "./synthetics/checks";
 import { contactChain, enabledPagers, externalSupportLine, severityRoutes } from "./escalation/policy";
-import { dashboardCatalog } from "./dashboards/catalog";
+import { dashboardCatalog } from "./dashboards/all";
 import type { BuiltDashboard } from "./dashboards/compose";
 import { panelUrl } from "./grafana/urls";
 import { alertGuideLink } from "./guide/anchors";
@@ -24,7 +24,7 @@ export function uncoveredRunbookItems(alerts: DecoratedAlert[]): RunbookItemId[]
 }
 
 /** Absolute, from grafanaUrl, so the link works from GitHub as well as from inside Grafana. */
-const panelLink = (settings: Settings, dashboards: BuiltDashboard[], a: DecoratedAlert) => {
+const panelLink = (settings: Settings, dashboards: readonly BuiltDashboard[], a: DecoratedAlert) => {
   const d = a.panel && dashboards.find((x) => x.uid === a.panel?.dashboardUid);
   return a.panel && d ? `[${d.uid} #${a.panel.panelId}](${panelUrl(settings.grafanaUrl, d.uid, d.title, a.panel.panelId)})` : "";
 };
@@ -32,8 +32,8 @@ const panelLink = (settings: Settings, dashboards: BuiltDashboard[], a: Decorate
 const sectionLink = (settings: Settings, section: string) => `[${cell(section)}](${settings.runbookUrl}#${githubAnchor(section)})`;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function catalogMarkdown(settings: Settings): string {
-  const alerts = alertCatalog(settings);
+export function catalogMarkdown(settings: Settings, dashboards: readonly BuiltDashboard[] = dashboardCatalog(settings)): string {
+  const alerts = alertCatalog(settings, dashboards);
   const lines = [
     `# Monitoring catalog: ${settings.stack}`,
     "",
@@ -44,7 +44,6 @@ export function catalogMarkdown(settings: Settings): string {
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const checks = checkSpecs(settings);
-  const dashboards = dashboardCatalog(settings);
   const clocks = clocksOf(settings);
   for (const [id, item] of Object.entries(runbookItems) as [RunbookItemId, (typeof runbookItems)[RunbookItemId]][]) {
     const watching = checks.filter((c) => c.covers.includes(id)).map((c) => `\`${c.job}\``).join(", ");
