@@ -9,12 +9,6 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const [entry, ...rest] = process.argv.slice(2);
-if (!entry) {
-  console.error("usage: node scripts/run-ts.cjs <entry.ts> [args...]");
-  process.exit(2);
-}
-
 const root = path.resolve(__dirname, "..");
 const cacheDir = path.join(root, "node_modules", ".cache", "ain-monitoring-ts");
 const tsVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json", { paths: [root] }), "utf8")).version;
@@ -51,5 +45,13 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
   module._compile(code, filename);
 };
 
-process.argv = [process.argv[0], entry, ...rest];
-require(path.resolve(entry));
+// Required rather than run (test/support/offline.ts), this file only makes .ts files loadable.
+if (require.main === module) {
+  const [entry, ...rest] = process.argv.slice(2);
+  if (!entry) {
+    console.error("usage: node scripts/run-ts.cjs <entry.ts> [args...]");
+    process.exit(2);
+  }
+  process.argv = [process.argv[0], entry, ...rest];
+  require(path.resolve(entry));
+}

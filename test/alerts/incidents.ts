@@ -1,3 +1,4 @@
+import { edgeSeriesOf } from "../../src/alerts/signals";
 import type { Settings } from "../../src/config/load";
 import type { Severity } from "../../src/config/runbook";
 import type { RunbookItemId } from "../../src/config/runbookItems";
@@ -56,6 +57,7 @@ export function incidents(settings: Settings): Incident[] {
   const sm = (minutes: number, outcome: SmOutcome) => smSeries(checks, probes, minutes, outcome);
   const metrics = (minutes: number, state: (minute: number) => Instance[] | undefined) => metricsApiSeries(ref, minutes, state);
   const healthy = () => healthyInstances(ref);
+  const edgeSeries = edgeSeriesOf(settings.identity);
   /**
    * The log drain's recorded count, as Grafana's recording-rule writer leaves it
    * (ngalert/writer/prom.go): at each 1-minute evaluation, a point for each function and status that
@@ -67,7 +69,7 @@ export function incidents(settings: Settings): Incident[] {
       for (const [f, statuses] of Object.entries(perFunction(m))) {
         for (const [status, count] of Object.entries(statuses)) {
           if (count <= 0) continue;
-          const key = `ain:edge_requests:count1m{function="${f}", status="${status}"}`;
+          const key = `${edgeSeries.requestsPerMinute}{function="${f}", status="${status}"}`;
           if (!samples.has(key)) samples.set(key, new Map());
           samples.get(key)?.set((m * 60) / SM_STEP_SECONDS, count);
         }
@@ -79,7 +81,7 @@ export function incidents(settings: Settings): Incident[] {
       const recent = new Set<string>();
       for (let back = 0; back < 5 && m - back >= 0; back++) for (const [f, statuses] of Object.entries(perFunction(m - back))) if (Object.values(statuses).some((c) => c > 0)) recent.add(f);
       for (const f of recent) {
-        const key = `ain:edge_latency_seconds:p95_5m{function="${f}"}`;
+        const key = `${edgeSeries.latencyP95Seconds5m}{function="${f}"}`;
         if (!latencies.has(key)) latencies.set(key, new Map());
         latencies.get(key)?.set((m * 60) / SM_STEP_SECONDS, HEALTHY_P95_SECONDS);
       }

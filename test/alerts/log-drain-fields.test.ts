@@ -1,3 +1,4 @@
+import { edgeSeriesOf } from "../../src/alerts/signals";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, it } from "vitest";
@@ -19,8 +20,9 @@ it("LogDrainSignalMissing fires when requests are recorded but their execution t
   const dir = tempDir("log-drain-fields");
   fs.writeFileSync(path.join(dir, "signals.yml"), renderArtifacts(settings).get("prometheus/signals.yml") ?? "");
   const fn = settings.functions.vinDecode;
-  const requests = { series: `ain:edge_requests:count1m{function="${fn}", status="200"}`, values: "24+0x60" };
-  const latency = { series: `ain:edge_latency_seconds:p95_5m{function="${fn}"}`, values: "0.8+0x60" };
+  const edgeSeries = edgeSeriesOf(settings.identity);
+  const requests = { series: `${edgeSeries.requestsPerMinute}{function="${fn}", status="200"}`, values: "24+0x60" };
+  const latency = { series: `${edgeSeries.latencyP95Seconds5m}{function="${fn}"}`, values: "0.8+0x60" };
   // The P0 signal's checks pass throughout: the system is up, only the field is missing.
   const probes = settings.synthetics.systemDownChecks.map((id) => checkJob(settings, id)).flatMap((job) =>
     ["Frankfurt", "London"].map((probe) => ({ series: `probe_success{job="${job}", probe="${probe}"}`, values: "1+0x60" })),

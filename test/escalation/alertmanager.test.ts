@@ -100,9 +100,9 @@ describe.concurrent("the escalation timings", () => {
     });
 
     it.concurrent("tells the on-call engineer about a whole outage once per severity, not once per rule", async () => {
-      // A gentler scale: the 30 s gathering wait becomes 0.5 s, long enough for a busy machine to
-      // file all five alerts before the first flush, as a real Alertmanager has 30 s to.
-      const scale = 1 / 60;
+      // A gentler scale: P0's 10 s gathering wait becomes 0.5 s, long enough for a busy machine to
+      // file all five alerts before the first flush, as a real Alertmanager has 10 s to.
+      const scale = 1 / 20;
       const am = await startWith(settings, scale);
       const postedAt = am.now();
       await am.post([
@@ -112,8 +112,9 @@ describe.concurrent("the escalation timings", () => {
         alert("PdfGenerationFailing", "P1"),
         alert("VinDecodeLatencyFarOverBudget", "P1"),
       ]);
-      // Ten scaled minutes: well past the gathering wait, well before any repeat or escalation.
-      await sleepUntil(am, postedAt + 10 * 60_000 * scale);
+      // Two scaled minutes: past P1's gathering wait and P0's 1-minute group interval (a rule that
+      // missed the first flush would be sent alone by then), well before any repeat or escalation.
+      await sleepUntil(am, postedAt + 2 * 60_000 * scale);
       const seen = am.notifications();
       console.log(`outage: ${seen.map((n) => `${n.receiver} (${n.alerts.length} alerts) at ${n.atMs - postedAt} ms`).join("; ")}`);
       const onCallP0 = to(seen, point("P0", 0));

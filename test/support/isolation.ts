@@ -1,40 +1,15 @@
-import { createRequire } from "node:module";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll } from "vitest";
 
 /**
- * Run before every test file (vitest.config.mts, setupFiles). Test files share a worker process
- * (isolate: false), so that the provider SDKs load once per worker rather than once per file;
- * this file gives each test file what a process of its own would: the Pulumi runtime as it is
- * before any engine is set, and the environment the worker started with. A file that leaves an
- * environment variable behind fails, naming it, instead of changing what the next file sees.
+ * Run before every test file (vitest.config.mts, setupFiles): files share worker processes, so a
+ * file that leaves an environment variable behind fails, naming it, and the next file sees the
+ * environment the worker started with.
  */
 
-/** What the offline engine itself writes into the environment (startOfflineEngine). */
+/** What the offline engine itself writes into the environment (startOfflineEngine), for every run alike. */
 const RUNTIME_ENV = new Set(["AIN_OFFLINE_PLAN"]);
 
-interface PulumiGlobals {
-  globalStore?: unknown;
-  stackResource?: unknown;
-}
-
-/** The Pulumi runtime keeps its engine in module variables and its store on the global object. */
-function resetPulumiRuntime(): void {
-  // A worker that has not loaded the SDK yet has nothing to reset, and need not pay for loading it.
-  const require = createRequire(__filename);
-  const settingsPath = require.resolve("@pulumi/pulumi/runtime/settings");
-  if (!require.cache[settingsPath]) return;
-  const settings = require(settingsPath) as { _reset(): void };
-  settings._reset();
-  const globals = globalThis as PulumiGlobals;
-  delete globals.globalStore;
-  delete globals.stackResource;
-}
-
 const startEnv = { ...process.env };
-
-beforeAll(() => {
-  resetPulumiRuntime();
-});
 
 afterAll(() => {
   const leaked: string[] = [];
@@ -44,7 +19,6 @@ afterAll(() => {
     if (startEnv[key] === undefined) delete process.env[key];
     else process.env[key] = startEnv[key];
   }
-  resetPulumiRuntime();
   if (leaked.length > 0) {
     throw new Error(`this test file changed process.env ${leaked.join(", ")} and left it so; restore it (e.g. in an afterEach), as the next file in this worker would see it`);
   }

@@ -1,9 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { expect, inject } from "vitest";
+import { fleetProblems, readFleet } from "../../src/config/budgets";
+import { ConfigError, type Settings } from "../../src/config/load";
+import { secretKeyNames } from "../../src/config/schema";
+import { validateConfig } from "../../src/config/validate";
+import { projectDir } from "../../src/projectDir";
 import { runProgram, startOfflineEngine, type EngineOptions, type RegisteredResource, type Recording } from "../../src/offline/engine";
 import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig";
-import type { Settings } from "../../src/config/load";
+
+declare module "vitest" {
+  interface ProvidedContext {
+    /** True in the "program" project (vitest.config.mts): a process per file, so a file may start Pulumi's mock engine. */
+    startsPulumi: boolean;
+  }
+}
 
 /**
  * The one place tests start the program: Pulumi's mock engine, the stack's config with the test's
@@ -70,107 +83,42 @@ export function stackConfigWith(changes: StackChanges = {}): StackConfig {
 }
 
 /**
- * Pulumi stamps every promise it makes with `new Error().stack` (runtime/debuggable.js): a few
- * thousand per program run, printed only when PULUMI_DEBUG_PROMISE_LEAKS is set and a promise is
- * still pending at process exit, which a test's run never reaches. Capturing those stacks, and
- * vitest source-mapping each one, was a fifth of a run's CPU. So in tests a stamp captures no frames;
- * it is still made, and the leak bookkeeping around it still runs. Other errors keep their stacks.
+ * index.ts registers its resources when it is evaluated, so every run evaluates it, and every
+ * project module it imports, anew, as `npm run plan` loads them: Node's own require, with .ts
+ * transpiled by scripts/run-ts.cjs (cached on disk), and the project's modules dropped from
+ * require.cache first. The SDKs under node_modules stay loaded. A run therefore sees only its own
+ * stack's config, environment and clock, whatever ran before it in the file. (Through vitest's
+ * module runner instead, vi.resetModules(), each run fetched every module from vitest's main
+ * process again: three times the suite's time.)
  */
-interface PulumiDebuggable {
-  debuggablePromise<T>(promise: Promise<T>, ctx: unknown): Promise<T>;
-  framelessInTests?: true;
-}
-function framelessPromiseStamps(): void {
-  // The SDK's own module object: its callers read `debuggable_1.debuggablePromise` at each call.
-  const debuggable = createRequire(__filename)("@pulumi/pulumi/runtime/debuggable") as PulumiDebuggable;
-  if (debuggable.framelessInTests) return;
-  const stamp = debuggable.debuggablePromise.bind(debuggable);
-  debuggable.debuggablePromise = (promise, ctx) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return stamp(promise, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
-  debuggable.framelessInTests = true;
+const nodeRequire = createRequire(__filename);
+function loadProgramAfresh(): unknown {
+  nodeRequire(path.join(ROOT, "scripts/run-ts.cjs"));
+  for (const file of Object.keys(nodeRequire.cache)) {
+    if (file.startsWith(ROOT + path.sep) && file.endsWith(".ts") && !file.includes(`${path.sep}node_modules${path.sep}`)) delete nodeRequire.cache[file];
+  }
+  return nodeRequire(path.join(ROOT, "index.ts"));
 }
 
 /**
- * The program is deterministic (test/plan/plan-command.test.ts proves its artifacts byte-identical
- * run to run), so a worker runs each distinct stack once: the same stack file, changes, engine
- * options and environment give the same recording. Eight test files read the unchanged prod stack.
- * The key leaves out what a suite run does not change: the other files the program reads
- * (.github/delivery.json, the CA certificate) and, for a test that does not pin AIN_MONITORING_NOW,
- * the clock, which a shared run reads once for both tests. A run handed out twice is frozen, so a
- * test that changed it would fail instead of changing what the next test reads.
+ * Runs the program once under Pulumi's mock engine, through its public API (setMocks, setAllConfig,
+ * by way of startOfflineEngine), and records what it registered or the error it stopped with.
+ * Only files of the "program" project (vitest.config.mts) may start the engine, so that no file of
+ * the model's ever shares a process with the runtime's state.
  */
-const FINISHED_RUNS = Symbol.for("ain-monitoring.finishedRuns");
-/** The worker's, like the run number below: a new instance of this file (vi.resetModules()) keeps them. */
-const finishedRuns: Map<string, StackRun> = ((globalThis as { [FINISHED_RUNS]?: Map<string, StackRun> })[FINISHED_RUNS] ??= new Map());
-/** Set by the vitest worker for each file, or by the engine itself: the program reads none of them. */
-const notAnInput = (key: string) => key.startsWith("VITEST") || key === "AIN_OFFLINE_PLAN";
-
-function runKey(changes: StackChanges, engine: EngineOptions): string {
-  const stack = changes.stack ?? "prod";
-  const env = Object.entries(process.env).filter(([key]) => !notAnInput(key)).sort(([a], [b]) => a.localeCompare(b));
-  // An unset value is a change of its own (the key is set to nothing), which JSON would drop.
-  return JSON.stringify([stackFileStamp(stack), changes, engine, env], (_key, value: unknown) => (value === undefined ? "(undefined)" : value));
-}
-
 export async function runStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
-  const key = runKey(changes, engine);
-  const finished = finishedRuns.get(key);
-  if (finished) return finished;
-  const run = await runStackAfresh(changes, engine);
-  deepFreeze(run.recording);
-  deepFreeze(run.resources);
-  deepFreeze(run.stackConfig);
-  finishedRuns.set(key, run);
-  return run;
-}
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
-}
-
-/**
- * index.ts registers the resources when it is evaluated, so each run imports it anew, as its own
- * module (`?run=N`). What it imports is evaluated once per worker: the program's modules build
- * constants (zod schemas, dashboards' defaults), and read config, the environment, the clock and
- * files only when called (test/plan/module-state.test.ts holds them to that, and runs a stack after
- * another to compare it with a run on fresh modules). Re-evaluating them on every run was two
- * thirds of a failing-config run's CPU.
- */
-const PROGRAM_RUNS = Symbol.for("ain-monitoring.programRuns");
-/**
- * The run number is the worker's, not this module's: vi.resetModules() (test/plan/module-state.test.ts)
- * gives later files a new instance of this file, which must not ask for an `index.js?run=N` the
- * module registry still holds: that import would return the evaluated module and register nothing.
- */
-function nextProgramRun(): number {
-  const worker = globalThis as { [PROGRAM_RUNS]?: number };
-  worker[PROGRAM_RUNS] = (worker[PROGRAM_RUNS] ?? 0) + 1;
-  return worker[PROGRAM_RUNS];
-}
-
-/** Runs the program even when this worker has run the same stack: for the tests of that sharing. */
-export async function runStackAfresh(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
+  if (!inject("startsPulumi")) throw new Error(`${expect.getState().testPath ?? "this file"} starts Pulumi's mock engine but vitest runs it in the "model" project: import runStack, runValidStack or runStackAfresh from test/support/offline.ts in the test file itself, so vitest.config.mts puts it in the "program" project`);
   const stackConfig = stackConfigWith(changes);
   const recording = await startOfflineEngine(stackConfig, engine);
   let error: Error | undefined;
   try {
-    framelessPromiseStamps();
-    await runProgram(() => import(/* @vite-ignore */ `../../index.js?run=${nextProgramRun()}`));
+    await runProgram(async () => loadProgramAfresh());
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   }
   const resources = recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   // Every valid stack registers its Grafana foundation; a run with neither means index.ts was not evaluated.
-  if (!error && resources.length === 0) throw new Error("the program neither registered anything nor failed: index.ts came from the module registry instead of being evaluated");
+  if (!error && resources.length === 0) throw new Error("the program neither registered anything nor failed: index.ts came from require.cache instead of being evaluated");
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   const one = (type: string, name?: string) => {
     const found = ofType(type).filter((r) => name === undefined || r.name === name);
@@ -180,6 +128,9 @@ export async function runStackAfresh(changes: StackChanges = {}, engine: EngineO
   return { recording, resources, error, stackConfig, ofType, one };
 }
 
+/** Every run is afresh now; kept for the tests written when runs were shared. */
+export const runStackAfresh = runStack;
+
 /** Runs a stack that must be valid, failing the test with the program's own error if not. */
 export async function runValidStack(changes: StackChanges = {}, engine: EngineOptions = {}): Promise<StackRun> {
   const run = await runStack(changes, engine);
@@ -187,9 +138,25 @@ export async function runValidStack(changes: StackChanges = {}, engine: EngineOp
   return run;
 }
 
-/** The validated settings of a stack, read through the same loader the program uses. */
+/**
+ * The validated settings of a stack, as loadSettings (src/config/load.ts) gives them to the program,
+ * without starting Pulumi: the same validation and fleet checks over the stack's config with the
+ * changes, each secret given a value made a Pulumi secret. Throws the program's ConfigError.
+ */
 export async function settingsFor(changes: StackChanges = {}): Promise<Settings> {
-  await startOfflineEngine(stackConfigWith(changes));
-  const { loadSettings } = await import("../../src/config/load.js");
-  return loadSettings();
+  const stackConfig = stackConfigWith(changes);
+  const { stackFile } = stackConfig;
+  const { plain, problems } = validateConfig(stackConfig.config, stackConfig.stack);
+  if (!plain) throw new ConfigError(stackFile, problems);
+  const secrets = Object.fromEntries(
+    // A blank value is unset, as in loadSettings: Pulumi.yaml gives optional secrets the default "".
+    secretKeyNames.map((key) => {
+      const value = stackConfig.config[qualify(key)] ?? "";
+      return [key, value.trim() !== "" ? pulumi.secret(value) : undefined];
+    }),
+  ) as Settings["secrets"];
+  const settings = { ...plain, secrets };
+  const shared = fleetProblems(settings, readFleet(projectDir(), settings));
+  if (shared.length > 0) throw new ConfigError(stackFile, shared.map(({ key, problem }) => `${PROJECT}:${key}: ${problem}`));
+  return settings;
 }
