@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as settingsModule from "@pulumi/pulumi/runtime/settings";
 import { readDelivery } from "../github/delivery";
 import { projectDir } from "../projectDir";
 import { mockCall, mockResource } from "./providerMocks";
@@ -119,7 +118,7 @@ export async function startOfflineEngine(stackConfig: StackConfig, options: Engi
   // real `pulumi up` must have (the deploy job's environment) may be absent, as in a preview.
   process.env[OFFLINE_PLAN_ENV] = "1";
 
-  const monitor = settingsModule.getMonitor() as unknown as PatchableMonitor;
+  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) =>
     register(req, (err, res) => {
@@ -165,9 +164,10 @@ export async function startOfflineEngine(stackConfig: StackConfig, options: Engi
   return recording;
 }
 
-interface StackRuntime {
-  runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
-}
+/**
+ * getMonitor and runInPulumiStack are the SDK's public runtime API (pulumi.runtime); waitForRPCs is
+ * exported there too, but not declared in its types: the language host calls it after the program.
+ */
 interface RpcQueue {
   waitForRPCs(): Promise<void>;
 }
@@ -178,8 +178,6 @@ interface RpcQueue {
  * (require under the host's ts-node, or vitest's import).
  */
 export async function runProgram(load: () => Promise<unknown>): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const stack = require("@pulumi/pulumi/runtime/stack") as StackRuntime;
   // The error is kept and thrown after the Stack settles: letting it reject inside the Stack
   // would also reject the Stack's own output promises, which nobody awaits.
   let failure: { error: unknown } | undefined;
@@ -192,7 +190,7 @@ export async function runProgram(load: () => Promise<unknown>): Promise<void> {
   try {
     await Promise.race([
       (async () => {
-        await stack.runInPulumiStack(async () => {
+        await pulumi.runtime.runInPulumiStack(async () => {
           try {
             return await load();
           } catch (error) {
@@ -200,7 +198,7 @@ export async function runProgram(load: () => Promise<unknown>): Promise<void> {
             return undefined;
           }
         });
-        await (settingsModule as unknown as RpcQueue).waitForRPCs();
+        await (pulumi.runtime as unknown as RpcQueue).waitForRPCs();
       })(),
       unhandled,
     ]);
