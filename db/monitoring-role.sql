@@ -19,7 +19,7 @@
 -- Apply it as Supabase's `postgres` role (the SQL editor, or psql as postgres), once, and again
 -- after every change to this file: it is re-runnable. The objects belong to `postgres`, which on
 -- Supabase has BYPASSRLS and, through supabase_superuser, pg_monitor: the functions read with
--- those rights and hand out only the columns above. Then set the role's password (README).
+-- those rights and hand out only the columns above. Then set the role's password (docs/adopting.md, step 3).
 --
 -- It refuses to finish (and changes nothing) when the role holds anything more than it grants, or
 -- when the database holds a key any role can read in the catalogs: each refusal names the fix.
@@ -32,7 +32,7 @@ BEGIN;
 -- caller's path (public) is ever resolved: only pg_catalog, then this session's temporary schema.
 SET LOCAL search_path = pg_catalog, pg_temp;
 
--- The role. Created without a password: the README sets it with psql's \password.
+-- The role. Created without a password: docs/adopting.md sets it with psql's \password.
 DO $role$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'grafana_readonly') THEN
@@ -440,7 +440,7 @@ AS $body$
 $body$;
 
 -- `synthetic`: the app stores the PDF of a valuation marked synthetic_check (the PDF check's) under
--- synthetic/ (README, Assumptions to confirm), so product counts leave the checks' own reports out.
+-- synthetic/ (docs/assumptions.md), so product counts leave the checks' own reports out.
 -- A flag, not the name: names may carry user ids. The prefix is SYNTHETIC_PDF_PREFIX in src/sql/queries.ts.
 CREATE OR REPLACE FUNCTION ain_monitoring.storage_object_rows()
 RETURNS TABLE (bucket_id pg_catalog.text, size_bytes pg_catalog.int8, created_at pg_catalog.timestamptz, synthetic pg_catalog.bool)

@@ -1,12 +1,12 @@
 /**
- * `npm run docs`: regenerates what the repository's documents hold from data: the README's
- * configuration reference (from the schema), docs/alerts.md, the alert response guide (from the
+ * `npm run docs`: regenerates what the repository's documents hold from data: the
+ * configuration reference, docs/configuration.md (from the schema), docs/alerts.md, the alert response guide (from the
  * prod stack's alerts, dashboards, checks and routing), and docs/dashboards/<uid>.png, a picture
  * of each prod dashboard's layout. A test fails when any is stale.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { withReference } from "../src/config/reference";
+import { REFERENCE_FILE, withReference } from "../src/config/reference";
 import { GUIDE_PATH } from "../src/guide/anchors";
 import { alertGuideMarkdown } from "../src/guide/render";
 import { offlineSettings } from "../src/offline/settings";
@@ -21,7 +21,7 @@ const write = (relative: string, after: string, what: string) => {
   console.log(`${relative}: ${what} ${before === after ? "already current" : "updated"}`);
 };
 
-write("README.md", withReference(fs.readFileSync(path.join(root, "README.md"), "utf8")), "configuration reference");
+write(REFERENCE_FILE, withReference(fs.readFileSync(path.join(root, REFERENCE_FILE), "utf8")), "configuration reference");
 write(GUIDE_PATH, alertGuideMarkdown(offlineSettings(root, "prod")), "alert response guide");
 
 // Pictures are compared by their pixels: an identical picture is not rewritten.

@@ -16,7 +16,7 @@ import { validateStack } from "../src/validateStack";
 import { readStackConfig, StackFileError } from "../src/offline/stackConfig";
 import { projectDir } from "../src/projectDir";
 
-/** What the providers read from the job's environment (README § Credentials); the offline plan reads none. */
+/** What the providers read from the job's environment (docs/delivery.md § Credentials); the offline plan reads none. */
 const PROVIDER_CREDENTIALS = ["GRAFANA_AUTH", "GRAFANA_SM_ACCESS_TOKEN", "GRAFANA_ONCALL_ACCESS_TOKEN", "GRAFANA_CONNECTIONS_API_ACCESS_TOKEN", "SUPABASE_SECRET_KEY", "GITHUB_TOKEN"];
 
 const USAGE = `Usage: npm run plan -- [options]
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   const stack = values.stack ?? "prod";
   const started = process.hrtime.bigint();
 
-  // Credential-free by contract: a provider token left in the shell (README step 6) must not change
+  // Credential-free by contract: a provider token left in the shell (docs/adopting.md, step 6) must not change
   // the plan. With GRAFANA_SM_ACCESS_TOKEN the program would take the deploy's path for probe ids.
   for (const variable of PROVIDER_CREDENTIALS) delete process.env[variable];
   const stackConfig = readStackConfig(root, stack, values["config-file"]);
@@ -102,7 +102,7 @@ async function main(): Promise<number> {
   const fleet = readFleet(root, settings);
   const budgetFacts = { plan: settings.grafanaCloud.plan, quotas: quotasOf(settings), thisStack: fleet.stacks[0], shared: budgets(settings, fleet) };
   files.set("plan.json", JSON.stringify({ ...planDocument(stack, recording), budgets: budgetFacts }, null, 2) + "\n");
-  // What a token with stack:decrypt on this stack reads from its state (README § Credentials).
+  // What a token with stack:decrypt on this stack reads from its state (docs/delivery.md § Credentials).
   files.set("delivery/state-secrets.json", JSON.stringify(stateSecrets(recording.resources, recording.stackOutputs, REDACTED), null, 2) + "\n");
   const outDir = values.out ? path.resolve(values.out) : path.join(repo, "out", stack);
   writeArtifacts(outDir, files);

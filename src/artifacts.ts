@@ -66,7 +66,7 @@ export function planNotes(settings: Settings): string[] {
   const due = keys.filter((k) => k.due);
   if (due.length > 0) {
     const today = at.toISOString().slice(0, 10);
-    // Each key's home comes from the credentials model, the table the README and the environments are rendered from.
+    // Each key's home comes from the credentials model, the table docs/delivery.md and the environments are rendered from.
     const list = credentials(settings, readDelivery(projectDir()));
     notes.push(...rotationAdvice(settings, list, due.map((k) => k.key as ExternalKey), today));
   }

@@ -330,9 +330,9 @@ describe("the Pulumi Cloud OIDC policies the bootstrap registers", () => {
   });
 });
 
-describe("the README's credentials table", () => {
+describe("the credentials table of docs/delivery.md", () => {
   it("is the one the model renders for the prod stack (copy out/prod/delivery/credentials.md after changing the model)", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    expect(readme).toContain(credentialsTable(reach(settings, readDelivery(ROOT))));
+    const doc = fs.readFileSync(path.join(ROOT, "docs/delivery.md"), "utf8");
+    expect(doc).toContain(credentialsTable(reach(settings, readDelivery(ROOT))));
   });
 });

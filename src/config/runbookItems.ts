@@ -109,7 +109,7 @@ export const runbookFirstSteps: Record<RunbookSection, readonly string[]> = {
   [runbookSections.deploymentChecklist]: [
     "Find which pipeline is silent from the alert's name: the Metrics API scrape, the Synthetic Monitoring probes, or the log drain.",
     "Metrics API: check the scrape job in Grafana Cloud (Connections > Metrics Endpoint) and that the Supabase secret key it uses is still valid.",
-    "Probes: check the checks in Synthetic Monitoring and the probe locations' status. Log drain: check Project Settings > Log Drains in Supabase, then run the drain's LogQL query from the README.",
+    "Probes: check the checks in Synthetic Monitoring and the probe locations' status. Log drain: check Project Settings > Log Drains in Supabase, then run the drain's LogQL queries from docs/adopting.md, step 5.",
   ],
   [runbookSections.severityLevels]: [
     "Confirm from outside: `npm run checks` and the Supabase status page. If every function fails, check the database first: every function needs it.",
@@ -122,7 +122,7 @@ export const runbookFirstSteps: Record<RunbookSection, readonly string[]> = {
     "Re-apply db/monitoring-role.sql, which refuses while the role still owns anything, and document the incident for review.",
   ],
   [runbookSections.apiKeyRotation]: [
-    "Generate a new key in the vendor's console and put it where it lives, never in stack config: its GitHub environment secret, `gh secret set <NAME> --env production`, which prompts for the value (the plan names each key's secret; README § Key rotation).",
+    "Generate a new key in the vendor's console and put it where it lives, never in stack config: its GitHub environment secret, `gh secret set <NAME> --env production`, which prompts for the value (the plan names each key's secret; docs/delivery.md § Key rotation).",
     "Test with the new key, then revoke the old one and watch for failures.",
     "Record it: `pulumi config set --path rotation.lastRotated.<key> YYYY-MM-DD`.",
   ],

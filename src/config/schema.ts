@@ -117,7 +117,7 @@ export const synthetics = z
       .min(1)
       .default(["vinDecode", "pdfGeneration"])
       .describe(
-        `The checks whose functions need the database. With the Metrics API silent, one of them failing at every probe is the database gone (P0 ${alertNames["database-unreachable"]}); all of them passing is the scrape broken (P2 ${alertNames["signal-missing-metrics-api"]}). Not confirmed: decode-vin is assumed to read the database (README, Assumptions to confirm).`,
+        `The checks whose functions need the database. With the Metrics API silent, one of them failing at every probe is the database gone (P0 ${alertNames["database-unreachable"]}); all of them passing is the scrape broken (P2 ${alertNames["signal-missing-metrics-api"]}). Not confirmed: decode-vin is assumed to read the database (docs/assumptions.md).`,
       ),
     systemDownChecks: z
       .array(z.enum(["healthCheck", "pdfGeneration", "vinDecode"]))
@@ -144,7 +144,7 @@ export const metricsScrape = z
     enabled: z
       .boolean()
       .default(true)
-      .describe("Scrape the Supabase Metrics API into Grafana Cloud's Prometheus with Grafana Cloud's metrics endpoint integration (the deploy job supplies SUPABASE_SECRET_KEY and GRAFANA_CONNECTIONS_API_ACCESS_TOKEN: README § Credentials)."),
+      .describe("Scrape the Supabase Metrics API into Grafana Cloud's Prometheus with Grafana Cloud's metrics endpoint integration (the deploy job supplies SUPABASE_SECRET_KEY and GRAFANA_CONNECTIONS_API_ACCESS_TOKEN: docs/delivery.md § Credentials)."),
     grafanaStackId: z
       .union([z.string().regex(/^\d+$/, stackIdMessage), z.number().int().positive()], { error: stackIdMessage })
       .transform(String)
@@ -218,7 +218,7 @@ export const logDrain = z
 
 export const github = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (the provider reads GITHUB_TOKEN from the job's environment: README § Credentials)."),
+    enabled: z.boolean().default(true).describe("Manage the GitHub environments and their secrets (the provider reads GITHUB_TOKEN from the job's environment: docs/delivery.md § Credentials)."),
     owner: githubLogin.optional().describe("The organisation or user that owns the repositories; required while github.enabled is true."),
     repository: githubRepo.default("ain-monitoring").describe("This repository: its workflows run preview and up."),
     appRepository: githubRepo.optional().describe("The AIN application's repository: its production environment gets the SUPABASE_PROJECT_REF variable, as github.appEnvironment.adopt says (its secrets are set by the app team)."),
@@ -251,7 +251,7 @@ export const github = z
           .describe("With adopt manage, the id of the environment's existing 'main' branch policy, imported instead of created (gh api repos/<owner>/<repo>/environments/production/deployment-branch-policies)."),
       })
       .prefault({})
-      .describe("Adopting the app repository's production environment instead of replacing it (README § Adopting what exists)."),
+      .describe("Adopting the app repository's production environment instead of replacing it (docs/adopting.md § Adopting what exists)."),
   })
   .prefault({})
   .describe("Where the monitoring is delivered from.");
@@ -546,7 +546,7 @@ function httpsOnly(value: string): boolean {
 /**
  * Credentials that used to be stack config and no longer are. Anyone who can preview a stack can
  * decrypt its config (Pulumi Cloud's Stack Read includes stack:decrypt), so nothing that can change
- * anything lives there: provider credentials come from the job's environment (README § Credentials).
+ * anything lives there: provider credentials come from the job's environment (docs/delivery.md § Credentials).
  */
 export const movedSecretKeys: Record<string, string> = {
   grafanaAuth: "the Grafana provider reads GRAFANA_AUTH from the environment: the deploy job's Admin service-account token, the preview's Viewer one",

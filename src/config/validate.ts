@@ -22,7 +22,7 @@ export function configErrorMessage(stackFile: string, problems: string[]): strin
   return [
     `Invalid configuration in ${stackFile} (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
     ...problems.map((p) => `  - ${p}`),
-    `Fix the keys above in ${stackFile}, or with 'pulumi config set --path <key> <value>'. The README lists every key.`,
+    `Fix the keys above in ${stackFile}, or with 'pulumi config set --path <key> <value>'. docs/configuration.md lists every key.`,
   ].join("\n");
 }
 

@@ -78,7 +78,7 @@ export interface Mechanism {
   /**
    * Repository and organization Actions secrets, which any branch's job reads unapproved:
    * `refused`: the program lists them and fails the preview and the deploy while any exists;
-   * `kept-none`: the team's rule (README), which the program cannot list with its tokens;
+   * `kept-none`: the team's rule (docs/assumptions.md), which the program cannot list with its tokens;
    * `unchecked`: nothing stops one being added.
    */
   sharedSecrets: Record<"repository" | "organization", "refused" | "kept-none" | "unchecked">;
@@ -168,7 +168,7 @@ export function sharedSecretGate(m: Mechanism, scope: "repository" | "organizati
     case "refused":
       return { kind: "no-run", why: `there are none: the preview and the deploy fail while the repository has one (the program lists their names)` };
     case "kept-none":
-      return { kind: "no-run", why: `there are none, by the team's rule (README § Assumptions to confirm): the program cannot list them with its tokens` };
+      return { kind: "no-run", why: `there are none, by the team's rule (docs/assumptions.md): the program cannot list them with its tokens` };
     case "unchecked":
       return { kind: "any-branch", why: `a ${scope} secret reaches every job of every branch, and nothing refuses one` };
   }
@@ -220,7 +220,7 @@ export function unreviewedReach(list: Reach[]): Reach[] {
   return list.filter((c) => c.gate.kind === "any-branch");
 }
 
-/** The credentials as a Markdown table, for out/<stack>/delivery/credentials.md and the README. */
+/** The credentials as a Markdown table, for out/<stack>/delivery/credentials.md and docs/delivery.md. */
 export function credentialsTable(list: Reach[]): string {
   const where = (h: CredentialHome) => {
     if (h.kind === "oidc") return `OIDC, \`${h.environment}\` environment -> Pulumi team \`${h.pulumiTeam}\` (${h.stackPermission})`;

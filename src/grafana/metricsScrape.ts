@@ -35,7 +35,7 @@ export function scrapeTargets(settings: Settings): ScrapeTarget[] {
 /**
  * The scrape jobs' password is the project's secret key, service_role's: it can read and write
  * every table past RLS, so it is never stack config (which every preview can decrypt). The deploy
- * job passes it in this variable from the production environment (README § Credentials).
+ * job passes it in this variable from the production environment (docs/delivery.md § Credentials).
  */
 export const SUPABASE_SECRET_KEY_ENV = "SUPABASE_SECRET_KEY";
 

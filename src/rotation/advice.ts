@@ -6,7 +6,7 @@ export type ExternalKey = (typeof externalKeyNames)[number];
 
 /**
  * Where a person puts an external key's new value, from the credentials model: the same table that
- * renders the GitHub environments and the README's credentials section. No key is stack config
+ * renders the GitHub environments and the credentials table of docs/delivery.md. No key is stack config
  * (every preview can decrypt that, and the program refuses provider tokens there), so the advice is
  * never `pulumi config set --secret`. `gh secret set NAME` without `--body` reads the value from a
  * prompt or stdin, so it reaches no shell history and no process list.
@@ -25,7 +25,7 @@ export function rotationHome(settings: Settings, list: Credential[], key: Extern
     return settings.github.appRepository ? `gh secret set ${name} --env production --repo ${owner}/${settings.github.appRepository}` : `the app repository's production environment, secret ${name} (github.appRepository is not set)`;
   }
   // A key the credentials model does not hold (its feature is off): say so rather than guess.
-  return "not used by this stack's delivery (see README § Credentials)";
+  return "not used by this stack's delivery (see docs/delivery.md § Credentials)";
 }
 
 /** The plan's lines for the keys that are due: where each new value goes, then the date to record. */

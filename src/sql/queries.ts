@@ -113,7 +113,7 @@ export const tokenStatusQuery = (expiringSoonHours: number): string =>
 
 /**
  * Where the app stores the PDF of a synthetic check's valuation (the PDF check sends
- * `synthetic_check: true`): a contract the app keeps (README, Assumptions to confirm), and the
+ * `synthetic_check: true`): a contract the app keeps (docs/assumptions.md), and the
  * literal db/monitoring-role.sql's storage_objects view flags as `synthetic` (a test holds the two
  * equal). Product counts leave these out; "what our checks add" counts them on their own.
  */

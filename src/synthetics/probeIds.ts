@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
  * Synthetic Monitoring names its probe locations, but a check takes their numeric ids, and only
  * SM's API maps one to the other. Its access token cannot be scoped: whoever holds it can also
  * change and delete every check. So only the deploy job holds it; a pull request's preview runs a
- * collaborator's code and gets none (README § Credentials).
+ * collaborator's code and gets none (docs/delivery.md § Credentials).
  * - `synthetic-monitoring`: the deploy job looks the names up in SM's list (getProbes) and exports
  *   that whole list, name to id, as the stack output {@link PROBE_IDS_OUTPUT} (probe ids are not
  *   secret).
@@ -32,7 +32,7 @@ export function probeIdSource(env: NodeJS.ProcessEnv, previewing: boolean): Prob
   if (previewing) return "last-deploy";
   throw new Error(
     `${SM_TOKEN_ENV} is not set: \`pulumi up\` needs it to look up the probe ids of synthetics.probes and to create the checks. ` +
-      "The deploy job reads it from the production environment (README § Credentials); set synthetics.enabled: false to deploy without checks.",
+      "The deploy job reads it from the production environment (docs/delivery.md § Credentials); set synthetics.enabled: false to deploy without checks.",
   );
 }
 

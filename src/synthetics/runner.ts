@@ -109,7 +109,7 @@ export function overallVerdict(results: CheckResult[]): Verdict {
 }
 
 /**
- * The exit codes of `npm run checks`, documented in --help and the README. Degraded passes unless
+ * The exit codes of `npm run checks`, documented in --help and docs/commands.md. Degraded passes unless
  * --strict: slow but answering is what Synthetic Monitoring also counts as up.
  */
 export const EXIT_CODES = {

@@ -1,7 +1,7 @@
 /**
  * What each alert's threshold means, written from the runbook (../shared/seed/runbook.md, and the
  * team's copy at runbookUrl) and, where the runbook gives no number, from this project's stated
- * design (README, Choices): which side of the threshold is a breach, and what a value exactly at
+ * design (docs/design-choices.md): which side of the threshold is a breach, and what a value exactly at
  * it is. It is written apart from src/ on purpose: the scenarios derive their inputs from each
  * alert's threshold, and take the meaning from here, so a comparator turned the wrong way in the
  * code (`>` for `>=`, `<` for `>`) fails them instead of being copied into their expectations.

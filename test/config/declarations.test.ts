@@ -3,9 +3,10 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { withReference } from "../../src/config/reference";
+import { REFERENCE_FILE, withReference } from "../../src/config/reference";
 import { plainSchema, secretKeys, secretKeyNames, type SecretKeySpec } from "../../src/config/schema";
 import { ROOT } from "../support/offline";
+import { stale } from "../support/regenerate";
 
 interface Declaration {
   type: string;
@@ -62,15 +63,31 @@ describe("Pulumi.yaml declares the scalar keys exactly as the schema does", () =
   });
 });
 
-describe("the README's configuration reference", () => {
-  it("is the one the schema generates (run `npm run docs` after changing the schema)", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    expect(withReference(readme)).toBe(readme);
+describe("the configuration reference (docs/configuration.md)", () => {
+  const reference = () => fs.readFileSync(path.join(ROOT, REFERENCE_FILE), "utf8");
+
+  it("is the one the schema generates (run `npm run regenerate` after changing the schema)", () => {
+    const doc = reference();
+    expect(withReference(doc) === doc, stale(REFERENCE_FILE)).toBe(true);
   });
 
   it("lists every key with its default", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    for (const key of [...Object.keys(properties), ...secretKeyNames]) expect(readme).toContain(`\`ain-monitoring:${key}`);
-    expect(readme).toMatch(/`ain-monitoring:runbook\.latencyBudgets\.pdfGenerationSeconds` \| number \| `10`/);
+    const doc = reference();
+    for (const key of [...Object.keys(properties), ...secretKeyNames]) expect(doc).toContain(`\`ain-monitoring:${key}`);
+    expect(doc).toMatch(/`ain-monitoring:runbook\.latencyBudgets\.pdfGenerationSeconds` \| number \(> 0, ≤ 3600\) \| `10`/);
+  });
+
+  it("prints literal unions as their values, not as `number | number`", () => {
+    const doc = reference();
+    expect(doc).not.toMatch(/number \\\| number|string \\\| string/);
+    expect(doc).toMatch(/`ain-monitoring:metricsScrape\.intervalSeconds` \| 30 \\\| 60 \\\| 120 \|/);
+    expect(doc).toMatch(/`ain-monitoring:grafanaCloud\.plan` \| "free" \\\| "pro" \|/);
+  });
+
+  it("explains the flat path it prints as a path inside one object key, with the YAML and the CLI form", () => {
+    const doc = reference();
+    expect(doc).toContain("inside the object key `ain-monitoring:runbook`");
+    expect(doc).toMatch(/```yaml\nconfig:\n  ain-monitoring:runbook:\n    latencyBudgets:\n      vinDecodeSeconds: \d+\n```/);
+    expect(doc).toMatch(/pulumi config set --path 'runbook\.latencyBudgets\.vinDecodeSeconds' \d+/);
   });
 });

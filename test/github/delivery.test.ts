@@ -256,7 +256,7 @@ describe("the app repository's production environment, which usually exists alre
     expect(policy.importId).toBe(`${app}:production:4242`);
   });
 
-  it("shows imports as a preview does, with the ids the README's pulumi import commands use", async () => {
+  it("shows imports as a preview does, with the ids docs/adopting.md's pulumi import commands use", async () => {
     const settings = await settingsFor();
     const specs = environmentSpecs({ ...settings, github: { ...settings.github, appRepository: app, appEnvironment: { adopt: "import", existingVariables: ["SUPABASE_PROJECT_REF"] } } }, readDelivery(FIXTURE_PROJECT));
     const adopted = specs.find((s) => s.repository === app)?.adopt;

@@ -89,7 +89,7 @@ describe("rotation never breaks paging", () => {
     expect(verify(grafanaSigned(signingWith(grafanaUpdated), NOW), BODY).ok).toBe(true);
   });
 
-  it("a receiver two periods behind refuses the page: the overlap is one period each way, and the README says so", () => {
+  it("a receiver two periods behind refuses the page: the overlap is one period each way, and docs/delivery.md says so", () => {
     const verify = pagingVerifier({ secrets: published("2026-10-05T06:00:00Z"), now: () => NOW });
     expect(verify(grafanaSigned(signingWith("2026-12-01T06:00:00Z"), NOW), BODY)).toEqual({ ok: false, reason: "bad signature" });
   });

@@ -7,10 +7,10 @@ import { FIXTURE_STACK_FILE, ROOT, runValidStack, settingsFor } from "../support
 import { runPlan, tempDir } from "../support/processes";
 
 /**
- * A second stack, made as README § Adding a stack says: a copy of Pulumi.prod.yaml with the
- * README's own block of replacements applied (read from the README, so the test follows it
+ * A second stack, made as docs/adopting.md § Adding a stack says: a copy of Pulumi.prod.yaml with the
+ * document's own block of replacements applied (read from the document, so the test follows it
  * literally). Staging is planned with the real `npm run plan` command line; prod is the same
- * program under the same offline engine, run in this process. Expectations come from the README's
+ * program under the same offline engine, run in this process. Expectations come from the document's
  * block and prod's validated settings, not from values written here. A plain copy is refused.
  */
 interface PlannedResource {
@@ -80,21 +80,21 @@ interface PlannedRule {
   datas: { model: string }[];
 }
 
-/** The keys README § Adding a stack tells a person to replace, read from the README itself. */
-function readmeStagingBlock(): Record<string, unknown> {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const block = /<!-- adding-a-stack:begin -->\n```yaml\n([\s\S]*?)```\n<!-- adding-a-stack:end -->/.exec(readme)?.[1];
-  if (!block) throw new Error("README § Adding a stack has no adding-a-stack block");
+/** The keys docs/adopting.md § Adding a stack tells a person to replace, read from that document. */
+function guideStagingBlock(): Record<string, unknown> {
+  const guide = fs.readFileSync(path.join(ROOT, "docs/adopting.md"), "utf8");
+  const block = /<!-- adding-a-stack:begin -->\n```yaml\n([\s\S]*?)```\n<!-- adding-a-stack:end -->/.exec(guide)?.[1];
+  if (!block) throw new Error("docs/adopting.md § Adding a stack has no adding-a-stack block");
   return (parse(block) as { config: Record<string, unknown> }).config;
 }
 
-/** `cp Pulumi.prod.yaml Pulumi.staging.yaml`, then the README's replacements (and `extra`), as a person would. */
-function stagingFile(extra: Record<string, unknown> = {}, withReadme = true): string {
+/** `cp Pulumi.prod.yaml Pulumi.staging.yaml`, then the document's replacements (and `extra`), as a person would. */
+function stagingFile(extra: Record<string, unknown> = {}, withGuide = true): string {
   const copy = path.join(tempDir("staging-copy"), "Pulumi.staging.yaml");
   fs.copyFileSync(FIXTURE_STACK_FILE, copy);
-  if (withReadme || Object.keys(extra).length > 0) {
+  if (withGuide || Object.keys(extra).length > 0) {
     const doc = parseDocument(fs.readFileSync(copy, "utf8"));
-    for (const [key, value] of Object.entries({ ...(withReadme ? readmeStagingBlock() : {}), ...extra })) doc.setIn(["config", key], value);
+    for (const [key, value] of Object.entries({ ...(withGuide ? guideStagingBlock() : {}), ...extra })) doc.setIn(["config", key], value);
     fs.writeFileSync(copy, doc.toString());
   }
   return copy;
@@ -115,13 +115,13 @@ describe("a plain copy of Pulumi.prod.yaml under another stack name", () => {
   }, 60_000);
 });
 
-describe("a staging stack made by following README § Adding a stack", () => {
+describe("a staging stack made by following docs/adopting.md § Adding a stack", () => {
   let prod: string[];
   let prodSettings: Settings;
   let staging: string[];
   let stagingResources: PlannedResource[];
   let stagingOut: string;
-  const block = readmeStagingBlock();
+  const block = guideStagingBlock();
   const ref = String(block["ain-monitoring:supabaseProjectRef"]);
   beforeAll(async () => {
     prodSettings = await settingsFor();
@@ -176,7 +176,7 @@ describe("a staging stack made by following README § Adding a stack", () => {
   });
 
   it("shares no Grafana object with prod, and ends its folder's and data source's names with (staging)", () => {
-    // Each owns a tree, but of its own Grafana stack (README's block gives staging its own grafanaUrl).
+    // Each owns a tree, but of its own Grafana stack (the document's block gives staging its own grafanaUrl).
     expect(staging.filter((id) => prod.includes(id) && id !== "the org's notification policy tree")).toEqual([]);
     expect(staging).toContain("folder title: AIN monitoring (staging)");
     expect(staging.filter((id) => id.startsWith("data source name: ")).every((id) => id.endsWith(" (staging)"))).toBe(true);

@@ -12,7 +12,7 @@ import { freePort } from "./processes";
  * start one.
  */
 const FIXTURES = path.resolve(__dirname, "../fixtures/sql");
-/** The role file the README tells a person to apply. */
+/** The role file docs/adopting.md tells a person to apply. */
 export const MONITORING_ROLE_FILE = path.resolve(__dirname, "../../db/monitoring-role.sql");
 /** As on Supabase, the bootstrap superuser is supabase_admin; `postgres` is an ordinary role. */
 export const SUPERUSER = "supabase_admin";
@@ -42,7 +42,7 @@ export interface Postgres {
   connect(user?: string): Promise<Client>;
   /** Runs a fixture file (or SQL text) as the superuser. */
   load(fileOrSql: string): Promise<void>;
-  /** Applies db/monitoring-role.sql as Supabase's `postgres` role, as the README says. */
+  /** Applies db/monitoring-role.sql as Supabase's `postgres` role, as docs/adopting.md says. */
   applyMonitoringRole(): Promise<void>;
   /**
    * Runs `sql` in a session of `user`, and calls `look` once the server shows it active; then
