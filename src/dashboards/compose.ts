@@ -119,7 +119,7 @@ class WithoutPlacement implements cog.Builder<dashboard.AnnotationQuery> {
   }
 }
 
-/** The tag the app's deploy job puts on the annotation it posts to Grafana (README § Deploy annotations). */
+/** The tag the app's deploy job puts on the annotation it posts to Grafana (docs/dashboards.md, Deploy annotations). */
 export const DEPLOY_ANNOTATION_TAG = "ain-deploy";
 
 /** Grafana's own annotations tagged as deploys: the only deploy signal that reaches Grafana (the drain's deployment id is per line, not an event). */

@@ -25,7 +25,7 @@ import { neutral, type Colouring } from "./thresholds";
  *
  * Each volume comes from the signal closest to the outcome:
  * - PDFs generated: objects stored in the PDF bucket (storage.objects), except the synthetic
- *   check's, which the app stores under `synthetic/` (a contract, README). A stored file is a PDF
+ *   check's, which the app stores under `synthetic/` (a contract, docs/assumptions.md). A stored file is a PDF
  *   the user can download; files removed by a cleanup are missing from past days.
  * - Reports shared: rows created in public_tokens. A share mints a token.
  * - Emails sent and VINs decoded leave no row this project can read, so they are the functions'

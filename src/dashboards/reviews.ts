@@ -147,7 +147,7 @@ export function reviewsDashboard(ctx: DashboardContext): BuiltDashboard {
     ? [
         statTile(ctx, {
           title: "Days since each key was rotated",
-          text: `API key rotation (if policy requires): due every ${s.rotation.every}. Rotate with the README's *Key rotation* steps, then record the date in rotation.lastRotated.`,
+          text: `API key rotation (if policy requires): due every ${s.rotation.every}. Rotate with the steps in docs/delivery.md (*Key rotation and breach response*), then record the date in rotation.lastRotated.`,
           section: runbookSections.apiKeyRotation,
           colours: colouring({ ...alertBoundary(ctx.alert(keyAlerts[0])), what: "the rotation is overdue" }),
           unit: "d",
