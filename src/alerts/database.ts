@@ -255,7 +255,7 @@ export function databaseAlerts(ctx: AlertContext): AlertSpec[] {
       unit: "percent",
       forSeconds: 15 * 60,
       detection: { signal: "metrics-api", fillSeconds: 0 },
-      summary: `The database disk is within ${readOnlyMargin} points of read-only mode`,
+      summary: `The database disk is less than ${readOnlyMargin} points short of read-only mode`,
       description: `The database disk (/data) is {{value}} points short of ${capacity.readOnlyDiskPercent} %, where Supabase switches the database to read-only. Free space (old PDFs' rows, bloat) or grow the disk now.`,
       noData: "OK",
       execError: "Error",

@@ -58,10 +58,10 @@ export const capacity = z
       .describe("Supabase switches the database to read-only when its disk reaches this share (supabase.com/docs/guides/platform/database-size, Disk management): every write fails from then on."),
     databaseDiskUrgentPercent: percent
       .default(90)
-      .describe("The database disk this full is read-only mode within reach: a P2 for the day, above the P3 upgrade trigger. Not in the runbook."),
+      .describe("The database disk fuller than this (less headroom below readOnlyDiskPercent than it leaves) is read-only mode within reach: a P2 for the day, above the P3 upgrade trigger. Not in the runbook."),
     rootDiskPercent: percent
       .default(90)
-      .describe("The instance's root filesystem (/) this full: Supabase's to manage, a P3 to raise with them. Not in the runbook."),
+      .describe("The instance's root filesystem (/) fuller than this: Supabase's to manage, a P3 to raise with them. Not in the runbook."),
     longRunningQuerySeconds: positiveSeconds
       .default(300)
       .describe("A non-idle query older than this is 'long-running' (runbook § Database Connection Issues gives no number; 5 minutes is far past any request the product makes)."),
@@ -78,7 +78,7 @@ export const sharingTokens = z
       .int()
       .positive()
       .default(20)
-      .describe("Requests with an invalid or expired token per hour that count as a surge. Not in the runbook: well above a user retrying an old link."),
+      .describe("More requests with an invalid or expired token per hour than this are a surge. Not in the runbook: well above a user retrying an old link."),
   })
   .prefault({});
 
