@@ -64,6 +64,24 @@ describe("the rendered Prometheus rule files", () => {
     const check = promtool(["check", "rules", ...files.map((f) => path.join(dir, f))]);
     expect(check.status, check.output).toBe(0);
   });
+
+  it("pass it in a second stack too, whose recorded series are its own (ain_<stack>:...)", async () => {
+    // The suite's prod stack, as another stack's copy would render it: prefixed everywhere.
+    const second = await settingsFor({ set: { unprefixedStack: "elsewhere" } });
+    expect(second.identity.seriesPrefix).toBe("ain_prod");
+    const secondDir = tempDir("promtool-second");
+    const written: string[] = [];
+    for (const [file, text] of renderArtifacts(second)) {
+      if (!file.startsWith("prometheus/")) continue;
+      expect(text, file).not.toMatch(/\bain:[a-z_]+:/);
+      written.push(path.join(secondDir, path.basename(file)));
+      fs.writeFileSync(written[written.length - 1], text);
+    }
+    expect(written.join("\n")).toContain("edge-functions.yml");
+    const check = promtool(["check", "rules", ...written]);
+    expect(check.status, check.output).toBe(0);
+    expect([...written].map((f) => fs.readFileSync(f, "utf8")).join("\n")).toContain("ain_prod:edge_requests:count1m");
+  });
 });
 
 describe("the rules each alert is tested on", () => {
