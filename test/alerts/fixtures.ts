@@ -74,6 +74,13 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
   // requests of that minute (a steady rate here; incidents.ts has the sparse, bursty shapes).
   const edge = (functionName: string, status: string, perSecond: number) =>
     gauge(`${edgeSeries.requestsPerMinute}{function="${functionName}", status="${status}"}`, perSecond * 60);
+  /**
+   * `count` requests in one minute of every `everyMinutes`, nothing between: a window of that many
+   * minutes holds exactly one such minute at any phase, so its sum is `count` itself, and a count at
+   * the threshold can be tested exactly (a steady count / N a minute sums with rounding).
+   */
+  const burstEvery = (functionName: string, status: string, everyMinutes: number) => (count: number) =>
+    sparse(`${edgeSeries.requestsPerMinute}{function="${functionName}", status="${status}"}`, count, everyMinutes);
   const latency = (functionName: string) => (seconds: number) => [gauge(`${edgeSeries.latencyP95Seconds5m}{function="${functionName}"}`, seconds)];
 
   /**
@@ -194,15 +201,15 @@ export function fixtureFor(alert: DecoratedAlert, settings: Settings): AlertFixt
     "pdf-generation-latency-over": { inputs: latency(fn.pdfGeneration), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
     "pdf-generation-latency-severe": { inputs: latency(fn.pdfGeneration), ...around(alert, { safe: 0.2, breach: 0.3 }), exactBoundary: true },
     "email-endpoints-503": {
-      // count 503s in the 5-minute window: count / 5 a minute.
-      inputs: (count) => [edge(fn.emailDelivery, "503", count / 300), edge(fn.emailDelivery, "200", 2)],
+      // count 503s in each window, which is as long as the alert's for.
+      inputs: (count) => [burstEvery(fn.emailDelivery, "503", alert.forSeconds / 60)(count), edge(fn.emailDelivery, "200", 2)],
       ...around(alert, { safe: 1 / 3, breach: 1 }),
-      exactBoundary: false,
+      exactBoundary: true,
     },
     "pdf-generation-500": {
-      inputs: (count) => [edge(fn.pdfGeneration, "500", count / 300), edge(fn.pdfGeneration, "200", 1)],
+      inputs: (count) => [burstEvery(fn.pdfGeneration, "500", alert.forSeconds / 60)(count), edge(fn.pdfGeneration, "200", 1)],
       ...around(alert, { safe: 2 / 3, breach: 2 }),
-      exactBoundary: false,
+      exactBoundary: true,
     },
     "database-down": {
       inputs: (up) => [gauge(`pg_up{${primary}}`, up)],
