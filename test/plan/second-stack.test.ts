@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { identityFor } from "../../src/config/identity";
+import { emailSubject } from "../../src/escalation/subject";
 import { parse, parseDocument } from "yaml";
 import type { Settings } from "../../src/config/load";
 import { FIXTURE_STACK_FILE, ROOT, runValidStack, settingsFor } from "../support/offline";
@@ -150,7 +152,10 @@ describe("a staging stack made by following docs/adopting.md § Adding a stack",
     expect(emails.filter((e) => prodPeople.includes(e))).toEqual([]);
     const contacts = block["ain-monitoring:contacts"] as Record<string, { email: string }>;
     expect(new Set(emails)).toEqual(new Set(["onCallEngineer", "leadDeveloper", "productOwner"].map((who) => contacts[who].email)));
-    for (const p of points) for (const e of p.inputs.emails as { subject: string }[]) expect(e.subject).toMatch(/ \(staging\)$/);
+    // The subject is the one emailSubject renders for this stack (what it says, on a real
+    // Alertmanager: test/escalation/subjects.test.ts); it names the stack when no rule name does.
+    for (const p of points) for (const e of p.inputs.emails as { subject: string }[]) expect(e.subject).toBe(emailSubject(identityFor("staging", "prod")));
+    expect(emailSubject(identityFor("staging", "prod"))).toMatch(/ \(staging\)\{\{ end \}\}$/);
   });
 
   it("owns its own Grafana stack's tree: escalation is routed there, with no companion rules", () => {
