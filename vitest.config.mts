@@ -6,19 +6,21 @@ import { defineConfig } from "vitest/config";
 /**
  * Two kinds of test file, in two projects that never share a process. Most test the model and its
  * renderers from settings (settingsFor) and never start Pulumi. A file that runs the program (it
- * imports runStack, runValidStack or runStackAfresh from test/support/offline.ts) starts Pulumi's
+ * names runStack, runValidStack, runStackAfresh, startOfflineEngine, runProgram or setMocks) starts Pulumi's
  * mock engine: it runs in the "program" project, with the other such files only.
  *
  * Within a project, files share worker processes, so the SDKs load once per worker instead of once
- * per file. For the program files that is sound through Pulumi's public API alone: every run calls
+ * per file. For the program files that rests on Pulumi's public runtime API: every run calls
  * setMocks, which resets the runtime's per-run state (Pulumi's unit-testing guide sets the mocks,
- * then imports the program, under mocha: one process for every file), and loads index.ts and src/ afresh (test/support/offline.ts); a file
- * already relies on that for its second run. A process per program file (isolate: true) cost, on
+ * then imports the program, under mocha: one process for every file), loads index.ts and src/
+ * afresh (test/support/offline.ts), and ends with disconnect(); a file already relies on that for
+ * its second run. A process per program file (isolate: true) cost, on
  * 2026-12-03 on the 2-core machine: 121 CPU-s and 118 s for the program project, against 86 CPU-s
  * and 66 s shared.
  */
 const testFiles = readdirSync(resolve(import.meta.dirname, "test"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".test.ts")).map((file) => join("test", file));
-const STARTS_PULUMI = /\b(runStack|runValidStack|runStackAfresh)\b/;
+// Every way in: the helpers of test/support/offline.ts, the offline engine itself, and the SDK's mocks.
+const STARTS_PULUMI = /\b(runStack|runValidStack|runStackAfresh|startOfflineEngine|runProgram|setMocks)\b/;
 const programFiles = testFiles.filter((file) => STARTS_PULUMI.test(readFileSync(resolve(import.meta.dirname, file), "utf8")));
 
 export default defineConfig({

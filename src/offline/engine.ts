@@ -14,8 +14,8 @@ import type { StackConfig } from "./stackConfig";
 export const REDACTED = "[secret]";
 /** Set while the program runs under the offline engine; see metricsScrape.ts. */
 export const OFFLINE_PLAN_ENV = "AIN_OFFLINE_PLAN";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -164,13 +164,6 @@ export async function startOfflineEngine(stackConfig: StackConfig, options: Engi
   return recording;
 }
 
-/**
- * getMonitor and runInPulumiStack are the SDK's public runtime API (pulumi.runtime); waitForRPCs is
- * exported there too, but not declared in its types: the language host calls it after the program.
- */
-interface RpcQueue {
-  waitForRPCs(): Promise<void>;
-}
 
 /**
  * Runs the program inside the root Stack resource, as the language host does, then waits until
@@ -198,7 +191,9 @@ export async function runProgram(load: () => Promise<unknown>): Promise<void> {
             return undefined;
           }
         });
-        await (pulumi.runtime as unknown as RpcQueue).waitForRPCs();
+        // Every registration reaches the mock engine, then the run lets go of it (public API): whatever
+        // the program still had in flight cannot reach the next run's engine through this one.
+        await pulumi.runtime.disconnect();
       })(),
       unhandled,
     ]);

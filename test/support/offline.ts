@@ -13,7 +13,7 @@ import { readStackConfig, type StackConfig } from "../../src/offline/stackConfig
 
 declare module "vitest" {
   interface ProvidedContext {
-    /** True in the "program" project (vitest.config.mts): a process per file, so a file may start Pulumi's mock engine. */
+    /** True in the "program" project (vitest.config.mts), whose files share workers only with each other: a file there may start Pulumi's mock engine. */
     startsPulumi: boolean;
   }
 }
@@ -86,7 +86,7 @@ export function stackConfigWith(changes: StackChanges = {}): StackConfig {
  * index.ts registers its resources when it is evaluated, so every run evaluates it, and every
  * project module it imports, anew, as `npm run plan` loads them: Node's own require, with .ts
  * transpiled by scripts/run-ts.cjs (cached on disk), and the project's modules dropped from
- * require.cache first. The SDKs under node_modules stay loaded. A run therefore sees only its own
+ * require.cache first. The SDKs under node_modules stay loaded. A run therefore reads only its own
  * stack's config, environment and clock, whatever ran before it in the file. (Through vitest's
  * module runner instead, vi.resetModules(), each run fetched every module from vitest's main
  * process again: three times the suite's time.)

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
 import { OFFLINE_PROBES } from "../../src/offline/providerMocks";
 import { PROBE_IDS_OUTPUT, probeIdSource, recordedProbeIds, SM_TOKEN_ENV } from "../../src/synthetics/probeIds";
 import { FIXTURE_STACK_FILE, runValidStack, type StackRun } from "../support/offline";
@@ -36,7 +36,7 @@ describe("a preview, which holds no Synthetic Monitoring token", () => {
     vi.stubEnv(SM_TOKEN_ENV, "");
     const run = await runValidStack({}, { lastDeployOutputs: {} });
     // Pulumi sends a list holding an unknown as unknown as a whole: the pull request shows it as computed.
-    for (const check of run.ofType(CHECK)) expect(check.inputs.probes, check.name).toBe(unknownValue);
+    for (const check of run.ofType(CHECK)) expect(check.inputs.probes, check.name).toBe(pulumi.runtime.unknownValue);
     expect(run.recording.stackOutputs[PROBE_IDS_OUTPUT]).toEqual({});
   });
 
