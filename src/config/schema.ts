@@ -32,7 +32,10 @@ export const contacts = z
     leadDeveloper: person.describe("Second: paged when the on-call engineer has not answered within runbook.escalation.leadDeveloperAfterMinutes."),
     productOwner: person.describe("Third: business decisions."),
     externalSupport: person
-      .extend({ url: httpsUrl.optional().describe("The vendor's support page, linked from notifications.") })
+      .extend({
+        irmUsername: z.string().min(1).optional().describe("Their Grafana IRM user name, if they have one; never paged, so never required."),
+        url: httpsUrl.optional().describe("The vendor's support page, linked from notifications."),
+      })
       .describe("Fourth: vendor-specific issues (Supabase, Resend)."),
   })
   .describe("The runbook's contact chain. The runbook leaves the people as placeholders, so every stack names them.");

@@ -242,6 +242,12 @@ export function validateConfig(all: Record<string, string>, stack: string): Vali
       continue;
     }
     if (!known.includes(key)) {
+      // `pulumi config set runbook.a.b 2` without --path makes a flat key named with dots.
+      const parent = key.split(".")[0];
+      if (key.includes(".") && known.includes(parent)) {
+        problems.push(`${fullKey}: a path inside the object key ${PROJECT}:${parent}, written as one flat key; set it nested instead: 'pulumi config rm ${key}', then 'pulumi config set --path ${key} <value>'`);
+        continue;
+      }
       const hint = nearest(key, known);
       problems.push(`${fullKey}: unknown key${hint ? `; did you mean ${PROJECT}:${hint}?` : ""}`);
       continue;

@@ -107,8 +107,10 @@ describe("the configuration reference's conditionally required keys", () => {
     }
   });
 
-  it("tells the truth about the flat form: written as a key of its own, it is refused", () => {
+  it("tells the truth about the flat form: written as a key of its own, it is refused, saying how to set it nested", () => {
     const config = { ...stackConfigWith().config, [`ain-monitoring:${EXAMPLE_PATH}`]: "2" };
-    expect(validateConfig(config, "prod").problems).toContain(`ain-monitoring:${EXAMPLE_PATH}: unknown key`);
+    const problem = validateConfig(config, "prod").problems.find((p) => p.startsWith(`ain-monitoring:${EXAMPLE_PATH}: `));
+    expect(problem).toContain("a path inside the object key ain-monitoring:runbook");
+    expect(problem).toContain(`pulumi config set --path ${EXAMPLE_PATH} <value>`);
   });
 });
